@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Ack } from './result.js';
+import { Id, MediaSource, PeerInfo } from './domain.js';
+import {
+  ConsumerOptions,
+  DtlsParameters,
+  IceParameters,
+  MediaKind,
+  RtpCapabilities,
+  RtpParameters,
+  TransportDirection,
+  TransportOptions,
+} from './media.js';
+
+/**
+ * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
+ * The server parses every payload with `request` before acting; anything else is refused.
+ */
+export const clientRequests = {
+  /** Enter a meeting's media room. Allowed to invited members only. */
+  'meeting:join': {
+    request: z.object({ meetingId: Id }),
+    response: z.object({
+      self: PeerInfo,
+      peers: z.array(PeerInfo),
+      routerRtpCapabilities: RtpCapabilities,
+    }),
+  },
+  'meeting:leave': {
+    request: z.object({}),
+    response: z.object({}),
+  },
+  'media:createTransport': {
+    request: z.object({ direction: TransportDirection }),
+    response: TransportOptions,
+  },
+  'media:connectTransport': {
+    request: z.object({ transportId: z.string().min(1).max(64), dtlsParameters: DtlsParameters }),
+    response: z.object({}),
+  },
+  'media:restartIce': {
+    request: z.object({ transportId: z.string().min(1).max(64) }),
+    response: z.object({ iceParameters: IceParameters }),
+  },
+  /** Sent once the device is loaded: from then on the server creates consumers for this peer. */
+  'media:ready': {
+    request: z.object({ rtpCapabilities: RtpCapabilities }),
+    response: z.object({}),
+  },
+  'media:produce': {
+    request: z.object({
+      transportId: z.string().min(1).max(64),
+      kind: MediaKind,
+      rtpParameters: RtpParameters,
+      source: MediaSource,
+      paused: z.boolean().default(false),
+    }),
+    response: z.object({ producerId: z.string() }),
+  },
+  'media:pauseProducer': {
+    request: z.object({ producerId: z.string().min(1).max(64) }),
+    response: z.object({}),
+  },
+  'media:resumeProducer': {
+    request: z.object({ producerId: z.string().min(1).max(64) }),
+    response: z.object({}),
+  },
+  'media:closeProducer': {
+    request: z.object({ producerId: z.string().min(1).max(64) }),
+    response: z.object({}),
+  },
+  'media:resumeConsumer': {
+    request: z.object({ consumerId: z.string().min(1).max(64) }),
+    response: z.object({}),
+  },
+} as const;
+
+export type ClientRequestName = keyof typeof clientRequests;
+export type ClientRequest<K extends ClientRequestName> = z.input<(typeof clientRequests)[K]['request']>;
+export type ParsedClientRequest<K extends ClientRequestName> = z.output<(typeof clientRequests)[K]['request']>;
+export type ClientResponse<K extends ClientRequestName> = z.output<(typeof clientRequests)[K]['response']>;
+
+/** Events signaling pushes to browsers. */
+export const serverEvents = {
+  'peer:joined': PeerInfo,
+  'peer:left': z.object({ peerId: z.string() }),
+  /** A peer's microphone or camera was turned on or off. */
+  'peer:updated': PeerInfo,
+  /** Create this consumer on the receive transport, then send `media:resumeConsumer`. */
+  'media:newConsumer': ConsumerOptions,
+  'media:consumerClosed': z.object({ consumerId: z.string() }),
+  'media:consumerPaused': z.object({ consumerId: z.string() }),
+  'media:consumerResumed': z.object({ consumerId: z.string() }),
+  /** The media room was lost (e.g. an SFU worker restarted): rebuild transports and rejoin. */
+  'media:restart': z.object({ reason: z.string() }),
+} as const;
+
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerEvent<K extends ServerEventName> = z.output<(typeof serverEvents)[K]>;
+
+/** socket.io typings: the server's view of what clients may emit (payloads are untrusted). */
+export type ClientToServerEvents = {
+  [K in ClientRequestName]: (payload: unknown, ack: (result: Ack<ClientResponse<K>>) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  [K in ServerEventName]: (payload: ServerEvent<K>) => void;
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/*
+ * Shapes of mediasoup's negotiation objects. They are produced and consumed by mediasoup itself,
+ * so we check their outline (types of the top-level fields) and let mediasoup validate the rest.
+ */
+const looseRecord = z.looseObject({});
+
+export const MediaKind = z.enum(['audio', 'video']);
+export type MediaKind = z.infer<typeof MediaKind>;
+
+export const RtpCapabilities = z.looseObject({
+  codecs: z.array(looseRecord).max(100).optional(),
+  headerExtensions: z.array(looseRecord).max(100).optional(),
+});
+export type RtpCapabilities = z.infer<typeof RtpCapabilities>;
+
+export const RtpParameters = z.looseObject({
+  mid: z.string().max(64).optional(),
+  codecs: z.array(looseRecord).min(1).max(50),
+  headerExtensions: z.array(looseRecord).max(50).optional(),
+  encodings: z.array(looseRecord).max(10).optional(),
+  rtcp: looseRecord.optional(),
+});
+export type RtpParameters = z.infer<typeof RtpParameters>;
+
+export const DtlsParameters = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(z.object({ algorithm: z.string().max(32), value: z.string().max(256) }))
+    .min(1)
+    .max(10),
+});
+export type DtlsParameters = z.infer<typeof DtlsParameters>;
+
+export const IceParameters = z.looseObject({
+  usernameFragment: z.string(),
+  password: z.string(),
+  iceLite: z.boolean().optional(),
+});
+export type IceParameters = z.infer<typeof IceParameters>;
+
+export const IceCandidate = z.looseObject({
+  foundation: z.string(),
+  priority: z.number(),
+  ip: z.string(),
+  protocol: z.enum(['udp', 'tcp']),
+  port: z.number(),
+  type: z.string(),
+});
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+export const TransportDirection = z.enum(['send', 'recv']);
+export type TransportDirection = z.infer<typeof TransportDirection>;
+
+/** What a browser needs to build a mediasoup-client transport. */
+export const TransportOptions = z.object({
+  id: z.string(),
+  iceParameters: IceParameters,
+  iceCandidates: z.array(IceCandidate),
+  dtlsParameters: DtlsParameters,
+  /** TURN/STUN servers the browser should use (empty on a LAN). */
+  iceServers: z.array(
+    z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
+  ),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
+export const ConsumerOptions = z.object({
+  consumerId: z.string(),
+  producerId: z.string(),
+  /** The peer whose track this is. */
+  peerId: z.string(),
+  kind: MediaKind,
+  source: z.enum(['mic', 'camera']),
+  rtpParameters: RtpParameters,
+  producerPaused: z.boolean(),
+});
+export type ConsumerOptions = z.infer<typeof ConsumerOptions>;

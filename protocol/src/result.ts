@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Machine-readable error codes; the client translates them through i18n (`errors.<code>`). */
+export const ErrorCode = z.enum([
+  'invalid_payload',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'not_in_meeting',
+  'media_unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Field-level details for `invalid_payload`: path -> message. */
+  issues?: { path: string; message: string }[];
+}
+
+/** Every socket.io request is acknowledged with exactly one of these. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export function ok<T>(data: T): Ack<T> {
+  return { ok: true, data };
+}
+
+export function fail(code: ErrorCode, message: string, issues?: ApiError['issues']): Ack<never> {
+  return { ok: false, error: issues ? { code, message, issues } : { code, message } };
+}
+
+/** Turns a zod failure into the error the client shows. */
+export function invalidPayload(error: z.ZodError): Ack<never> {
+  return fail(
+    'invalid_payload',
+    z.prettifyError(error),
+    error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+  );
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Ack } from './result.js';
+import { Id, MediaSource } from './domain.js';
+import {
+  ConsumerOptions,
+  DtlsParameters,
+  IceParameters,
+  MediaKind,
+  RtpCapabilities,
+  RtpParameters,
+  TransportDirection,
+  TransportOptions,
+} from './media.js';
+
+/*
+ * The internal API between signaling and the SFU: socket.io on the SFU's internal port, one
+ * connection per signaling node, authenticated by a shared secret (`auth.token`). Signaling makes
+ * requests (acknowledged with `Ack<response>`); the SFU pushes events about peers and rooms.
+ * It works across machines: a signaling node only needs the SFU's URL and the secret.
+ */
+
+const RoomScope = z.object({ roomId: Id });
+const PeerScope = RoomScope.extend({ peerId: Id });
+const MediaObjectId = z.string().min(1).max(64);
+
+export const sfuRequests = {
+  /** Creates the meeting's media room if needed (idempotent). */
+  'room:open': { request: RoomScope, response: z.object({ routerRtpCapabilities: RtpCapabilities }) },
+  'room:close': { request: RoomScope, response: z.object({}) },
+  /** Adds a peer to a room (idempotent). */
+  'peer:open': { request: PeerScope, response: z.object({}) },
+  /** Removes a peer and everything it sent and received. */
+  'peer:close': { request: PeerScope, response: z.object({}) },
+  'peer:setRtpCapabilities': {
+    request: PeerScope.extend({ rtpCapabilities: RtpCapabilities }),
+    response: z.object({}),
+  },
+  'transport:create': {
+    request: PeerScope.extend({ direction: TransportDirection }),
+    response: TransportOptions.omit({ iceServers: true }),
+  },
+  'transport:connect': {
+    request: PeerScope.extend({ transportId: MediaObjectId, dtlsParameters: DtlsParameters }),
+    response: z.object({}),
+  },
+  'transport:restartIce': {
+    request: PeerScope.extend({ transportId: MediaObjectId }),
+    response: z.object({ iceParameters: IceParameters }),
+  },
+  'producer:create': {
+    request: PeerScope.extend({
+      transportId: MediaObjectId,
+      kind: MediaKind,
+      rtpParameters: RtpParameters,
+      source: MediaSource,
+      paused: z.boolean(),
+    }),
+    response: z.object({ producerId: z.string() }),
+  },
+  'producer:pause': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
+  'producer:resume': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
+  'producer:close': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
+  'consumer:resume': { request: PeerScope.extend({ consumerId: MediaObjectId }), response: z.object({}) },
+  /** Counts for health checks, tests and benchmarks. */
+  'room:stats': {
+    request: RoomScope,
+    response: z.object({
+      peers: z.number(),
+      transports: z.number(),
+      producers: z.number(),
+      consumers: z.number(),
+    }),
+  },
+} as const;
+
+export type SfuRequestName = keyof typeof sfuRequests;
+export type SfuRequest<K extends SfuRequestName> = z.input<(typeof sfuRequests)[K]['request']>;
+export type ParsedSfuRequest<K extends SfuRequestName> = z.output<(typeof sfuRequests)[K]['request']>;
+export type SfuResponse<K extends SfuRequestName> = z.output<(typeof sfuRequests)[K]['response']>;
+
+/** What the SFU tells a peer (relayed verbatim by signaling to that peer's browser). */
+export const PeerNotification = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('media:newConsumer'), payload: ConsumerOptions }),
+  z.object({ event: z.literal('media:consumerClosed'), payload: z.object({ consumerId: z.string() }) }),
+  z.object({ event: z.literal('media:consumerPaused'), payload: z.object({ consumerId: z.string() }) }),
+  z.object({ event: z.literal('media:consumerResumed'), payload: z.object({ consumerId: z.string() }) }),
+]);
+export type PeerNotification = z.infer<typeof PeerNotification>;
+
+export const sfuEvents = {
+  /** Deliver `notification` to one peer of a room. */
+  'peer:notify': z.object({ roomId: Id, peerId: Id, notification: PeerNotification }),
+  /** A room's media is gone (its worker died); its peers must rebuild their transports. */
+  'room:lost': z.object({ roomId: Id, reason: z.string() }),
+} as const;
+
+export type SfuEventName = keyof typeof sfuEvents;
+export type SfuEvent<K extends SfuEventName> = z.output<(typeof sfuEvents)[K]>;
+
+export type SignalingToSfuEvents = {
+  [K in SfuRequestName]: (payload: unknown, ack: (result: Ack<SfuResponse<K>>) => void) => void;
+};
+export type SfuToSignalingEvents = {
+  [K in SfuEventName]: (payload: SfuEvent<K>) => void;
+};

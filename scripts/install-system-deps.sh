@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages eHọp needs to run and to be tested. Idempotent: skips what is there.
+source "$(dirname "$0")/lib/common.sh"
+
+PACKAGES=(
+  redis-server           # state, sessions, socket.io adapter
+  chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+  ffmpeg                 # server-side recording, synthetic endpoints
+  poppler-utils          # pdftotext/pdfinfo for document checks
+  libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
+  fonts-noto-core        # Vietnamese glyphs in the browser and in PDFs
+  ca-certificates curl
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  log "Debian packages already installed"
+else
+  log "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$(dirname "$0")/install-mediasoup-worker.sh"
