@@ -2,15 +2,20 @@
 # Installs the Debian packages eHọp needs to run and to be tested. Idempotent: skips what is there.
 source "$(dirname "$0")/lib/common.sh"
 
-PACKAGES=(
-  redis-server           # state, sessions, socket.io adapter
-  chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+# Usage: install-system-deps.sh [--runtime]   (--runtime: only what the servers need, for images)
+RUNTIME_PACKAGES=(
+  redis-server           # state, sessions, socket.io adapter (and redis-cli for the scripts)
   ffmpeg                 # server-side recording, synthetic endpoints
   poppler-utils          # pdftotext/pdfinfo for document checks
   libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
-  fonts-noto-core        # Vietnamese glyphs in the browser and in PDFs
+  fonts-noto-core        # Vietnamese glyphs in generated PDFs
   ca-certificates curl
 )
+TEST_PACKAGES=(
+  chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+)
+PACKAGES=("${RUNTIME_PACKAGES[@]}")
+[ "${1:-}" = "--runtime" ] || PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

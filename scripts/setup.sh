@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs everything eHọp needs on Debian bookworm (Debian packages, the mediasoup worker, npm
+# packages) and builds every workspace. Safe to run again: it skips what is already done.
+source "$(dirname "$0")/lib/common.sh"
+cd "$REPO_ROOT"
+
+# Pass --runtime to skip test-only packages (container images).
+bash scripts/install-system-deps.sh "$@"
+
+log "Installing npm packages"
+# MEDIASOUP_WORKER_BIN (exported by common.sh) keeps mediasoup from trying to build its own worker.
+npm ci --no-audit --no-fund --loglevel=error
+
+log "Building protocol, sfu-server, signaling and client"
+npm run build --silent
+log "Setup complete"
