@@ -1,0 +1,23 @@
+import type { Health } from '@ehop/protocol';
+import type { RoomRegistry } from '../media/room-registry.js';
+import type { WorkerInfo, WorkerPool } from '../media/worker-pool.js';
+
+export interface SfuHealth extends Health {
+  workers: WorkerInfo[];
+  rooms: number;
+  peers: number;
+  signalingConnections: number;
+}
+
+/** `GET /healthz`: degraded while a dead worker has not been replaced yet. */
+export function healthReport(pool: WorkerPool, registry: RoomRegistry, signalingConnections: number): SfuHealth {
+  const workersUp = pool.healthy;
+  return {
+    status: workersUp ? 'ok' : 'degraded',
+    service: 'sfu-server',
+    checks: { workers: workersUp },
+    workers: pool.describe(),
+    ...registry.counts(),
+    signalingConnections,
+  };
+}

@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(1).max(65_535);
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const DEV_SECRET = 'dev-sfu-secret';
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    SFU_HOST: z.string().min(1).default('127.0.0.1'),
+    SFU_PORT: Port.default(4000),
+    SFU_SECRET: z.string().min(8).optional(),
+    SFU_WORKERS: z.coerce.number().int().min(1).max(128).default(() => availableParallelism()),
+    RTC_MIN_PORT: Port.default(40_000),
+    RTC_MAX_PORT: Port.default(49_999),
+    RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
+    /** The address browsers reach us at when RTC_LISTEN_IP is 0.0.0.0 or behind NAT. */
+    RTC_ANNOUNCED_IP: z.string().min(1).optional(),
+    LOG_LEVEL: LogLevel.default('info'),
+  })
+  .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
+    message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
+    path: ['RTC_MIN_PORT'],
+  })
+  // A well-known secret in production would let anyone on the network drive the SFU.
+  .refine((env) => env.NODE_ENV !== 'production' || (env.SFU_SECRET !== undefined && env.SFU_SECRET !== DEV_SECRET), {
+    message: 'SFU_SECRET is required in production',
+    path: ['SFU_SECRET'],
+  });
+
+export interface SfuConfig {
+  host: string;
+  port: number;
+  secret: string;
+  workers: number;
+  rtc: { minPort: number; maxPort: number; listenIp: string; announcedIp: string | undefined };
+  logLevel: z.infer<typeof LogLevel>;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the SFU's settings from environment variables; throws ConfigError listing every bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
+  // `FOO=` in an env file means "not set", not "the empty string".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(`Invalid SFU configuration:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    host: e.SFU_HOST,
+    port: e.SFU_PORT,
+    secret: e.SFU_SECRET ?? DEV_SECRET,
+    workers: e.SFU_WORKERS,
+    rtc: { minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
+    logLevel: e.LOG_LEVEL,
+  };
+}

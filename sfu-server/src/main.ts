@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig, type SfuConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startInternalApi, type InternalApi } from './api/internal-api-server.js';
+import { RoomRegistry } from './media/room-registry.js';
+import { WorkerPool } from './media/worker-pool.js';
+
+/** Bitrates a meeting needs: ~1 Mbps to start a consumer's estimate, 1.5 Mbps cap per sender. */
+const INITIAL_OUTGOING_BITRATE = 1_000_000;
+const MAX_INCOMING_BITRATE = 1_500_000;
+
+async function main(): Promise<void> {
+  let config: SfuConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const log = createLogger(config.logLevel);
+  process.on('uncaughtException', (error) => {
+    log.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  const pool = await WorkerPool.start(
+    { size: config.workers, rtcMinPort: config.rtc.minPort, rtcMaxPort: config.rtc.maxPort },
+    log.child({ component: 'worker-pool' }),
+  );
+  const registry = new RoomRegistry(
+    pool,
+    {
+      listenIps: [{ ip: config.rtc.listenIp, ...(config.rtc.announcedIp ? { announcedIp: config.rtc.announcedIp } : {}) }],
+      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+      maxIncomingBitrate: MAX_INCOMING_BITRATE,
+    },
+    log.child({ component: 'rooms' }),
+  );
+  const api = await startInternalApi({
+    host: config.host,
+    port: config.port,
+    secret: config.secret,
+    pool,
+    registry,
+    log: log.child({ component: 'internal-api' }),
+  });
+  log.info({ url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort] }, 'sfu-server ready');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    void stop(signal, api, registry, pool, log);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function stop(signal: string, api: InternalApi, registry: RoomRegistry, pool: WorkerPool, log: Logger): Promise<void> {
+  log.info({ signal }, 'shutting down');
+  const closingApi = api.close();
+  registry.closeAll();
+  pool.close();
+  await closingApi;
+  log.info('stopped');
+  process.exit(0);
+}
+
+await main();

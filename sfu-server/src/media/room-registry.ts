@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import { RequestError, type PeerNotification } from '@ehop/protocol';
+import type { Logger } from '../logger.js';
+import type { TransportSettings } from './media-peer.js';
+import { MediaRoom } from './media-room.js';
+import type { WorkerLoss, WorkerPool } from './worker-pool.js';
+
+export interface RoomRegistryEvents {
+  peerNotification: [roomId: string, peerId: string, notification: PeerNotification];
+  roomLost: [roomId: string, reason: string];
+}
+
+/** The meetings this SFU carries, by id. */
+export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
+  private readonly rooms = new Map<string, MediaRoom>();
+  /** Rooms whose router is being created, so that concurrent opens share one router. */
+  private readonly opening = new Map<string, Promise<MediaRoom>>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly transportSettings: TransportSettings,
+    private readonly log: Logger,
+  ) {
+    super();
+    pool.on('workerDied', (loss) => this.forgetRoomsOf(loss));
+  }
+
+  /** Idempotent: returns the room, creating its router on the least-loaded worker if needed. */
+  async open(roomId: string): Promise<MediaRoom> {
+    const existing = this.rooms.get(roomId) ?? this.opening.get(roomId);
+    if (existing) return existing;
+    const opening = this.create(roomId).finally(() => this.opening.delete(roomId));
+    this.opening.set(roomId, opening);
+    return opening;
+  }
+
+  get(roomId: string): MediaRoom {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new RequestError('not_found', `room ${roomId} is not open`);
+    return room;
+  }
+
+  find(roomId: string): MediaRoom | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** Idempotent. */
+  close(roomId: string): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.rooms.delete(roomId);
+    room.close();
+    this.log.info({ roomId }, 'room closed');
+  }
+
+  closeAll(): void {
+    for (const roomId of [...this.rooms.keys()]) this.close(roomId);
+  }
+
+  counts(): { rooms: number; peers: number } {
+    let peers = 0;
+    for (const room of this.rooms.values()) peers += room.peerCount;
+    return { rooms: this.rooms.size, peers };
+  }
+
+  private async create(roomId: string): Promise<MediaRoom> {
+    const router = await this.pool.createRouter(roomId);
+    const room = new MediaRoom(roomId, router, {
+      transportSettings: this.transportSettings,
+      notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
+      log: this.log.child({ roomId }),
+    });
+    this.rooms.set(roomId, room);
+    this.log.info({ roomId }, 'room opened');
+    return room;
+  }
+
+  private forgetRoomsOf(loss: WorkerLoss): void {
+    const reason = `media worker ${loss.pid} died`;
+    for (const roomId of loss.roomIds) {
+      // Its router and everything in it are already gone with the worker process.
+      if (!this.rooms.delete(roomId)) continue;
+      this.log.warn({ roomId, workerPid: loss.pid }, 'room lost');
+      this.emit('roomLost', roomId, reason);
+    }
+  }
+}
