@@ -1,0 +1,57 @@
+import { Router, type Request } from 'express';
+import { LoginRequest, RequestError } from '@ehop/protocol';
+import { validated } from '../http/validate.js';
+import { currentUser, requireAuth } from '../http/require-auth.js';
+import { authenticate } from './authenticate.js';
+import { SESSION_COOKIE } from './session.js';
+import type { UserRepository } from './user-repository.js';
+
+export interface AuthRoutesOptions {
+  users: UserRepository;
+  /** Called after a session ends, so live sockets opened with it can be closed too. */
+  onLogout(sessionId: string): void;
+}
+
+/** `/api/auth`: login, logout and the current user. */
+export function authRoutes({ users, onLogout }: AuthRoutesOptions): Router {
+  const router = Router();
+
+  router.post(
+    '/login',
+    validated({ body: LoginRequest }, async ({ body }, req, res) => {
+      const user = await authenticate(users, body.username, body.password);
+      if (!user) throw new RequestError('unauthenticated', 'Invalid username or password');
+      // A new session id on login defeats session fixation (an id planted before login is useless after).
+      await regenerateSession(req);
+      req.session.userId = user.id;
+      await saveSession(req);
+      res.json(user);
+    }),
+  );
+
+  router.post('/logout', async (req, res) => {
+    const sessionId = req.session?.userId ? req.sessionID : null;
+    if (sessionId) await destroySession(req);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (sessionId) onLogout(sessionId);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireAuth(users), (_req, res) => {
+    res.json(currentUser(res));
+  });
+
+  return router;
+}
+
+function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+}
+
+function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { createSessionMiddleware } from './accounts/session.js';
+import { UnitRepository } from './accounts/unit-repository.js';
+import { UserRepository } from './accounts/user-repository.js';
+import type { SignalingConfig } from './config.js';
+import { createHttpApp } from './http/http-app.js';
+import { createLogger, type Logger } from './logger.js';
+import { SfuClient } from './media/sfu-client.js';
+import { MeetingRepository } from './meetings/meeting-repository.js';
+import { connectRedis, duplicateConnection, type RedisClient } from './redis/client.js';
+import { rooms } from './redis/keys.js';
+import { NodeHeartbeat } from './realtime/node-heartbeat.js';
+import { PresenceRepository } from './realtime/presence-repository.js';
+import type { RealtimeDeps } from './realtime/realtime-deps.js';
+import { relaySfuEvents } from './realtime/sfu-event-relay.js';
+import { createSocketServer, handleConnections, leaveAllMeetings } from './realtime/socket-server.js';
+import type { SignalingIo } from './realtime/socket-types.js';
+
+export interface SignalingServer {
+  httpServer: HttpServer;
+  io: SignalingIo;
+  /** Starts listening on the configured host and port (0 = any free port); resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Graceful stop: no new connections, this node's peers leave their meetings, Redis closed. */
+  close(): Promise<void>;
+}
+
+/** Builds a whole signaling node (HTTP API, socket.io, SFU link) without starting to listen. */
+export async function createSignalingServer(config: SignalingConfig, logger?: Logger): Promise<SignalingServer> {
+  const log = logger ?? createLogger(config.logLevel);
+  const redis = await connectRedis(config.redisUrl, log);
+  const adapterClients = config.useRedisAdapter
+    ? { pub: await duplicateConnection(redis, log), sub: await duplicateConnection(redis, log) }
+    : null;
+  const sfu = new SfuClient(config.sfu, log.child({ component: 'sfu-client' }));
+  const heartbeat = new NodeHeartbeat(randomBytes(6).toString('base64url'), redis, log);
+  await heartbeat.start();
+
+  const users = new UserRepository(redis);
+  const units = new UnitRepository(redis);
+  const meetings = new MeetingRepository(redis);
+  const sessionMiddleware = createSessionMiddleware(redis, {
+    secret: config.session.secret,
+    cookieSecure: config.session.cookieSecure,
+    behindProxy: config.session.cookieSecure && !config.tls,
+  });
+
+  let io: SignalingIo | undefined;
+  const app = createHttpApp({
+    logger: log,
+    redis,
+    sfu,
+    users,
+    units,
+    meetings,
+    sessionMiddleware,
+    clientDist: config.clientDist,
+    onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
+  });
+  const httpServer = createServer(app, config);
+  io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
+
+  let shuttingDown = false;
+  const deps: RealtimeDeps = {
+    io,
+    sfu,
+    users,
+    units,
+    meetings,
+    presence: new PresenceRepository(redis),
+    nodeId: heartbeat.nodeId,
+    iceServers: config.iceServers,
+    logger: log.child({ component: 'realtime' }),
+    isShuttingDown: () => shuttingDown,
+  };
+  handleConnections(deps, sessionMiddleware);
+  relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
+
+  return {
+    httpServer,
+    io,
+    listen: () => listen(httpServer, config, log),
+    async close() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      // Stop taking new connections first; the sockets already open still need their cleanup.
+      const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await leaveAllMeetings(deps);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await httpClosed;
+      sfu.close();
+      await heartbeat.stop().catch(() => undefined);
+      await quitAll([redis, ...(adapterClients ? [adapterClients.pub, adapterClients.sub] : [])]);
+      log.info('signaling stopped');
+    },
+  };
+}
+
+function createServer(app: Express, config: SignalingConfig): HttpServer {
+  if (!config.tls) return createHttpServer(app);
+  const tlsOptions = { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+  return createHttpsServer(tlsOptions, app);
+}
+
+function listen(httpServer: HttpServer, config: SignalingConfig, logger: Logger): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      const { port } = httpServer.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+      logger.info({ url }, 'signaling listening');
+      resolve(url);
+    });
+  });
+}
+
+/** QUIT lets Redis finish the commands already sent (nothing in flight is lost). */
+async function quitAll(clients: RedisClient[]): Promise<void> {
+  await Promise.allSettled(clients.map((client) => (client.isOpen ? client.quit() : Promise.resolve())));
+}

@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const DEV_SESSION_SECRET = 'dev-session-secret-change-me';
+
+/** From `signaling/dist/config.js` (or `src/` under tests) to the built web app. */
+const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    SFU_URL: z.url().default('http://127.0.0.1:4000'),
+    SFU_SECRET: z.string().min(1).default('dev-sfu-secret'),
+    SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    SESSION_SECRET: z.string().min(16).optional(),
+    COOKIE_SECURE: booleanFromEnv.default(false),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    CLIENT_DIST: z.string().min(1).optional(),
+    TURN_URLS: commaList.default([]),
+    TURN_USERNAME: z.string().optional(),
+    TURN_CREDENTIAL: z.string().optional(),
+    /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
+    SOCKET_REDIS_ADAPTER: booleanFromEnv.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    // A known session secret lets anyone forge session cookies: never run production on the default.
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
+    }
+    if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+    }
+  });
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface SignalingConfig {
+  host: string;
+  port: number;
+  redisUrl: string;
+  sfu: { url: string; secret: string; requestTimeoutMs: number };
+  session: { secret: string; cookieSecure: boolean };
+  tls: { certFile: string; keyFile: string } | null;
+  clientDist: string;
+  iceServers: IceServer[];
+  useRedisAdapter: boolean;
+  logLevel: string;
+}
+
+/** Reads and checks the environment; throws with every problem listed when something is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid signaling configuration:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    sfu: { url: e.SFU_URL, secret: e.SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS },
+    session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, cookieSecure: e.COOKIE_SECURE },
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
+    clientDist: e.CLIENT_DIST ? resolve(e.CLIENT_DIST) : DEFAULT_CLIENT_DIST,
+    iceServers: iceServersFrom(e.TURN_URLS, e.TURN_USERNAME, e.TURN_CREDENTIAL),
+    useRedisAdapter: e.SOCKET_REDIS_ADAPTER,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function iceServersFrom(urls: string[], username?: string, credential?: string): IceServer[] {
+  if (urls.length === 0) return [];
+  return [{ urls, ...(username ? { username } : {}), ...(credential ? { credential } : {}) }];
+}

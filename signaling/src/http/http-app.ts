@@ -1,0 +1,48 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { authRoutes } from '../accounts/auth-routes.js';
+import type { UnitRepository } from '../accounts/unit-repository.js';
+import type { UserRepository } from '../accounts/user-repository.js';
+import type { Logger } from '../logger.js';
+import type { SfuClient } from '../media/sfu-client.js';
+import { meetingRoutes } from '../meetings/meeting-routes.js';
+import type { MeetingRepository } from '../meetings/meeting-repository.js';
+import type { RedisClient } from '../redis/client.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { healthRoute } from './health.js';
+import { serveClient } from './static-client.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  redis: RedisClient;
+  sfu: SfuClient;
+  users: UserRepository;
+  units: UnitRepository;
+  meetings: MeetingRepository;
+  sessionMiddleware: RequestHandler;
+  clientDist: string;
+  onLogout(sessionId: string): void;
+}
+
+/** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { logger, users, units, meetings } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+
+  app.get('/healthz', healthRoute(options.redis, options.sfu));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb' }));
+  api.use(options.sessionMiddleware);
+  api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/meetings', meetingRoutes({ users, units, meetings }));
+  api.use(notFoundHandler());
+  app.use('/api', api);
+
+  serveClient(app, options.clientDist, logger);
+  app.use(notFoundHandler());
+  app.use(errorHandler(logger));
+  return app;
+}

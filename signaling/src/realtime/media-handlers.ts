@@ -1,0 +1,119 @@
+import { RequestError, type MediaSource } from '@ehop/protocol';
+import { canPublishMedia } from '../meetings/meeting-access.js';
+import { rooms } from '../redis/keys.js';
+import type { ClientRequestHandlers } from './bind-requests.js';
+import { kindOfSource, mediaFlags } from './media-flags.js';
+import type { RealtimeDeps } from './realtime-deps.js';
+import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
+
+type MediaHandlers = Omit<ClientRequestHandlers, 'meeting:join' | 'meeting:leave'>;
+
+/**
+ * Media negotiation relayed to the SFU for the socket's current peer. The room and peer ids
+ * come from the server-side join, never from the client, so nobody can act on another peer.
+ */
+export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): MediaHandlers {
+  const { sfu } = deps;
+  const scopeOf = (joined: JoinedMeeting) => ({ roomId: joined.meetingId, peerId: joined.peerId });
+
+  return {
+    'media:createTransport': async ({ direction }) => {
+      const joined = requireJoined(socket);
+      const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
+      return { ...transport, iceServers: deps.iceServers };
+    },
+
+    'media:connectTransport': async ({ transportId, dtlsParameters }) => {
+      const joined = requireJoined(socket);
+      return sfu.request('transport:connect', { ...scopeOf(joined), transportId, dtlsParameters });
+    },
+
+    'media:restartIce': async ({ transportId }) => {
+      const joined = requireJoined(socket);
+      return sfu.request('transport:restartIce', { ...scopeOf(joined), transportId });
+    },
+
+    'media:ready': async ({ rtpCapabilities }) => {
+      const joined = requireJoined(socket);
+      return sfu.request('peer:setRtpCapabilities', { ...scopeOf(joined), rtpCapabilities });
+    },
+
+    'media:produce': async ({ transportId, kind, rtpParameters, source, paused }) => {
+      const joined = requireJoined(socket);
+      if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
+      requireKindMatchesSource(kind, source);
+      const { producerId } = await sfu.request('producer:create', {
+        ...scopeOf(joined),
+        transportId,
+        kind,
+        rtpParameters,
+        source,
+        paused,
+      });
+      joined.producers.set(producerId, { source, paused });
+      await publishMediaFlags(deps, socket, joined);
+      return { producerId };
+    },
+
+    'media:pauseProducer': async ({ producerId }) => {
+      const joined = requireJoined(socket);
+      const producer = requireOwnProducer(joined, producerId);
+      await sfu.request('producer:pause', { ...scopeOf(joined), producerId });
+      producer.paused = true;
+      await publishMediaFlags(deps, socket, joined);
+      return {};
+    },
+
+    'media:resumeProducer': async ({ producerId }) => {
+      const joined = requireJoined(socket);
+      const producer = requireOwnProducer(joined, producerId);
+      await sfu.request('producer:resume', { ...scopeOf(joined), producerId });
+      producer.paused = false;
+      await publishMediaFlags(deps, socket, joined);
+      return {};
+    },
+
+    'media:closeProducer': async ({ producerId }) => {
+      const joined = requireJoined(socket);
+      requireOwnProducer(joined, producerId);
+      await sfu.request('producer:close', { ...scopeOf(joined), producerId });
+      joined.producers.delete(producerId);
+      await publishMediaFlags(deps, socket, joined);
+      return {};
+    },
+
+    'media:resumeConsumer': async ({ consumerId }) => {
+      const joined = requireJoined(socket);
+      return sfu.request('consumer:resume', { ...scopeOf(joined), consumerId });
+    },
+  };
+}
+
+function requireJoined(socket: SignalingSocket): JoinedMeeting {
+  const joined = socket.data.joined;
+  if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
+  return joined;
+}
+
+function requireOwnProducer(joined: JoinedMeeting, producerId: string) {
+  const producer = joined.producers.get(producerId);
+  if (!producer) throw new RequestError('not_found', 'No such producer of yours');
+  return producer;
+}
+
+function requireKindMatchesSource(kind: string, source: MediaSource): void {
+  if (kind !== kindOfSource(source)) {
+    throw new RequestError('invalid_payload', `A ${source} track must be ${kindOfSource(source)}, not ${kind}`);
+  }
+}
+
+/** Updates micOn/camOn in presence and tells the meeting, when they changed. */
+async function publishMediaFlags(deps: RealtimeDeps, socket: SignalingSocket, joined: JoinedMeeting): Promise<void> {
+  // The peer may have left while the SFU answered: never resurrect its presence entry.
+  if (socket.data.joined !== joined) return;
+  const flags = mediaFlags(joined.producers.values());
+  if (flags.micOn === joined.self.micOn && flags.camOn === joined.self.camOn) return;
+  joined.self = { ...joined.self, ...flags };
+  await deps.presence.put(joined.meetingId, deps.nodeId, joined.self);
+  deps.io.to(rooms.meeting(joined.meetingId)).emit('peer:updated', joined.self);
+}

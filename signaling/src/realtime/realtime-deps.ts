@@ -1,0 +1,23 @@
+import type { IceServer } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { UnitRepository } from '../accounts/unit-repository.js';
+import type { UserRepository } from '../accounts/user-repository.js';
+import type { MeetingRepository } from '../meetings/meeting-repository.js';
+import type { SfuClient } from '../media/sfu-client.js';
+import type { PresenceRepository } from './presence-repository.js';
+import type { SignalingIo } from './socket-types.js';
+
+/** Everything the socket handlers of this node share. */
+export interface RealtimeDeps {
+  io: SignalingIo;
+  sfu: SfuClient;
+  users: UserRepository;
+  units: UnitRepository;
+  meetings: MeetingRepository;
+  presence: PresenceRepository;
+  nodeId: string;
+  iceServers: IceServer[];
+  logger: Logger;
+  /** True once shutdown began: new joins are refused while the node drains. */
+  isShuttingDown(): boolean;
+}

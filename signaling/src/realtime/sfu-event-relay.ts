@@ -1,0 +1,30 @@
+import type { SfuClient } from '../media/sfu-client.js';
+import type { Logger } from '../logger.js';
+import { rooms } from '../redis/keys.js';
+import type { SignalingIo } from './socket-types.js';
+
+/**
+ * Forwards what the SFU says to the browsers concerned. Rooms are reached through the socket.io
+ * adapter, so a notification lands on the right socket whichever signaling node holds it.
+ * (This assumes the SFU sends each event to one signaling connection, not to all of them.)
+ */
+export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, logger: Logger): void {
+  sfu.on('peer:notify', ({ peerId, notification }) => {
+    // The payload was checked against PeerNotification, which pairs each event with its shape;
+    // TypeScript cannot follow that pairing through a union, hence the widened emitter.
+    const peerRoom = io.to(rooms.peer(peerId)) as unknown as { emit(event: string, payload: unknown): boolean };
+    peerRoom.emit(notification.event, notification.payload);
+  });
+
+  sfu.on('room:lost', ({ roomId, reason }) => {
+    logger.warn({ roomId, reason }, 'media room lost: asking its peers to restart');
+    io.to(rooms.meeting(roomId)).emit('media:restart', { reason });
+  });
+
+  // After an SFU outage this node's peers may no longer exist there: have them rebuild.
+  sfu.onReconnect(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.joined) socket.emit('media:restart', { reason: 'media_server_reconnected' });
+    }
+  });
+}

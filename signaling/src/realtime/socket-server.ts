@@ -1,0 +1,53 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { RequestHandler } from 'express';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { RedisClient } from '../redis/client.js';
+import { keys } from '../redis/keys.js';
+import { bindClientRequests } from './bind-requests.js';
+import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
+import { mediaHandlers } from './media-handlers.js';
+import type { RealtimeDeps } from './realtime-deps.js';
+import { authenticateSockets } from './socket-auth.js';
+import type { SignalingIo, SignalingSocket } from './socket-types.js';
+
+export interface SocketServerOptions {
+  sessionMiddleware: RequestHandler;
+  /** Pub/sub connections for the Redis adapter; without them rooms are local to this node. */
+  adapterClients: { pub: RedisClient; sub: RedisClient } | null;
+}
+
+/** Payloads are small JSON; anything much larger is an attack or a bug. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+export function createSocketServer(httpServer: HttpServer | HttpsServer, options: SocketServerOptions): SignalingIo {
+  const io: SignalingIo = new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false });
+  if (options.adapterClients) {
+    const { pub, sub } = options.adapterClients;
+    io.adapter(createAdapter(pub, sub, { key: keys.socketIoChannelPrefix() }));
+  }
+  return io;
+}
+
+/** Authenticates sockets and binds the client contract; `deps.io` is the server made above. */
+export function handleConnections(deps: RealtimeDeps, sessionMiddleware: RequestHandler): void {
+  authenticateSockets(deps.io, sessionMiddleware, deps.users);
+  deps.io.on('connection', (socket) => onConnection(deps, socket));
+}
+
+function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
+  const logger = deps.logger.child({ socketId: socket.id, userId: socket.data.user.id });
+  bindClientRequests(socket, { ...meetingHandlers(deps, socket), ...mediaHandlers(deps, socket) }, logger);
+  socket.on('disconnect', () => {
+    void socket.data.membershipQueue
+      .run(() => leaveMeeting(deps, socket))
+      .catch((error: unknown) => logger.error({ err: error }, 'cleanup after disconnect failed'));
+  });
+}
+
+/** On shutdown: every peer of this node leaves its meeting (SFU peer closed, others told). */
+export async function leaveAllMeetings(deps: RealtimeDeps): Promise<void> {
+  const sockets = [...deps.io.of('/').sockets.values()];
+  await Promise.allSettled(sockets.map((socket) => socket.data.membershipQueue.run(() => leaveMeeting(deps, socket))));
+}

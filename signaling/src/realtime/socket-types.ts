@@ -1,0 +1,41 @@
+import type { Server, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  MediaSource,
+  MeetingRole,
+  PeerInfo,
+  ServerToClientEvents,
+  User,
+} from '@ehop/protocol';
+import type { SerialQueue } from './serial-queue.js';
+
+export interface ProducerState {
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** A socket's place in a meeting's media, from `meeting:join` until leave or disconnect. */
+export interface JoinedMeeting {
+  meetingId: string;
+  /** Random per join: one user may be in a meeting from two devices, each its own peer. */
+  peerId: string;
+  role: MeetingRole;
+  /** What the other peers see of this one (kept in step with the presence record). */
+  self: PeerInfo;
+  /** This peer's producers, to flip micOn/camOn when they are paused, resumed or closed. */
+  producers: Map<string, ProducerState>;
+}
+
+export interface SocketData {
+  user: User;
+  sessionId: string;
+  joined: JoinedMeeting | null;
+  /** Join, leave and disconnect run one after another, never interleaved. */
+  membershipQueue: SerialQueue;
+}
+
+// socket.io-level events between signaling nodes are not used: the Redis adapter carries rooms.
+type InterServerEvents = Record<string, never>;
+
+export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

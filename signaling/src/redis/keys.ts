@@ -1,0 +1,32 @@
+/**
+ * Every Redis key signaling uses, in one place, so the data layout can be read (and changed) at once.
+ * Ids are validated by the protocol's `Id` schema (letters, digits, _ and -), so they cannot
+ * contain the ':' separator and one id can never address another record's key.
+ */
+export const keys = {
+  /** Hash: id, username, displayName, unitId, isAdmin, passwordHash. */
+  user: (userId: string) => `user:${userId}`,
+  /** Hash: lower-cased username -> user id. */
+  usernameIndex: () => 'users:by-username',
+  /** Set of meeting ids the user is a member of. */
+  userMeetings: (userId: string) => `user:${userId}:meetings`,
+  /** Hash: id, name, level, parentId. */
+  unit: (unitId: string) => `unit:${unitId}`,
+  /** String: the meeting record as JSON (summary fields + members with their roles). */
+  meeting: (meetingId: string) => `meeting:${meetingId}`,
+  /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
+  meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
+  /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
+  nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
+  /** Prefix of express-session records (connect-redis appends the session id). */
+  sessionPrefix: () => 'sess:',
+  /** Prefix of the socket.io Redis adapter's pub/sub channels. */
+  socketIoChannelPrefix: () => 'socket.io',
+} as const;
+
+/** socket.io room names: one per meeting (broadcasts) and one per peer (SFU notifications). */
+export const rooms = {
+  meeting: (meetingId: string) => `meeting:${meetingId}`,
+  peer: (peerId: string) => `peer:${peerId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
+} as const;

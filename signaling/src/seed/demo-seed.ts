@@ -1,0 +1,105 @@
+import type { MeetingRole, Unit } from '@ehop/protocol';
+import { hashPassword } from '../accounts/password.js';
+import { UnitRepository } from '../accounts/unit-repository.js';
+import { UserRepository } from '../accounts/user-repository.js';
+import { MeetingRepository, type StoredMeeting } from '../meetings/meeting-repository.js';
+import type { RedisClient } from '../redis/client.js';
+
+export const DEFAULT_DEMO_PASSWORD = 'ehop-demo-2026';
+
+export const DEMO_UNITS = {
+  province: { id: 'tinh-hoa-binh', name: 'Tỉnh Hòa Bình', level: 'province', parentId: null },
+  district: { id: 'huyen-lac-son', name: 'Huyện Lạc Sơn', level: 'district', parentId: 'tinh-hoa-binh' },
+  commune: { id: 'xa-an-nghia', name: 'Xã Ân Nghĩa', level: 'commune', parentId: 'huyen-lac-son' },
+} as const satisfies Record<string, Unit>;
+
+interface DemoUser {
+  id: string;
+  username: string;
+  displayName: string;
+  unitId: string;
+  isAdmin: boolean;
+  /** Role in the main demo meeting. */
+  role: MeetingRole;
+}
+
+export const DEMO_USERS = [
+  { id: 'u-chutri', username: 'chutri', displayName: 'Nguyễn Văn Hùng (Chủ tịch UBND tỉnh)', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'chair' },
+  { id: 'u-thuky', username: 'thuky', displayName: 'Trần Thị Mai (Thư ký)', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'secretary' },
+  { id: 'u-daibieu1', username: 'daibieu1', displayName: 'Lê Minh Tuấn (Huyện Lạc Sơn)', unitId: DEMO_UNITS.district.id, isAdmin: false, role: 'delegate' },
+  { id: 'u-daibieu2', username: 'daibieu2', displayName: 'Bùi Thị Lan (Xã Ân Nghĩa)', unitId: DEMO_UNITS.commune.id, isAdmin: false, role: 'delegate' },
+  { id: 'u-diemcau-tinh', username: 'diemcau-tinh', displayName: 'Điểm cầu UBND tỉnh Hòa Bình', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'endpoint' },
+  { id: 'u-diemcau-huyen', username: 'diemcau-huyen', displayName: 'Điểm cầu UBND huyện Lạc Sơn', unitId: DEMO_UNITS.district.id, isAdmin: false, role: 'endpoint' },
+  { id: 'u-diemcau-xa', username: 'diemcau-xa', displayName: 'Điểm cầu UBND xã Ân Nghĩa', unitId: DEMO_UNITS.commune.id, isAdmin: false, role: 'endpoint' },
+  { id: 'u-admin', username: 'admin', displayName: 'Quản trị hệ thống', unitId: DEMO_UNITS.province.id, isAdmin: true, role: 'observer' },
+] as const satisfies readonly DemoUser[];
+
+export const DEMO_MEETING_ID = 'demo-ubnd-tinh';
+/** A second meeting daibieu2 is not invited to (for access tests and the demo of "not for you"). */
+export const RESTRICTED_MEETING_ID = 'demo-chuyen-doi-so';
+
+export interface DemoSeedOptions {
+  password?: string;
+  /** The demo meeting starts at 08:00 Vietnam time on this day (default: today). */
+  day?: Date;
+}
+
+export interface DemoSeedResult {
+  password: string;
+  users: { username: string; displayName: string; role: MeetingRole; isAdmin: boolean }[];
+  meetings: { id: string; title: string }[];
+}
+
+/** Writes the demo province, accounts and meetings. Safe to run again: it overwrites the same records. */
+export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
+  const password = options.password ?? DEFAULT_DEMO_PASSWORD;
+  const units = new UnitRepository(redis);
+  const users = new UserRepository(redis);
+  const meetings = new MeetingRepository(redis);
+
+  for (const unit of Object.values(DEMO_UNITS)) await units.save(unit);
+  const passwordHash = await hashPassword(password);
+  for (const { role: _role, ...user } of DEMO_USERS) await users.save({ ...user, passwordHash });
+
+  const demoMeetings = demoMeetingRecords(options.day ?? new Date());
+  for (const meeting of demoMeetings) await meetings.save(meeting);
+
+  return {
+    password,
+    users: DEMO_USERS.map(({ username, displayName, role, isAdmin }) => ({ username, displayName, role, isAdmin })),
+    meetings: demoMeetings.map(({ id, title }) => ({ id, title })),
+  };
+}
+
+function demoMeetingRecords(day: Date): StoredMeeting[] {
+  const at = (hourInVietnam: number) => vietnamTime(day, hourInVietnam);
+  const userNamed = (username: string) => DEMO_USERS.find((user) => user.username === username)!;
+  return [
+    {
+      id: DEMO_MEETING_ID,
+      title: 'Họp trực tuyến UBND tỉnh — phiên demo',
+      startsAt: at(8),
+      location: 'Phòng họp trực tuyến UBND tỉnh Hòa Bình',
+      status: 'published',
+      members: DEMO_USERS.map((user) => ({ userId: user.id, role: user.role })),
+    },
+    {
+      id: RESTRICTED_MEETING_ID,
+      title: 'Họp chuyên đề chuyển đổi số cấp tỉnh',
+      startsAt: at(14),
+      location: 'Phòng họp số 2, Văn phòng UBND tỉnh',
+      status: 'published',
+      members: ['chutri', 'thuky', 'daibieu1', 'diemcau-tinh'].map((username) => ({
+        userId: userNamed(username).id,
+        role: userNamed(username).role,
+      })),
+    },
+  ];
+}
+
+/** `hour`:00 in Vietnam (UTC+7, no daylight saving) on the given day, as an ISO UTC instant. */
+function vietnamTime(day: Date, hour: number): string {
+  const vietnamDay = new Date(day.getTime() + 7 * 3600_000);
+  const utc = Date.UTC(vietnamDay.getUTCFullYear(), vietnamDay.getUTCMonth(), vietnamDay.getUTCDate(), hour - 7);
+  return new Date(utc).toISOString();
+}
