@@ -61,8 +61,7 @@ async function stop(signal: string, api: InternalApi, registry: RoomRegistry, po
   log.info({ signal }, 'shutting down');
   const closingApi = api.close();
   registry.closeAll();
-  pool.close();
-  await closingApi;
+  await Promise.all([closingApi, pool.close()]);
   log.info('stopped');
   process.exit(0);
 }

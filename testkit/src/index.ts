@@ -1,2 +1,4 @@
 export * from './ports.js';
 export * from './redis.js';
+export * from './sfu-server.js';
+export * from './signaling.js';

@@ -42,6 +42,15 @@ export function pickLeastLoaded<T>(candidates: readonly T[], loadOf: (candidate:
 
 const RESPAWN_RETRY_MS = 2_000;
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * One mediasoup worker (a C++ process, single-threaded) per core. A new meeting's router goes to
  * the worker carrying the fewest meetings. A worker that dies is replaced at once, and the pool
@@ -63,7 +72,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     try {
       for (let i = 0; i < settings.size; i++) await pool.addWorker();
     } catch (error) {
-      pool.close();
+      await pool.close();
       throw error;
     }
     return pool;
@@ -97,9 +106,22 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     return this.workers.map(({ worker, roomIds }) => ({ pid: worker.pid, rooms: roomIds.size }));
   }
 
-  close(): void {
+  /**
+   * Closes every worker and resolves once their processes are gone: mediasoup only sends SIGTERM,
+   * and a worker outliving us would keep its RTC ports bound.
+   */
+  async close(graceMs = 3_000): Promise<void> {
     this.closed = true;
-    for (const { worker } of this.workers.splice(0)) worker.close();
+    const pids = this.workers.splice(0).map(({ worker }) => {
+      worker.close();
+      return worker.pid;
+    });
+    const deadline = Date.now() + graceMs;
+    while (pids.some(isRunning) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const pid of pids.filter(isRunning)) {
+      this.log.warn({ workerPid: pid }, 'mediasoup worker ignored SIGTERM; killing it');
+      process.kill(pid, 'SIGKILL');
+    }
   }
 
   private async addWorker(): Promise<void> {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for a developer machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4000,
+      secret: 'dev-sfu-secret',
+      rtc: { minPort: 40000, maxPort: 49999, listenIp: '127.0.0.1', announcedIp: undefined },
+      logLevel: 'info',
+    });
+    expect(config.workers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads numbers and treats empty values as unset', () => {
+    const config = loadConfig({ SFU_PORT: '4100', SFU_WORKERS: '3', RTC_ANNOUNCED_IP: '', RTC_MIN_PORT: '41000', RTC_MAX_PORT: '41999' });
+    expect(config).toMatchObject({ port: 4100, workers: 3, rtc: { minPort: 41000, maxPort: 41999, announcedIp: undefined } });
+  });
+
+  it('requires a real secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SFU_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'dev-sfu-secret' })).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret' }).secret).toBe('a-long-random-secret');
+  });
+
+  it('rejects nonsense with a message naming the variable', () => {
+    expect(() => loadConfig({ SFU_PORT: 'eighty' })).toThrow(/SFU_PORT/);
+    expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});

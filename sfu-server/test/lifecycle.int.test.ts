@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import { SignalingLink, waitUntil } from './support/signaling-link.js';
+
+interface HealthBody {
+  status: string;
+  service: string;
+  checks: Record<string, boolean>;
+  workers: { pid: number; rooms: number }[];
+  rooms: number;
+}
+
+let sfu: SfuServerHandle;
+let link: SignalingLink;
+
+// One worker, so that a room opened after the crash can only be on the replacement.
+beforeAll(async () => {
+  sfu = await startSfuServer({ env: { SFU_WORKERS: '1' } });
+  link = await SignalingLink.connect(sfu.url, sfu.secret);
+});
+afterAll(async () => {
+  link?.close();
+  await sfu?.stop();
+});
+
+async function health(): Promise<{ httpStatus: number; body: HealthBody }> {
+  const response = await fetch(`${sfu.url}/healthz`);
+  return { httpStatus: response.status, body: (await response.json()) as HealthBody };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('sfu-server lifecycle', () => {
+  it('reports its workers on /healthz', async () => {
+    const { httpStatus, body } = await health();
+    expect(httpStatus).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', service: 'sfu-server', checks: { workers: true }, rooms: 0 });
+    expect(body.workers).toHaveLength(1);
+  });
+
+  it('announces room:lost when a worker dies, and serves new rooms on a replacement', async () => {
+    await link.ok('room:open', { roomId: 'doomed' });
+    await link.ok('peer:open', { roomId: 'doomed', peerId: 'alice' });
+    await link.ok('transport:create', { roomId: 'doomed', peerId: 'alice', direction: 'send' });
+    const [worker] = (await health()).body.workers;
+    expect(worker).toMatchObject({ rooms: 1 });
+
+    process.kill(worker!.pid, 'SIGKILL');
+
+    const [lost] = await waitUntil(() => (link.lostRooms.length > 0 ? link.lostRooms : undefined), 5_000, 'room:lost');
+    expect(lost).toEqual({ roomId: 'doomed', reason: expect.stringContaining(String(worker!.pid)) });
+    expect(await link.request('room:stats', { roomId: 'doomed' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    const healthy = await waitForHealth((body) => body.status === 'ok' && body.workers[0]?.pid !== worker!.pid);
+    expect(healthy.workers).toEqual([{ pid: expect.any(Number), rooms: 0 }]);
+
+    await link.ok('room:open', { roomId: 'reborn' });
+    await link.ok('peer:open', { roomId: 'reborn', peerId: 'alice' });
+    const transport = await link.ok('transport:create', { roomId: 'reborn', peerId: 'alice', direction: 'recv' });
+    expect(transport.iceCandidates.length).toBeGreaterThan(0);
+    expect((await health()).body.workers).toEqual([{ pid: healthy.workers[0]!.pid, rooms: 1 }]);
+  });
+
+  it('shuts down gracefully on SIGTERM: exit code 0, workers gone, signaling disconnected', async () => {
+    const workerPids = (await health()).body.workers.map((worker) => worker.pid);
+    const exited = new Promise<number | null>((resolve) => sfu.process.once('exit', (code) => resolve(code)));
+    const disconnected = link.disconnected();
+    sfu.process.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    await disconnected;
+    expect(workerPids.filter(isAlive)).toEqual([]);
+    expect(sfu.output()).toContain('"msg":"stopped"');
+  });
+});
+
+async function waitForHealth(accept: (body: HealthBody) => boolean): Promise<HealthBody> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { body } = await health();
+    if (accept(body)) return body;
+    if (Date.now() > deadline) throw new Error(`health never became acceptable: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,107 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort } from './ports.js';
+import { stopProcess } from './redis.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const defaultWorkerBin = `${repoRoot}vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker`;
+
+export interface SfuServerHandle {
+  /** What signaling puts in SFU_URL. */
+  url: string;
+  secret: string;
+  process: ChildProcess;
+  /** The server's stdout (JSON log lines) so far, for assertions and failure messages. */
+  output(): string;
+  /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
+  stop(): Promise<void>;
+}
+
+export interface StartSfuServerOptions {
+  /** Extra environment, e.g. `{ SFU_WORKERS: '1' }`; wins over the defaults below. */
+  env?: Record<string, string>;
+  /** Run `tsc -b sfu-server` first (once per test process) so tests never run a stale build. */
+  build?: boolean;
+}
+
+let building: Promise<void> | undefined;
+
+/** Compiles the SFU (and the protocol it references); a no-op in about a second when up to date. */
+export function buildSfuServer(): Promise<void> {
+  building ??= promisify(execFile)('npx', ['tsc', '-b', 'sfu-server'], { cwd: repoRoot }).then(
+    () => undefined,
+    (error: { stdout?: string; message: string }) => {
+      building = undefined;
+      throw new Error(`tsc -b sfu-server failed:\n${error.stdout ?? error.message}`);
+    },
+  );
+  return building;
+}
+
+let instances = 0;
+const RTC_RANGE_SIZE = 200;
+const RTC_RANGES = 50; // 30000..39999, below the RTC_MIN_PORT default of a real deployment
+
+/**
+ * Starts the BUILT SFU (`node sfu-server/dist/main.js`) with a real mediasoup worker on a free
+ * port, and resolves once its /healthz says ok. Each instance gets its own RTC port range so
+ * parallel servers never fight over ports.
+ */
+export async function startSfuServer(options: StartSfuServerOptions = {}): Promise<SfuServerHandle> {
+  if (options.build ?? true) await buildSfuServer();
+  const mainJs = `${repoRoot}sfu-server/dist/main.js`;
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b sfu-server`);
+
+  const port = await freePort();
+  const rtcMinPort = rtcRangeStart();
+  const secret = `test-sfu-secret-${port}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'] ?? defaultWorkerBin,
+    SFU_HOST: '127.0.0.1',
+    SFU_PORT: String(port),
+    SFU_SECRET: secret,
+    SFU_WORKERS: '1',
+    RTC_LISTEN_IP: '127.0.0.1',
+    RTC_MIN_PORT: String(rtcMinPort),
+    RTC_MAX_PORT: String(rtcMinPort + RTC_RANGE_SIZE - 1),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = `http://127.0.0.1:${env.SFU_PORT}`;
+  try {
+    await waitForHealthy(url, child, () => output);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { url, secret: env.SFU_SECRET, process: child, output: () => output, stop: () => stopProcess(child) };
+}
+
+/** Different per process and per instance, so concurrent test runs rarely share a range. */
+function rtcRangeStart(): number {
+  const slot = (process.pid + instances++) % RTC_RANGES;
+  return 30_000 + slot * RTC_RANGE_SIZE;
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sfu-server exited with ${child.exitCode}:\n${output()}`);
+    const healthy = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`sfu-server at ${url} not healthy after ${timeoutMs} ms:\n${output()}`);
+}
