@@ -1,0 +1,25 @@
+/** Pure presentation helpers (no DOM), shared by components and covered by unit tests. */
+
+/** "NA" for "Nguyễn Văn An": first and last word, as people in Vietnam are addressed by the last. */
+export function initials(displayName: string): string {
+  const words = displayName.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  const first = words[0]!;
+  const last = words[words.length - 1]!;
+  const letters = words.length === 1 ? [...first].slice(0, 2).join('') : [...first][0]! + [...last][0]!;
+  return letters.toLocaleUpperCase('vi');
+}
+
+/** A meeting's start in the reader's language, e.g. "08:30 thứ Hai, 12 tháng 5, 2026". */
+export function formatMeetingTime(iso: string, localeTag: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(localeTag, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(date);
+}
+
+/** A stable hue per person so avatars are told apart without relying on names alone. */
+export function avatarHue(seed: string): number {
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  return hash % 360;
+}

@@ -1,0 +1,30 @@
+/** The app's screens, addressed by the URL hash so the server only ever serves index.html. */
+export type Route =
+  | { name: 'login' }
+  | { name: 'meetings' }
+  | { name: 'meeting'; meetingId: string }
+  | { name: 'not-found'; path: string };
+
+const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+export function parseRoute(hash: string): Route {
+  const path = decodeURIComponent(hash.replace(/^#/, '')) || '/';
+  if (path === '/' || path === '/meetings' || path === '/meetings/') return { name: 'meetings' };
+  if (path === '/login') return { name: 'login' };
+  const meeting = MEETING_PATH.exec(path);
+  if (meeting) return { name: 'meeting', meetingId: meeting[1]! };
+  return { name: 'not-found', path };
+}
+
+export function routeHash(route: Route): string {
+  switch (route.name) {
+    case 'login':
+      return '#/login';
+    case 'meetings':
+      return '#/meetings';
+    case 'meeting':
+      return `#/meetings/${encodeURIComponent(route.meetingId)}`;
+    case 'not-found':
+      return `#${route.path}`;
+  }
+}
