@@ -104,7 +104,7 @@ export class MediaPeer {
     this.track('transport', this.transports, transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
-        this.context.log.warn({ peerId: this.id, transportId: transport.id, state }, 'transport DTLS ended');
+        this.context.log.warn({ transportId: transport.id, state }, 'transport DTLS ended');
       }
     });
     return {
@@ -202,7 +202,7 @@ export class MediaPeer {
     if (!transport || !rtpCapabilities) return;
     if (!this.context.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       this.undeliverable.add(producer.id);
-      this.context.log.warn({ peerId: this.id, producerId: producer.id }, 'peer cannot decode this track');
+      this.context.log.warn({ producerId: producer.id }, 'peer cannot decode this track');
       return;
     }
     const { peerId, source } = producer.appData as ProducerData;
@@ -276,7 +276,7 @@ export class MediaPeer {
     object.observer.once('close', () => {
       objects.delete(object.id);
       this.context.ownership.release(object.id);
-      this.context.log.debug({ peerId: this.id, [`${kind}Id`]: object.id }, `${kind} closed`);
+      this.context.log.debug({ [`${kind}Id`]: object.id }, `${kind} closed`);
     });
   }
 

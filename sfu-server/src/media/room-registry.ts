@@ -65,6 +65,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
 
   private async create(roomId: string): Promise<MediaRoom> {
     const router = await this.pool.createRouter(roomId);
+    // Its worker died while we waited; the pool already reported the loss before we registered.
+    if (router.closed) throw new RequestError('media_unavailable', `room ${roomId} lost its media worker; retry`);
     const room = new MediaRoom(roomId, router, {
       transportSettings: this.transportSettings,
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),

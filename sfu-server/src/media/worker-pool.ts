@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
+import { RequestError } from '@ehop/protocol';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger.js';
 import { mediaCodecs } from './media-codecs.js';
@@ -81,7 +82,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   /** Creates a meeting's router on the least-loaded worker. */
   async createRouter(roomId: string): Promise<types.Router> {
     const pooled = pickLeastLoaded(this.workers, (candidate) => candidate.roomIds.size);
-    if (!pooled) throw new Error('no mediasoup worker is running');
+    if (!pooled) throw new RequestError('media_unavailable', 'no media worker is running; retry shortly');
     // Counted before the await so that rooms opened at the same moment spread over the workers.
     pooled.roomIds.add(roomId);
     try {
