@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { avatarHue, formatMeetingTime, initials } from '../src/lib/format.js';
+import { tileMinWidth } from '../src/lib/grid-layout.js';
+import { canJoin, sortMeetings } from '../src/lib/meetings.js';
+import type { MeetingSummary } from '@ehop/protocol';
+
+describe('initials', () => {
+  it('takes the first letters of the family and given name, keeping diacritics', () => {
+    expect(initials('Nguyễn Văn An')).toBe('NA');
+    expect(initials('Đặng Thị Ánh')).toBe('ĐÁ');
+    expect(initials('  trần   bình ')).toBe('TB');
+  });
+
+  it('handles one word and empty names', () => {
+    expect(initials('Admin')).toBe('AD');
+    expect(initials('')).toBe('?');
+  });
+});
+
+describe('formatMeetingTime', () => {
+  const iso = '2026-05-12T01:30:00.000Z'; // 08:30 in Vietnam
+
+  it('writes Vietnamese dates in Vietnamese', () => {
+    const text = formatMeetingTime(iso, 'vi-VN', 'Asia/Ho_Chi_Minh');
+    expect(text).toContain('08:30');
+    expect(text.toLowerCase()).toContain('thứ ba');
+    expect(text).toContain('2026');
+  });
+
+  it('writes English dates in English', () => {
+    expect(formatMeetingTime(iso, 'en-GB', 'Asia/Ho_Chi_Minh')).toMatch(/Tuesday.*12 May 2026.*08:30/);
+  });
+
+  it('shows an unparsable value as it is rather than "Invalid Date"', () => {
+    expect(formatMeetingTime('soon', 'vi-VN')).toBe('soon');
+  });
+});
+
+describe('avatarHue', () => {
+  it('is stable per person and within the colour wheel', () => {
+    expect(avatarHue('user-1')).toBe(avatarHue('user-1'));
+    expect(avatarHue('user-1')).not.toBe(avatarHue('user-2'));
+    expect(avatarHue('x')).toBeGreaterThanOrEqual(0);
+    expect(avatarHue('x')).toBeLessThan(360);
+  });
+});
+
+describe('tileMinWidth', () => {
+  it('shrinks tiles as the meeting grows, never growing again', () => {
+    const widths = [1, 2, 4, 9, 30, 100].map(tileMinWidth);
+    expect([...widths].sort((a, b) => b - a)).toEqual(widths);
+    expect(tileMinWidth(100)).toBeLessThanOrEqual(160);
+  });
+});
+
+describe('sortMeetings', () => {
+  const meeting = (id: string, status: MeetingSummary['status'], startsAt: string): MeetingSummary => ({
+    id,
+    title: id,
+    startsAt,
+    location: '',
+    status,
+    myRole: 'delegate',
+  });
+
+  it('puts running meetings first, then upcoming soonest first, ended last newest first', () => {
+    const sorted = sortMeetings([
+      meeting('old', 'ended', '2026-01-01T00:00:00Z'),
+      meeting('later', 'published', '2026-06-02T00:00:00Z'),
+      meeting('recent', 'ended', '2026-03-01T00:00:00Z'),
+      meeting('now', 'in_progress', '2026-05-01T00:00:00Z'),
+      meeting('soon', 'published', '2026-06-01T00:00:00Z'),
+    ]);
+    expect(sorted.map((m) => m.id)).toEqual(['now', 'soon', 'later', 'recent', 'old']);
+  });
+
+  it('offers joining until the meeting has ended', () => {
+    expect(canJoin({ status: 'in_progress' })).toBe(true);
+    expect(canJoin({ status: 'published' })).toBe(true);
+    expect(canJoin({ status: 'ended' })).toBe(false);
+  });
+});

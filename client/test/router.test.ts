@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHash } from '../src/lib/router.js';
+
+describe('hash routes', () => {
+  it('opens the meeting list by default', () => {
+    expect(parseRoute('')).toEqual({ name: 'meetings' });
+    expect(parseRoute('#/')).toEqual({ name: 'meetings' });
+    expect(parseRoute('#/meetings')).toEqual({ name: 'meetings' });
+  });
+
+  it('reads a meeting id', () => {
+    expect(parseRoute('#/meetings/hop-ubnd-2026_05')).toEqual({ name: 'meeting', meetingId: 'hop-ubnd-2026_05' });
+  });
+
+  it('refuses ids the server would refuse', () => {
+    expect(parseRoute('#/meetings/a%2F..%2Fb').name).toBe('not-found');
+    expect(parseRoute('#/meetings/' + 'x'.repeat(65)).name).toBe('not-found');
+  });
+
+  it('round-trips every route', () => {
+    for (const route of [{ name: 'login' }, { name: 'meetings' }, { name: 'meeting', meetingId: 'm-1' }] as const) {
+      expect(parseRoute(routeHash(route))).toEqual(route);
+    }
+  });
+});
