@@ -67,7 +67,9 @@ export interface SignalingConfig {
 
 /** Reads and checks the environment; throws with every problem listed when something is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
-  const parsed = EnvSchema.safeParse(env);
+  // `FOO=` (as compose files and env files write it) means "not set", not "the empty string".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new Error(`Invalid signaling configuration:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
   return {

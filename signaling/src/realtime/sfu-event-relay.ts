@@ -4,9 +4,11 @@ import { rooms } from '../redis/keys.js';
 import type { SignalingIo } from './socket-types.js';
 
 /**
- * Forwards what the SFU says to the browsers concerned. Rooms are reached through the socket.io
- * adapter, so a notification lands on the right socket whichever signaling node holds it.
- * (This assumes the SFU sends each event to one signaling connection, not to all of them.)
+ * Forwards what the SFU says to the browsers concerned.
+ * - `peer:notify` goes to the one signaling connection that opened the peer (or any other if that
+ *   one is gone); the Redis adapter then reaches the peer's socket whichever node holds it.
+ * - `room:lost` goes to every signaling connection, so each node tells only its own sockets
+ *   (`io.local`); through the adapter each browser would hear it once per node.
  */
 export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, logger: Logger): void {
   sfu.on('peer:notify', ({ peerId, notification }) => {
@@ -18,7 +20,7 @@ export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, logger: Logger):
 
   sfu.on('room:lost', ({ roomId, reason }) => {
     logger.warn({ roomId, reason }, 'media room lost: asking its peers to restart');
-    io.to(rooms.meeting(roomId)).emit('media:restart', { reason });
+    io.local.to(rooms.meeting(roomId)).emit('media:restart', { reason });
   });
 
   // After an SFU outage this node's peers may no longer exist there: have them rebuild.

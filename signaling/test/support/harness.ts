@@ -1,0 +1,139 @@
+import { createClient } from 'redis';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { freePort, startRedis, type RedisHandle } from '@ehop/testkit';
+import type { Ack, ClientRequest, ClientRequestName, ClientResponse, ServerEventName, ServerEvent } from '@ehop/protocol';
+import { createSignalingServer, type SignalingServer } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { RedisClient } from '../../src/redis/client.js';
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/seed/demo-seed.js';
+
+export interface TestStack {
+  redisServer: RedisHandle;
+  /** A separate connection for the test's own reads of what the server wrote. */
+  redis: RedisClient;
+  nodes: TestNode[];
+  /** Starts one more signaling node on the same Redis and SFU. */
+  addNode(): Promise<TestNode>;
+  stop(): Promise<void>;
+}
+
+export interface TestNode {
+  url: string;
+  server: SignalingServer;
+}
+
+export interface StackOptions {
+  sfuUrl?: string;
+  sfuSecret?: string;
+  env?: Record<string, string>;
+}
+
+/** A real Redis with the demo data and signaling running in this process on a free port. */
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const redisServer = await startRedis();
+  const redis: RedisClient = createClient({ url: redisServer.url });
+  await redis.connect();
+  await seedDemo(redis);
+  // Nothing listens on this port: the SFU is "down" unless the test brings a real one.
+  const sfuUrl = options.sfuUrl ?? `http://127.0.0.1:${await freePort()}`;
+  const nodes: TestNode[] = [];
+
+  const addNode = async () => {
+    const config = loadConfig({
+      REDIS_URL: redisServer.url,
+      SFU_URL: sfuUrl,
+      SFU_SECRET: options.sfuSecret ?? 'dev-sfu-secret',
+      SFU_REQUEST_TIMEOUT_MS: '5000',
+      PORT: '0',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      ...options.env,
+    });
+    const server = await createSignalingServer(config);
+    const node = { url: await server.listen(), server };
+    nodes.push(node);
+    return node;
+  };
+  await addNode();
+
+  return {
+    redisServer,
+    redis,
+    nodes,
+    addNode,
+    async stop() {
+      await Promise.allSettled(nodes.map((node) => node.server.close()));
+      await redis.quit().catch(() => undefined);
+      await redisServer.stop();
+    },
+  };
+}
+
+/** Logs in over HTTP; resolves to the Cookie header value to send afterwards. */
+export async function login(url: string, username: string, password = DEFAULT_DEMO_PASSWORD): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login of ${username} failed: ${response.status} ${await response.text()}`);
+  return sessionCookie(response);
+}
+
+export function sessionCookie(response: Response): string {
+  const cookie = response.headers.getSetCookie().find((header) => header.startsWith('ehop.sid='));
+  if (!cookie) throw new Error('no session cookie in the response');
+  return cookie.split(';')[0]!;
+}
+
+export function getJson(url: string, cookie?: string): Promise<Response> {
+  return fetch(url, { headers: cookie ? { cookie } : {} });
+}
+
+const openSockets = new Set<Socket>();
+
+/** A socket.io client carrying the session cookie, as a browser would. Rejects on connect_error. */
+export function connectSocket(url: string, cookie?: string, transports: ('polling' | 'websocket')[] = ['polling', 'websocket']): Promise<Socket> {
+  const socket = connectClient(url, {
+    extraHeaders: cookie ? { cookie } : {},
+    transports,
+    reconnection: false,
+    forceNew: true,
+  });
+  openSockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => reject(error));
+  });
+}
+
+export function closeAllSockets(): void {
+  for (const socket of openSockets) socket.disconnect();
+  openSockets.clear();
+}
+
+/** Sends a client request exactly as the browser app does and resolves to the acknowledgement. */
+export function request<K extends ClientRequestName>(socket: Socket, name: K, payload: ClientRequest<K> | unknown): Promise<Ack<ClientResponse<K>>> {
+  return socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<ClientResponse<K>>>;
+}
+
+/** Resolves with the next `event` the socket receives. */
+export function nextEvent<K extends ServerEventName>(socket: Socket, event: K, timeoutMs = 5_000): Promise<ServerEvent<K>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event as string, (payload: ServerEvent<K>) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Collects every `event` the socket receives from now on. */
+export function collectEvents<K extends ServerEventName>(socket: Socket, event: K): ServerEvent<K>[] {
+  const events: ServerEvent<K>[] = [];
+  socket.on(event as string, (payload: ServerEvent<K>) => events.push(payload));
+  return events;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,52 @@
+import type { RtpParameters } from '@ehop/protocol';
+
+/*
+ * What mediasoup-client in Chrome sends for `transport.produce()` of a microphone (Opus) and a
+ * camera (VP8). mediasoup accepts a producer on a transport that has not connected yet, so these
+ * let the tests publish tracks through the real SFU without a browser.
+ */
+const sharedHeaderExtensions = [
+  { uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4, encrypt: false, parameters: {} },
+  { uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time', id: 2, encrypt: false, parameters: {} },
+];
+
+export function opusMicRtpParameters(ssrc: number): RtpParameters {
+  return {
+    mid: '0',
+    codecs: [
+      {
+        mimeType: 'audio/opus',
+        payloadType: 111,
+        clockRate: 48000,
+        channels: 2,
+        parameters: { minptime: 10, useinbandfec: 1 },
+        rtcpFeedback: [{ type: 'transport-cc', parameter: '' }],
+      },
+    ],
+    headerExtensions: sharedHeaderExtensions,
+    encodings: [{ ssrc, dtx: false }],
+    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
+  };
+}
+
+export function vp8CameraRtpParameters(ssrc: number): RtpParameters {
+  return {
+    mid: '1',
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: 96,
+        clockRate: 90000,
+        parameters: {},
+        rtcpFeedback: [
+          { type: 'nack', parameter: '' },
+          { type: 'nack', parameter: 'pli' },
+          { type: 'ccm', parameter: 'fir' },
+        ],
+      },
+    ],
+    headerExtensions: sharedHeaderExtensions,
+    encodings: [{ ssrc }],
+    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
+  };
+}
