@@ -1,0 +1,102 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort } from './ports.js';
+import { stopProcess } from './redis.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SignalingHandle {
+  /** Base URL of the HTTP API and socket.io, e.g. `http://127.0.0.1:34567`. */
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** The server's stdout and stderr (JSON log lines) so far. */
+  output(): string;
+  /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
+  stop(): Promise<void>;
+}
+
+export interface StartSignalingOptions {
+  redisUrl: string;
+  sfuUrl: string;
+  sfuSecret: string;
+  /** Extra environment (e.g. `{ TURN_URLS: '...' }`); wins over the defaults. */
+  env?: Record<string, string>;
+  /** Run `tsc -b signaling` first (once per test process), so tests never run a stale build. */
+  build?: boolean;
+  /**
+   * Wait until /healthz says ok (Redis and SFU reachable). With false, any /healthz answer
+   * will do, e.g. to test signaling while the SFU is down.
+   */
+  requireHealthy?: boolean;
+}
+
+let building: Promise<void> | undefined;
+
+/** Compiles signaling (and the protocol it references); quick when up to date. */
+export function buildSignaling(): Promise<void> {
+  building ??= promisify(execFile)('npx', ['tsc', '-b', 'signaling'], { cwd: repoRoot }).then(
+    () => undefined,
+    (error: { stdout?: string; message: string }) => {
+      building = undefined;
+      throw new Error(`tsc -b signaling failed:\n${error.stdout ?? error.message}`);
+    },
+  );
+  return building;
+}
+
+/** Starts the BUILT signaling server (`node signaling/dist/main.js`) on a free loopback port. */
+export async function startSignaling(options: StartSignalingOptions): Promise<SignalingHandle> {
+  if (options.build ?? true) await buildSignaling();
+  const mainJs = `${repoRoot}signaling/dist/main.js`;
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b signaling`);
+
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    REDIS_URL: options.redisUrl,
+    SFU_URL: options.sfuUrl,
+    SFU_SECRET: options.sfuSecret,
+    SESSION_SECRET: `test-session-secret-${port}`,
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, options.requireHealthy ?? true, child, () => output);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { url, port, process: child, output: () => output, stop: () => stopProcess(child) };
+}
+
+async function waitForHealth(
+  url: string,
+  requireHealthy: boolean,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`signaling exited with ${child.exitCode}:\n${output()}`);
+    const status = await fetch(`${url}/healthz`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200 || (!requireHealthy && status === 503)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`signaling at ${url} not ${requireHealthy ? 'healthy' : 'answering'} after ${timeoutMs} ms:\n${output()}`);
+}
