@@ -10,8 +10,14 @@ export function initials(displayName: string): string {
   return letters.toLocaleUpperCase('vi');
 }
 
-/** A meeting's start in the reader's language, e.g. "08:30 thứ Hai, 12 tháng 5, 2026". */
-export function formatMeetingTime(iso: string, localeTag: string, timeZone?: string): string {
+/**
+ * Meetings are scheduled in Vietnam time, and that is how every invitation states them: a laptop
+ * set to another zone (a test machine in UTC, a delegate abroad) must not shift "08:00".
+ */
+export const MEETING_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** A meeting's start in the reader's language, e.g. "lúc 08:30 Thứ Ba, 12 tháng 5, 2026". */
+export function formatMeetingTime(iso: string, localeTag: string, timeZone = MEETING_TIME_ZONE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(localeTag, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(date);
