@@ -1,11 +1,24 @@
-import { createSignalingServer } from './app.js';
-import { loadConfig } from './config.js';
+import { createSignalingServer, type SignalingServer } from './app.js';
+import { loadConfig, type SignalingConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-const config = loadConfig();
+let config: SignalingConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 const logger = createLogger(config.logLevel);
-const server = await createSignalingServer(config, logger);
-await server.listen();
+
+let server: SignalingServer;
+try {
+  server = await createSignalingServer(config, logger);
+  await server.listen();
+} catch (error) {
+  logger.fatal({ err: error }, 'signaling could not start');
+  process.exit(1);
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -28,7 +28,7 @@ async function redisSnapshot(): Promise<Record<string, string>> {
 
 describe('connection', () => {
   it('refuses a socket without a session', async () => {
-    await expect(connectSocket(url)).rejects.toThrow('unauthenticated');
+    await expect(connectSocket(url)).rejects.toMatchObject({ message: 'unauthenticated', data: { code: 'unauthenticated' } });
   });
 
   it('refuses a socket with a forged or expired session cookie', async () => {

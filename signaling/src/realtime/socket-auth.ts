@@ -23,7 +23,7 @@ export function authenticateSockets(io: SignalingIo, sessionMiddleware: RequestH
       const request = socket.request as SessionRequest;
       const userId = request.session?.userId;
       const user = userId ? await users.get(userId) : null;
-      if (!user || !request.sessionID) return next(new Error('unauthenticated'));
+      if (!user || !request.sessionID) return next(refusal('unauthenticated'));
       socket.data.user = user;
       socket.data.sessionId = request.sessionID;
       socket.data.joined = null;
@@ -43,4 +43,9 @@ function onlyForHandshake(middleware: EngineMiddleware): EngineMiddleware {
     if (isHandshake) middleware(req, res, next);
     else next();
   };
+}
+
+/** socket.io hands `message` and `data` to the client's connect_error; both carry the code. */
+function refusal(code: 'unauthenticated'): Error & { data: { code: string } } {
+  return Object.assign(new Error(code), { data: { code } });
 }

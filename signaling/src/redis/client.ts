@@ -19,7 +19,19 @@ export async function duplicateConnection(client: RedisClient, logger: Logger): 
   return copy;
 }
 
-// node-redis reconnects by itself; without an 'error' listener a dropped connection crashes the process.
+/*
+ * node-redis reconnects by itself (also while the first connect waits for Redis to come up);
+ * without an 'error' listener a dropped connection would crash the process. One warning per
+ * outage, not one per retry.
+ */
 function watchErrors(client: RedisClient, logger: Logger): void {
-  client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
+  let outageReported = false;
+  client.on('error', (error: unknown) => {
+    if (!outageReported) logger.warn({ err: error }, 'redis connection error; retrying');
+    outageReported = true;
+  });
+  client.on('ready', () => {
+    if (outageReported) logger.info('redis connection restored');
+    outageReported = false;
+  });
 }
