@@ -12,7 +12,11 @@ export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): Me
   const queue = socket.data.membershipQueue;
   return {
     'meeting:join': ({ meetingId }) => queue.run(() => joinMeeting(deps, socket, meetingId)),
-    'meeting:leave': () => queue.run(async () => (await leaveMeeting(deps, socket), {})),
+    'meeting:leave': () =>
+      queue.run(async () => {
+        await leaveMeeting(deps, socket);
+        return {};
+      }),
   };
 }
 
