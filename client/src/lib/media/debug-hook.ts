@@ -11,6 +11,8 @@ export interface EhopDebug {
   joinedAt: number | null;
   /** When `meeting:join` was acknowledged. */
   joinAckAt: number | null;
+  /** When the first remote video consumer was created after joining (media still to arrive). */
+  firstRemoteVideoTrackAt: number | null;
   /** When the first frame of any remote video was presented after joining. */
   firstRemoteVideoFrameAt: number | null;
 }
@@ -29,6 +31,7 @@ const debug: EhopDebug = {
   inboundStats: () => (statsSource ? statsSource() : Promise.resolve([])),
   joinedAt: null,
   joinAckAt: null,
+  firstRemoteVideoTrackAt: null,
   firstRemoteVideoFrameAt: null,
 };
 
@@ -44,11 +47,16 @@ export function setStatsSource(source: StatsSource | null): void {
 export function markJoinStarted(): void {
   debug.joinedAt = performance.now();
   debug.joinAckAt = null;
+  debug.firstRemoteVideoTrackAt = null;
   debug.firstRemoteVideoFrameAt = null;
 }
 
 export function markJoinAcknowledged(): void {
   debug.joinAckAt = performance.now();
+}
+
+export function markRemoteVideoTrack(): void {
+  if (debug.joinedAt !== null && debug.firstRemoteVideoTrackAt === null) debug.firstRemoteVideoTrackAt = performance.now();
 }
 
 /** Only the first frame after a join counts. */

@@ -10,7 +10,7 @@ import type {
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { connectSocket, getSocket, onServerEvent, request } from '../socket.js';
-import { markJoinAcknowledged, setStatsSource } from './debug-hook.js';
+import { markJoinAcknowledged, markRemoteVideoTrack, setStatsSource } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { PeerRoster, type RemotePeerView } from './peer-roster.js';
@@ -28,6 +28,9 @@ interface EarlyConsumerEvents {
   closed: boolean;
   paused?: boolean;
 }
+
+/** A join that a newer join (or leaving) replaced: its work is dropped without telling the user. */
+class Superseded extends Error {}
 
 const REJOIN_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000];
 
@@ -63,14 +66,24 @@ export class MeetingMedia {
   constructor(
     private readonly meetingId: string,
     private readonly local: LocalMedia,
+    /** Settles when the devices opened at the pre-join screen are ready (or were refused). */
+    private readonly localReady: Promise<void>,
     private readonly onError: (error: AppError) => void,
   ) {
-    this.micOn = local.micOn && local.audioTrack !== null;
-    this.camOn = local.camOn && local.videoTrack !== null;
+    this.micOn = local.micOn;
+    this.camOn = local.camOn;
   }
 
   /** The join flow: signaling, device, transports, ready, then publish. Throws what went wrong. */
   async join(): Promise<void> {
+    try {
+      await this.joinOnce();
+    } catch (error) {
+      if (!(error instanceof Superseded)) throw error;
+    }
+  }
+
+  private async joinOnce(): Promise<void> {
     const generation = ++this.generation;
     this.phase = this.phase === 'reconnecting' ? 'reconnecting' : 'joining';
     await connectSocket();
@@ -90,13 +103,14 @@ export class MeetingMedia {
       this.peerEventBuffer = null;
     }
 
+    // Loading the device (a local WebRTC probe) overlaps the two server round trips.
     const device = new Device();
-    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as ms.RtpCapabilities });
-    this.device = device;
-    const [sendOptions, recvOptions] = await Promise.all([
+    const [, sendOptions, recvOptions] = await Promise.all([
+      device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as ms.RtpCapabilities }),
       request('media:createTransport', { direction: 'send' }),
       request('media:createTransport', { direction: 'recv' }),
     ]);
+    this.device = device;
     this.assertCurrent(generation);
     this.sendTransport = this.createTransport(device, 'send', sendOptions);
     this.recvTransport = this.createTransport(device, 'recv', recvOptions);
@@ -105,8 +119,8 @@ export class MeetingMedia {
     // From here the server creates consumers for us: receiving starts before we publish.
     await request('media:ready', { rtpCapabilities: device.rtpCapabilities as ProtocolRtpCapabilities });
     this.assertCurrent(generation);
+    await this.publishInitialTracks(generation);
     this.phase = 'joined';
-    await this.publishInitialTracks();
   }
 
   /** Leaves the room for good: tells signaling, closes transports and the devices. */
@@ -153,7 +167,11 @@ export class MeetingMedia {
 
   // --- publishing -------------------------------------------------------------------------------
 
-  private async publishInitialTracks(): Promise<void> {
+  private async publishInitialTracks(generation: number): Promise<void> {
+    await this.localReady;
+    this.assertCurrent(generation);
+    this.micOn = this.local.micOn && this.local.audioTrack !== null;
+    this.camOn = this.local.camOn && this.local.videoTrack !== null;
     const results = await Promise.allSettled([
       this.local.audioTrack ? this.produce('mic', this.local.audioTrack, !this.micOn) : null,
       this.camOn && this.local.videoTrack ? this.produce('camera', this.local.videoTrack, false) : null,
@@ -276,7 +294,7 @@ export class MeetingMedia {
 
   /** A failed transport gets one ICE restart; failing again means the whole media session is rebuilt. */
   private async recoverTransport(transport: ms.Transport): Promise<void> {
-    if (transport.closed || this.phase !== 'joined') return;
+    if (transport.closed || (this.phase !== 'joined' && this.phase !== 'joining')) return;
     if (this.iceRestarted.has(transport.id)) {
       this.onError(new AppError('ice_failed', `transport ${transport.id} failed after an ICE restart`));
       return this.rejoin();
@@ -383,6 +401,7 @@ export class MeetingMedia {
       paused: early?.paused ?? options.producerPaused,
     });
     this.publishRoster();
+    if (consumer.kind === 'video') markRemoteVideoTrack();
     try {
       await request('media:resumeConsumer', { consumerId: consumer.id });
     } catch (error) {
@@ -420,9 +439,10 @@ export class MeetingMedia {
       this.closeMedia();
       try {
         await request('meeting:leave', {}, 3_000).catch(() => undefined);
-        await this.join();
+        await this.joinOnce();
         return;
       } catch (error) {
+        if (error instanceof Superseded) return;
         const appError = toAppError(error);
         // Refusals will not change by retrying (removed from the meeting, signed out).
         if (['forbidden', 'unauthenticated', 'not_found'].includes(appError.code)) {
@@ -463,8 +483,6 @@ export class MeetingMedia {
   }
 
   private assertCurrent(generation: number): void {
-    if (generation !== this.generation || this.phase === 'left') {
-      throw new AppError('conflict', 'the join was superseded by a newer one or by leaving');
-    }
+    if (generation !== this.generation || this.phase === 'left') throw new Superseded();
   }
 }
