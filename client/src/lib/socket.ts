@@ -55,6 +55,10 @@ export function connectSocket(): Promise<void> {
   });
 }
 
+export function isSocketConnected(): boolean {
+  return socket?.connected ?? false;
+}
+
 export function disconnectSocket(): void {
   socket?.disconnect();
   socket = null;

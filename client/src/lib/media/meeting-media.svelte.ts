@@ -9,7 +9,7 @@ import type {
   TransportOptions,
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
-import { connectSocket, getSocket, onServerEvent, request } from '../socket.js';
+import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
 import { markJoinAcknowledged, markRemoteVideoTrack, setStatsSource } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
@@ -131,10 +131,12 @@ export class MeetingMedia {
     this.closeMedia();
     this.unsubscribe();
     setStatsSource(null);
+    // Offline (or signed out) there is nothing to tell: the server drops a disconnected peer itself.
+    if (!isSocketConnected()) return;
     try {
       await request('meeting:leave', {}, 3_000);
     } catch {
-      // Leaving must always succeed for the user; the server also cleans up on disconnect.
+      // Leaving must always succeed for the user.
     }
   }
 
@@ -328,7 +330,14 @@ export class MeetingMedia {
   /** Signaling forgets a peer whose socket dropped: after reconnecting, join again. */
   private onSocketReconnect(): () => void {
     const socket = getSocket();
-    const onDisconnect = () => {
+    const onDisconnect = (reason: string) => {
+      if (this.phase === 'left') return;
+      if (reason === 'io server disconnect') {
+        // The server closed us on purpose (the session was signed out): socket.io will not retry.
+        this.phase = 'failed';
+        this.onError(new AppError('unauthenticated', 'signaling closed the connection'));
+        return;
+      }
       if (this.phase === 'joined') this.phase = 'reconnecting';
     };
     const onReconnect = () => {
