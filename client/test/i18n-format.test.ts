@@ -1,0 +1,47 @@
+import { get } from 'svelte/store';
+import { _, addMessages, init, locale } from 'svelte-i18n';
+import { beforeAll, describe, expect, it } from 'vitest';
+import en from '../src/i18n/en.json';
+import vi from '../src/i18n/vi.json';
+
+type Dictionary = { [key: string]: string | Dictionary };
+
+function keys(dictionary: Dictionary, prefix = ''): string[] {
+  return Object.entries(dictionary).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
+  );
+}
+
+/** Formats messages through svelte-i18n itself, as the components do. */
+async function translate(lang: 'vi' | 'en', key: string, values?: Record<string, number | string>): Promise<string> {
+  await locale.set(lang);
+  return get(_)(key, values ? { values } : undefined);
+}
+
+describe('messages', () => {
+  beforeAll(() => {
+    addMessages('vi', vi);
+    addMessages('en', en);
+    init({ fallbackLocale: 'vi', initialLocale: 'vi' });
+  });
+
+  it('every message is valid ICU and formats in both languages', async () => {
+    for (const lang of ['vi', 'en'] as const) {
+      for (const key of keys(vi)) {
+        const text = await translate(lang, key, { count: 2, name: 'An' });
+        expect(text, `${lang} ${key}`).not.toBe(key);
+        expect(text, `${lang} ${key}`).not.toMatch(/\{|\}/);
+      }
+    }
+  });
+
+  it('counts in English with singular and plural', async () => {
+    expect(await translate('en', 'room.participants', { count: 1 })).toBe('1 endpoint connected');
+    expect(await translate('en', 'room.participants', { count: 78 })).toBe('78 endpoints connected');
+  });
+
+  it('counts in Vietnamese without plural forms', async () => {
+    expect(await translate('vi', 'room.participants', { count: 1 })).toBe('1 điểm cầu đang kết nối');
+    expect(await translate('vi', 'prejoin.members', { count: 120 })).toBe('120 thành viên được mời');
+  });
+});
