@@ -110,8 +110,8 @@ export class MeetingMedia {
       request('media:createTransport', { direction: 'send' }),
       request('media:createTransport', { direction: 'recv' }),
     ]);
-    this.device = device;
     this.assertCurrent(generation);
+    this.device = device;
     this.sendTransport = this.createTransport(device, 'send', sendOptions);
     this.recvTransport = this.createTransport(device, 'recv', recvOptions);
     setStatsSource(() => this.inboundStats());
