@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startRedis, startSfuServer, startSignaling } from '@ehop/testkit';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Starts the real system once for the whole e2e run: Redis, the SFU with a real mediasoup worker,
+ * and signaling serving the built web app, seeded with the demo meeting.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const redis = await startRedis();
+  const sfu = await startSfuServer({ env: { SFU_WORKERS: '1' } });
+  const signaling = await startSignaling({
+    redisUrl: redis.url,
+    sfuUrl: sfu.url,
+    sfuSecret: sfu.secret,
+    env: { CLIENT_DIST: `${repoRoot}client/dist` },
+  });
+  execFileSync(process.execPath, ['signaling/dist/seed/seed-demo.js'], {
+    cwd: repoRoot,
+    env: { ...process.env, REDIS_URL: redis.url },
+    stdio: 'ignore',
+  });
+  process.env.EHOP_BASE_URL = signaling.url;
+
+  return async () => {
+    await signaling.stop();
+    await sfu.stop();
+    await redis.stop();
+  };
+}

@@ -1,0 +1,91 @@
+import { expect, test, type Page } from '@playwright/test';
+import { joinMeeting, receivedFrom, signIn } from '../support/meeting-page.js';
+
+/** The remote tile of `userId` on `page`, and the peer id it carries. */
+async function remotePeerId(page: Page, userId: string): Promise<string> {
+  const tile = page.locator(`[data-testid="peer-tile"][data-user-id="${userId}"]`);
+  await expect(tile).toBeVisible();
+  const peerId = await tile.getAttribute('data-peer-id');
+  expect(peerId).toBeTruthy();
+  return peerId!;
+}
+
+/** Asserts that `page` decodes `peerId`'s video and receives its audio, and that both keep flowing. */
+async function expectReceivingMediaFrom(page: Page, peerId: string): Promise<void> {
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded).toBeGreaterThan(0);
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived).toBeGreaterThan(0);
+  const before = { video: await receivedFrom(page, peerId, 'video'), audio: await receivedFrom(page, peerId, 'audio') };
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded)
+    .toBeGreaterThan(before.video.framesDecoded + 10);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).bytesReceived)
+    .toBeGreaterThan(before.video.bytesReceived);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived)
+    .toBeGreaterThan(before.audio.bytesReceived);
+}
+
+test('two participants see and hear each other; a leaver\'s tile disappears', async ({ browser }) => {
+  const chair = await signIn(browser, 'chutri');
+  const delegate = await signIn(browser, 'daibieu1');
+  await joinMeeting(chair);
+  await joinMeeting(delegate);
+
+  // Each tile names the person and their unit level, in Vietnamese by default.
+  const delegateTileOnChair = chair.locator('[data-testid="peer-tile"][data-user-id="u-daibieu1"]');
+  await expect(delegateTileOnChair).toContainText('Lê Minh Tuấn');
+  await expect(delegateTileOnChair).toContainText('Huyện Lạc Sơn');
+
+  const delegatePeer = await remotePeerId(chair, 'u-daibieu1');
+  const chairPeer = await remotePeerId(delegate, 'u-chutri');
+  await expectReceivingMediaFrom(chair, delegatePeer);
+  await expectReceivingMediaFrom(delegate, chairPeer);
+
+  await delegate.getByTestId('leave-button').click();
+  await expect(delegateTileOnChair).toHaveCount(0);
+  await expect(chair.getByTestId('peer-tile')).toHaveCount(0);
+});
+
+test('muting the microphone shows on the other side and stops the audio', async ({ browser }) => {
+  const chair = await signIn(browser, 'chutri');
+  const delegate = await signIn(browser, 'daibieu2');
+  await joinMeeting(chair);
+  await joinMeeting(delegate);
+  const delegatePeer = await remotePeerId(chair, 'u-daibieu2');
+  await expect.poll(async () => (await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived).toBeGreaterThan(0);
+
+  await delegate.getByTestId('toggle-mic').click();
+  const tile = chair.locator(`[data-testid="peer-tile"][data-peer-id="${delegatePeer}"]`);
+  await expect(tile.getByTestId('mic-muted')).toBeVisible();
+
+  // Once paused at the SFU, no more audio bytes arrive.
+  await chair.waitForTimeout(1000);
+  const frozen = (await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived;
+  await chair.waitForTimeout(1500);
+  expect((await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived).toBe(frozen);
+
+  await delegate.getByTestId('toggle-mic').click();
+  await expect(tile.getByTestId('mic-muted')).toHaveCount(0);
+  await expect.poll(async () => (await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived).toBeGreaterThan(frozen);
+});
+
+test('a member cannot open a meeting they are not invited to', async ({ browser }) => {
+  const outsider = await signIn(browser, 'daibieu2');
+  await expect(outsider.locator('[data-testid="meeting-item"][data-meeting-id="demo-chuyen-doi-so"]')).toHaveCount(0);
+  const response = await outsider.request.get('/api/meetings/demo-chuyen-doi-so');
+  expect(response.status()).toBe(403);
+  await outsider.goto('/#/meetings/demo-chuyen-doi-so');
+  await expect(outsider.getByTestId('join-button')).toHaveCount(0);
+});
+
+test('the interface speaks Vietnamese by default and switches to English', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByTestId('login-submit')).toHaveText(/Đăng nhập/);
+  await page.getByTestId('language-switch').click();
+  await expect(page.getByTestId('login-submit')).toHaveText(/Sign in/i);
+  await page.reload();
+  await expect(page.getByTestId('login-submit')).toHaveText(/Sign in/i);
+});
