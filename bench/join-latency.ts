@@ -1,0 +1,153 @@
+/**
+ * Issue 2 numbers: time from clicking "Tham gia" to the first remote video frame (p50/p95 over
+ * 20 joins) in headless Chromium, and the memory of the sfu-server (with its workers) and
+ * signaling processes, idle and with 10 participants.
+ *
+ * Baseline, measured in the same run: two RTCPeerConnections in one page (P2P loopback, no
+ * server): the browser's own floor for "negotiate and show the first frame".
+ *
+ *   npx tsx bench/join-latency.ts [--joins 20] [--participants 10]
+ */
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './lib/chromium.js';
+import { rssMiB, treeRssMiB } from './lib/process-memory.js';
+import { percentile, round } from './lib/stats.js';
+import { startSystem, type RunningSystem } from './lib/system.js';
+
+const DEMO_PASSWORD = 'ehop-demo-2026';
+const MEETING_ID = 'demo-ubnd-tinh';
+const USERS = ['chutri', 'daibieu1', 'daibieu2', 'thuky', 'diemcau-tinh', 'diemcau-huyen', 'diemcau-xa', 'admin'];
+
+const { values: args } = parseArgs({
+  options: { joins: { type: 'string', default: '20' }, participants: { type: 'string', default: '10' } },
+});
+
+async function signedInPage(browser: Browser, baseUrl: string, username: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('meeting-item').first().waitFor();
+  return page;
+}
+
+async function openPreJoin(page: Page): Promise<void> {
+  await page.locator(`[data-testid="meeting-item"][data-meeting-id="${MEETING_ID}"]`).click();
+  await page.getByTestId('join-button').waitFor();
+  // The camera preview is open before the user clicks, as a person would see it.
+  await page.locator('video').first().waitFor();
+  await page.waitForTimeout(300);
+}
+
+async function join(page: Page): Promise<void> {
+  await page.getByTestId('join-button').click();
+  await page.locator('[data-testid="meeting-room"][data-phase="joined"]').waitFor({ timeout: 120_000 });
+}
+
+/** Click join, wait for the first remote frame; returns milliseconds. */
+async function measureOneJoin(page: Page): Promise<number> {
+  await openPreJoin(page);
+  await join(page);
+  await page.waitForFunction(() => window.ehopDebug?.firstRemoteVideoFrameAt != null, null, { timeout: 30_000 });
+  const ms = await page.evaluate(() => window.ehopDebug.firstRemoteVideoFrameAt! - window.ehopDebug.joinedAt!);
+  await page.getByTestId('leave-button').click();
+  await page.getByTestId('meeting-item').first().waitFor();
+  return ms;
+}
+
+/** P2P loopback in one page, camera already open: negotiate and show the first frame. */
+async function measureP2pBaseline(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const start = performance.now();
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    const firstFrame = new Promise<number>((resolve) => {
+      b.ontrack = (e) => {
+        if (e.track.kind !== 'video') return;
+        const video = document.createElement('video');
+        video.muted = true;
+        video.autoplay = true;
+        video.srcObject = new MediaStream([e.track]);
+        document.body.append(video);
+        video.requestVideoFrameCallback((now) => resolve(now));
+      };
+    });
+    stream.getTracks().forEach((track) => a.addTrack(track, stream));
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+    const ms = (await firstFrame) - start;
+    a.close();
+    b.close();
+    stream.getTracks().forEach((track) => track.stop());
+    return ms;
+  });
+}
+
+function memory(system: RunningSystem) {
+  return { sfuMiB: round(treeRssMiB(system.sfuPid)), signalingMiB: round(rssMiB(system.signalingPid)) };
+}
+
+function summary(label: string, samples: number[]) {
+  return { label, n: samples.length, p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), max: round(Math.max(...samples)) };
+}
+
+async function main(): Promise<void> {
+  const joins = Number(args.joins);
+  const participants = Number(args.participants);
+  const system = await startSystem();
+  const browser = await launchChromium();
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = memory(system);
+
+    const publisher = await signedInPage(browser, system.baseUrl, 'chutri');
+    await openPreJoin(publisher);
+    await join(publisher);
+
+    const joiner = await signedInPage(browser, system.baseUrl, 'daibieu1');
+    const joinSamples: number[] = [];
+    for (let i = 0; i < joins; i++) joinSamples.push(await measureOneJoin(joiner));
+
+    const baselinePage = await signedInPage(browser, system.baseUrl, 'daibieu2');
+    const baselineSamples: number[] = [];
+    for (let i = 0; i < joins; i++) baselineSamples.push(await measureP2pBaseline(baselinePage));
+    await baselinePage.context().close();
+
+    const sfuJoin = summary('click join -> first remote frame (eHọp, via SFU)', joinSamples);
+    const p2p = summary('baseline: P2P loopback in one page, no server', baselineSamples);
+    console.log('\n== Join latency (ms) ==');
+    console.table([sfuJoin, p2p]);
+    console.log(`eHọp p95 / baseline p95 = ${round(sfuJoin.p95 / p2p.p95, 2)}x; goal p95 < 1500 ms: ${sfuJoin.p95 < 1500 ? 'met' : 'NOT met'}`);
+
+    // Memory with N participants: the publisher and the joiner, plus N-2 more.
+    await openPreJoin(joiner);
+    await join(joiner);
+    for (let i = 2; i < participants; i++) {
+      const page = await signedInPage(browser, system.baseUrl, USERS[i % USERS.length]!);
+      await openPreJoin(page);
+      await join(page);
+    }
+    await new Promise((r) => setTimeout(r, 10_000));
+    const loaded = memory(system);
+
+    console.log('\n== Memory (RSS, MiB; sfu-server includes its mediasoup workers) ==');
+    console.table([
+      { state: 'baseline: idle, no participants', ...idle },
+      { state: `${participants} participants joined`, ...loaded },
+    ]);
+    console.log(JSON.stringify({ bench: 'join-latency', join: sfuJoin, p2p, memory: { idle, loaded, participants } }));
+  } finally {
+    await browser.close();
+    await system.stop();
+  }
+}
+
+await main();
