@@ -7,9 +7,15 @@ cd "$REPO_ROOT"
 # Pass --runtime to skip test-only packages (container images).
 bash scripts/install-system-deps.sh "$@"
 
-log "Installing npm packages"
 # MEDIASOUP_WORKER_BIN (exported by common.sh) keeps mediasoup from trying to build its own worker.
-npm ci --no-audit --no-fund --loglevel=error
+lock_stamp="node_modules/.ehop-lock.sha256"
+if [ -f "$lock_stamp" ] && sha256sum --status -c "$lock_stamp" 2>/dev/null; then
+  log "npm packages up to date"
+else
+  log "Installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json > "$lock_stamp"
+fi
 
 log "Building protocol, sfu-server, signaling and client"
 npm run build --silent
