@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from './support/chromium.js';
+import { chromiumArgs, chromiumExecutable } from '@ehop/testkit';
 
 export default defineConfig({
   testDir: './tests',

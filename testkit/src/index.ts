@@ -2,3 +2,4 @@ export * from './ports.js';
 export * from './redis.js';
 export * from './sfu-server.js';
 export * from './signaling.js';
+export * from './chromium.js';
