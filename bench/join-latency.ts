@@ -15,6 +15,8 @@ import { launchChromium } from './lib/chromium.js';
 import { rssMiB, treeRssMiB } from './lib/process-memory.js';
 import { percentile, round } from './lib/stats.js';
 import { startSystem, type RunningSystem } from './lib/system.js';
+// The page's window.ehopDebug hook (type only: declares it on Window).
+import type {} from '../client/src/lib/media/debug-hook.js';
 
 const DEMO_PASSWORD = 'ehop-demo-2026';
 const MEETING_ID = 'demo-ubnd-tinh';

@@ -8,7 +8,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  timeout: 60_000,
+  // Generous: a media test on a busy 2-core machine can take a while; these are ceilings, not goals.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   use: {
     baseURL: process.env.EHOP_BASE_URL,

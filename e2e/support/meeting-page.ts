@@ -1,19 +1,30 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+// The page's window.ehopDebug hook (type only: declares it on Window).
+import type {} from '../../client/src/lib/media/debug-hook.js';
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'ehop-demo-2026';
 export const DEMO_MEETING_ID = 'demo-ubnd-tinh';
 
-export interface InboundStat {
-  peerId: string;
-  consumerId: string;
-  kind: 'audio' | 'video';
-  bytesReceived: number;
-  framesDecoded?: number;
-  packetsLost: number;
-}
+/**
+ * `signIn(username)`: a fresh browser context (its own cookies, camera and microphone) signed in
+ * as `username`. Every context a test opened is closed after it, so no participant of one test
+ * is still in the meeting during the next.
+ */
+export const test = base.extend<{ signIn: (username: string) => Promise<Page> }>({
+  signIn: async ({ browser }, use) => {
+    const pages: Page[] = [];
+    await use(async (username) => {
+      const page = await signIn(browser, username);
+      pages.push(page);
+      return page;
+    });
+    await Promise.all(pages.map((page) => page.context().close()));
+  },
+});
 
-/** A fresh browser context (its own cookies, camera and microphone) signed in as `username`. */
-export async function signIn(browser: Browser, username: string): Promise<Page> {
+export { expect };
+
+async function signIn(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto('/');
@@ -31,8 +42,8 @@ export async function joinMeeting(page: Page, meetingId = DEMO_MEETING_ID): Prom
   await expect(page.getByTestId('meeting-room')).toHaveAttribute('data-phase', 'joined');
 }
 
-export function inboundStats(page: Page): Promise<InboundStat[]> {
-  return page.evaluate(() => (window as unknown as { ehopDebug: { inboundStats(): Promise<InboundStat[]> } }).ehopDebug.inboundStats());
+export function inboundStats(page: Page) {
+  return page.evaluate(() => window.ehopDebug.inboundStats());
 }
 
 /** Inbound stats of one kind from one remote user, summed over that user's consumers. */

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { joinMeeting, receivedFrom, signIn } from '../support/meeting-page.js';
+import type { Page } from '@playwright/test';
+import { expect, joinMeeting, receivedFrom, test } from '../support/meeting-page.js';
 
 /** The remote tile of `userId` on `page`, and the peer id it carries. */
 async function remotePeerId(page: Page, userId: string): Promise<string> {
@@ -26,9 +26,9 @@ async function expectReceivingMediaFrom(page: Page, peerId: string): Promise<voi
     .toBeGreaterThan(before.audio.bytesReceived);
 }
 
-test('two participants see and hear each other; a leaver\'s tile disappears', async ({ browser }) => {
-  const chair = await signIn(browser, 'chutri');
-  const delegate = await signIn(browser, 'daibieu1');
+test('two participants see and hear each other; a leaver\'s tile disappears', async ({ signIn }) => {
+  const chair = await signIn('chutri');
+  const delegate = await signIn('daibieu1');
   await joinMeeting(chair);
   await joinMeeting(delegate);
 
@@ -47,9 +47,9 @@ test('two participants see and hear each other; a leaver\'s tile disappears', as
   await expect(chair.getByTestId('peer-tile')).toHaveCount(0);
 });
 
-test('muting the microphone shows on the other side and stops the audio', async ({ browser }) => {
-  const chair = await signIn(browser, 'chutri');
-  const delegate = await signIn(browser, 'daibieu2');
+test('muting the microphone shows on the other side and stops the audio', async ({ signIn }) => {
+  const chair = await signIn('chutri');
+  const delegate = await signIn('daibieu2');
   await joinMeeting(chair);
   await joinMeeting(delegate);
   const delegatePeer = await remotePeerId(chair, 'u-daibieu2');
@@ -70,8 +70,8 @@ test('muting the microphone shows on the other side and stops the audio', async 
   await expect.poll(async () => (await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived).toBeGreaterThan(frozen);
 });
 
-test('a member cannot open a meeting they are not invited to', async ({ browser }) => {
-  const outsider = await signIn(browser, 'daibieu2');
+test('a member cannot open a meeting they are not invited to', async ({ signIn }) => {
+  const outsider = await signIn('daibieu2');
   await expect(outsider.locator('[data-testid="meeting-item"][data-meeting-id="demo-chuyen-doi-so"]')).toHaveCount(0);
   const response = await outsider.request.get('/api/meetings/demo-chuyen-doi-so');
   expect(response.status()).toBe(403);
@@ -79,9 +79,7 @@ test('a member cannot open a meeting they are not invited to', async ({ browser 
   await expect(outsider.getByTestId('join-button')).toHaveCount(0);
 });
 
-test('the interface speaks Vietnamese by default and switches to English', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+test('the interface speaks Vietnamese by default and switches to English', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('login-submit')).toHaveText(/Đăng nhập/);
   await page.getByTestId('language-switch').click();
