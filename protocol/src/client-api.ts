@@ -11,6 +11,9 @@ import {
   TransportDirection,
   TransportOptions,
 } from './media.js';
+import { agendaEvents, agendaRequests } from './agenda.js';
+import { attendanceEvents, attendanceRequests } from './attendance.js';
+import { meetingLifecycleEvents } from './meeting-management.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -73,6 +76,8 @@ export const clientRequests = {
     request: z.object({ consumerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
+  ...agendaRequests,
+  ...attendanceRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -93,6 +98,9 @@ export const serverEvents = {
   'media:consumerResumed': z.object({ consumerId: z.string() }),
   /** The media room was lost (e.g. an SFU worker restarted): rebuild transports and rejoin. */
   'media:restart': z.object({ reason: z.string() }),
+  ...meetingLifecycleEvents,
+  ...agendaEvents,
+  ...attendanceEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -21,12 +21,17 @@ export type MeetingRole = z.infer<typeof MeetingRole>;
 export const MeetingStatus = z.enum(['draft', 'published', 'in_progress', 'ended']);
 export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
+/** A person, or the account a video endpoint (điểm cầu: a hall's TV and camera) signs in with. */
+export const UserKind = z.enum(['person', 'endpoint']);
+export type UserKind = z.infer<typeof UserKind>;
+
 export const User = z.object({
   id: Id,
   username: z.string().min(1).max(64),
   displayName: z.string().min(1).max(200),
   unitId: Id,
   isAdmin: z.boolean(),
+  kind: UserKind.default('person'),
 });
 export type User = z.infer<typeof User>;
 

@@ -5,3 +5,7 @@ export * from './http-api.js';
 export * from './client-api.js';
 export * from './sfu-api.js';
 export * from './handle-request.js';
+export * from './admin.js';
+export * from './meeting-management.js';
+export * from './agenda.js';
+export * from './attendance.js';

@@ -8,6 +8,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'not_in_meeting',
+  /** The meeting is over: it can be read, not joined or changed. */
+  'meeting_ended',
   'media_unavailable',
   'internal',
 ]);

@@ -11,7 +11,13 @@ import type { SignalingConfig } from './config.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { SfuClient } from './media/sfu-client.js';
+import { AgendaRepository } from './agenda/agenda-repository.js';
+import { AgendaService } from './agenda/agenda-service.js';
+import { AttendanceRepository } from './attendance/attendance-repository.js';
+import { AttendanceService } from './attendance/attendance-service.js';
+import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { MeetingRepository } from './meetings/meeting-repository.js';
+import { connectionDirectory } from './realtime/connection-directory.js';
 import { connectRedis, duplicateConnection, type RedisClient } from './redis/client.js';
 import { rooms } from './redis/keys.js';
 import { NodeHeartbeat } from './realtime/node-heartbeat.js';
@@ -51,6 +57,13 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   });
 
   let io: SignalingIo | undefined;
+  const broadcasts = meetingBroadcasts(() => io);
+  const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
+  const attendance = new AttendanceService({
+    meetings,
+    attendance: new AttendanceRepository(redis),
+    broadcast: broadcasts.attendanceChanged,
+  });
   const app = createHttpApp({
     logger: log,
     redis,
@@ -61,6 +74,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     sessionMiddleware,
     clientDist: config.clientDist,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
+    connections: connectionDirectory(() => io),
+    broadcasts,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -73,6 +88,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     units,
     meetings,
     presence: new PresenceRepository(redis),
+    agenda,
+    attendance,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     logger: log.child({ component: 'realtime' }),

@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   not_in_meeting: 409,
+  meeting_ended: 409,
   media_unavailable: 503,
   internal: 500,
 };

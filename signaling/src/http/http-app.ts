@@ -1,13 +1,17 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { adminRoutes } from '../admin/admin-routes.js';
 import { authRoutes } from '../accounts/auth-routes.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
+import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
 import { meetingRoutes } from '../meetings/meeting-routes.js';
+import { meetingStatusRoutes } from '../meetings/meeting-status-routes.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
+import type { ConnectionDirectory } from '../realtime/connection-directory.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -22,6 +26,8 @@ export interface HttpAppOptions {
   sessionMiddleware: RequestHandler;
   clientDist: string;
   onLogout(sessionId: string): void;
+  connections: ConnectionDirectory;
+  broadcasts: MeetingBroadcasts;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -38,6 +44,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(options.sessionMiddleware);
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
+  api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
+  api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use(notFoundHandler());
   app.use('/api', api);
 

@@ -4,7 +4,7 @@ import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
-import { requireMembership } from './meeting-access.js';
+import { canSeeMeeting, requireMembership } from './meeting-access.js';
 import { roleOf, type MeetingRepository } from './meeting-repository.js';
 import { byStartTime, toDetail, toSummary } from './meeting-views.js';
 
@@ -23,7 +23,8 @@ export function meetingRoutes({ users, units, meetings }: MeetingRoutesOptions):
     const me = currentUser(res);
     const summaries = (await meetings.listForUser(me.id)).flatMap((meeting) => {
       const role = roleOf(meeting, me.id);
-      return role ? [toSummary(meeting, role)] : [];
+      // Drafts stay hidden from ordinary invitees until they are published.
+      return role && canSeeMeeting(meeting, me.id, me.isAdmin) ? [toSummary(meeting, role)] : [];
     });
     res.json(summaries.sort(byStartTime));
   });
@@ -32,7 +33,7 @@ export function meetingRoutes({ users, units, meetings }: MeetingRoutesOptions):
     '/:meetingId',
     validated({ params: MeetingIdParams }, async ({ params }, _req, res) => {
       const me = currentUser(res);
-      const { meeting, role } = await requireMembership(meetings, params.meetingId, me.id);
+      const { meeting, role } = await requireMembership(meetings, params.meetingId, me.id, { isAdmin: me.isAdmin });
       const memberUsers = await users.getMany(meeting.members.map((member) => member.userId));
       const memberUnits = await units.getMany([...memberUsers.values()].map((user) => user.unitId));
       res.json(toDetail(meeting, role, memberUsers, memberUnits));

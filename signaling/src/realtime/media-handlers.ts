@@ -6,7 +6,7 @@ import { kindOfSource, mediaFlags } from './media-flags.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
 
-type MediaHandlers = Omit<ClientRequestHandlers, 'meeting:join' | 'meeting:leave'>;
+type MediaHandlers = Pick<ClientRequestHandlers, Extract<keyof ClientRequestHandlers, `media:${string}`>>;
 
 /**
  * Media negotiation relayed to the SFU for the socket's current peer. The room and peer ids

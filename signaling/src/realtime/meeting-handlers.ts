@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RequestError, type ClientResponse, type PeerInfo } from '@ehop/protocol';
-import { requireMembership } from '../meetings/meeting-access.js';
+import { requireMembership, requireNotEnded } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
 import type { RealtimeDeps } from './realtime-deps.js';
@@ -27,7 +27,8 @@ export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): Me
 async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingId: string): Promise<ClientResponse<'meeting:join'>> {
   if (deps.isShuttingDown()) throw new RequestError('media_unavailable', 'This server is restarting, please try again');
   const { user } = socket.data;
-  const { role } = await requireMembership(deps.meetings, meetingId, user.id);
+  const { meeting, role } = await requireMembership(deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
+  requireNotEnded(meeting);
   const unit = await deps.units.get(user.unitId);
   if (!unit) throw new Error(`unit ${user.unitId} of user ${user.id} is missing`);
 

@@ -4,6 +4,8 @@ import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { SfuClient } from '../media/sfu-client.js';
+import type { AgendaService } from '../agenda/agenda-service.js';
+import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -15,6 +17,8 @@ export interface RealtimeDeps {
   units: UnitRepository;
   meetings: MeetingRepository;
   presence: PresenceRepository;
+  agenda: AgendaService;
+  attendance: AttendanceService;
   nodeId: string;
   iceServers: IceServer[];
   logger: Logger;

@@ -28,8 +28,9 @@ export function authenticateSockets(io: SignalingIo, sessionMiddleware: RequestH
       socket.data.sessionId = request.sessionID;
       socket.data.joined = null;
       socket.data.membershipQueue = new SerialQueue();
-      // Logging out closes the sockets opened with that session, on every node.
-      await socket.join(rooms.session(request.sessionID));
+      // Logging out closes the sockets opened with that session, on every node; disabling the
+      // account closes all of the user's.
+      await socket.join([rooms.session(request.sessionID), rooms.user(user.id)]);
       next();
     } catch (error) {
       next(error instanceof Error ? error : new Error('internal'));

@@ -5,6 +5,8 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
+import { agendaHandlers } from '../agenda/agenda-handlers.js';
+import { attendanceHandlers } from '../attendance/attendance-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
 import { mediaHandlers } from './media-handlers.js';
@@ -38,7 +40,16 @@ export function handleConnections(deps: RealtimeDeps, sessionMiddleware: Request
 
 function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
   const logger = deps.logger.child({ socketId: socket.id, userId: socket.data.user.id });
-  bindClientRequests(socket, { ...meetingHandlers(deps, socket), ...mediaHandlers(deps, socket) }, logger);
+  bindClientRequests(
+    socket,
+    {
+      ...meetingHandlers(deps, socket),
+      ...mediaHandlers(deps, socket),
+      ...agendaHandlers(deps.agenda, socket),
+      ...attendanceHandlers(deps.attendance, socket),
+    },
+    logger,
+  );
   socket.on('disconnect', () => {
     void socket.data.membershipQueue
       .run(() => leaveMeeting(deps, socket))

@@ -12,8 +12,18 @@ export const keys = {
   userMeetings: (userId: string) => `user:${userId}:meetings`,
   /** Hash: id, name, level, parentId. */
   unit: (unitId: string) => `unit:${unitId}`,
+  /** Set of every unit id (the organisational tree is read whole). */
+  unitIndex: () => 'units',
   /** String: the meeting record as JSON (summary fields + members with their roles). */
   meeting: (meetingId: string) => `meeting:${meetingId}`,
+  /** Set of every meeting id, for the organisers' list. */
+  meetingIndex: () => 'meetings',
+  /** Hash: version, state (the Agenda as JSON); written only by compare-and-set on version. */
+  meetingAgenda: (meetingId: string) => `meeting:${meetingId}:agenda`,
+  /** Hash: userId -> AttendanceEntry JSON. */
+  meetingAttendance: (meetingId: string) => `meeting:${meetingId}:attendance`,
+  /** Counter: the last attendance version handed out (entries carry it, newest wins). */
+  meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
   meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
@@ -29,4 +39,8 @@ export const rooms = {
   meeting: (meetingId: string) => `meeting:${meetingId}`,
   peer: (peerId: string) => `peer:${peerId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  /** Every socket of one account: to tell them about themselves, or close them when it is disabled. */
+  user: (userId: string) => `user:${userId}`,
+  /** The chair's and secretary's sockets that follow everyone's attendance in a meeting. */
+  attendanceWatchers: (meetingId: string) => `meeting:${meetingId}:attendance-watchers`,
 } as const;

@@ -1,8 +1,10 @@
-import type { MeetingRole, Unit } from '@ehop/protocol';
+import type { AgendaItem, MeetingRole, Unit, UserKind } from '@ehop/protocol';
+import { AgendaRepository } from '../agenda/agenda-repository.js';
+import { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { hashPassword } from '../accounts/password.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
-import { MeetingRepository, type StoredMeeting } from '../meetings/meeting-repository.js';
+import { MeetingRepository, type NewStoredMeeting } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
 
 export const DEFAULT_DEMO_PASSWORD = 'ehop-demo-2026';
@@ -19,19 +21,20 @@ interface DemoUser {
   displayName: string;
   unitId: string;
   isAdmin: boolean;
+  kind: UserKind;
   /** Role in the main demo meeting. */
   role: MeetingRole;
 }
 
 export const DEMO_USERS = [
-  { id: 'u-chutri', username: 'chutri', displayName: 'Nguyễn Văn Hùng (Chủ tịch UBND tỉnh)', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'chair' },
-  { id: 'u-thuky', username: 'thuky', displayName: 'Trần Thị Mai (Thư ký)', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'secretary' },
-  { id: 'u-daibieu1', username: 'daibieu1', displayName: 'Lê Minh Tuấn (Huyện Lạc Sơn)', unitId: DEMO_UNITS.district.id, isAdmin: false, role: 'delegate' },
-  { id: 'u-daibieu2', username: 'daibieu2', displayName: 'Bùi Thị Lan (Xã Ân Nghĩa)', unitId: DEMO_UNITS.commune.id, isAdmin: false, role: 'delegate' },
-  { id: 'u-diemcau-tinh', username: 'diemcau-tinh', displayName: 'Điểm cầu UBND tỉnh Hòa Bình', unitId: DEMO_UNITS.province.id, isAdmin: false, role: 'endpoint' },
-  { id: 'u-diemcau-huyen', username: 'diemcau-huyen', displayName: 'Điểm cầu UBND huyện Lạc Sơn', unitId: DEMO_UNITS.district.id, isAdmin: false, role: 'endpoint' },
-  { id: 'u-diemcau-xa', username: 'diemcau-xa', displayName: 'Điểm cầu UBND xã Ân Nghĩa', unitId: DEMO_UNITS.commune.id, isAdmin: false, role: 'endpoint' },
-  { id: 'u-admin', username: 'admin', displayName: 'Quản trị hệ thống', unitId: DEMO_UNITS.province.id, isAdmin: true, role: 'observer' },
+  { id: 'u-chutri', username: 'chutri', displayName: 'Nguyễn Văn Hùng (Chủ tịch UBND tỉnh)', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: false, role: 'chair' },
+  { id: 'u-thuky', username: 'thuky', displayName: 'Trần Thị Mai (Thư ký)', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: false, role: 'secretary' },
+  { id: 'u-daibieu1', username: 'daibieu1', displayName: 'Lê Minh Tuấn (Huyện Lạc Sơn)', unitId: DEMO_UNITS.district.id, kind: 'person', isAdmin: false, role: 'delegate' },
+  { id: 'u-daibieu2', username: 'daibieu2', displayName: 'Bùi Thị Lan (Xã Ân Nghĩa)', unitId: DEMO_UNITS.commune.id, kind: 'person', isAdmin: false, role: 'delegate' },
+  { id: 'u-diemcau-tinh', username: 'diemcau-tinh', displayName: 'Điểm cầu UBND tỉnh Hòa Bình', unitId: DEMO_UNITS.province.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
+  { id: 'u-diemcau-huyen', username: 'diemcau-huyen', displayName: 'Điểm cầu UBND huyện Lạc Sơn', unitId: DEMO_UNITS.district.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
+  { id: 'u-diemcau-xa', username: 'diemcau-xa', displayName: 'Điểm cầu UBND xã Ân Nghĩa', unitId: DEMO_UNITS.commune.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
+  { id: 'u-admin', username: 'admin', displayName: 'Quản trị hệ thống', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: true, role: 'observer' },
 ] as const satisfies readonly DemoUser[];
 
 export const DEMO_MEETING_ID = 'demo-ubnd-tinh';
@@ -63,6 +66,8 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
 
   const demoMeetings = demoMeetingRecords(options.day ?? new Date());
   for (const meeting of demoMeetings) await meetings.save(meeting);
+  await resetAgenda(new AgendaRepository(redis), DEMO_MEETING_ID, DEMO_AGENDA);
+  await new AttendanceRepository(redis).clear(DEMO_MEETING_ID);
 
   return {
     password,
@@ -71,7 +76,7 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
   };
 }
 
-function demoMeetingRecords(day: Date): StoredMeeting[] {
+function demoMeetingRecords(day: Date): NewStoredMeeting[] {
   const at = (hourInVietnam: number) => vietnamTime(day, hourInVietnam);
   const userNamed = (username: string) => DEMO_USERS.find((user) => user.username === username)!;
   return [
@@ -82,6 +87,8 @@ function demoMeetingRecords(day: Date): StoredMeeting[] {
       location: 'Phòng họp trực tuyến UBND tỉnh Hòa Bình',
       status: 'published',
       members: DEMO_USERS.map((user) => ({ userId: user.id, role: user.role })),
+      organizerId: 'u-admin',
+      invitedUnitIds: Object.values(DEMO_UNITS).map((unit) => unit.id),
     },
     {
       id: RESTRICTED_MEETING_ID,
@@ -95,6 +102,31 @@ function demoMeetingRecords(day: Date): StoredMeeting[] {
       })),
     },
   ];
+}
+
+/** A provincial People's Committee's monthly session: opening, a report with two parts, discussion, conclusion. */
+export const DEMO_AGENDA: AgendaItem[] = [
+  { id: 'a-khai-mac', title: 'Khai mạc, tuyên bố lý do và giới thiệu đại biểu', presenterId: 'u-thuky', plannedMinutes: 5, children: [] },
+  {
+    id: 'a-bao-cao-ktxh',
+    title: 'Báo cáo tình hình kinh tế – xã hội quý I, nhiệm vụ trọng tâm quý II năm 2026',
+    presenterId: 'u-daibieu1',
+    plannedMinutes: 20,
+    children: [
+      { id: 'a-ngan-sach', title: 'Kết quả thu ngân sách và giải ngân vốn đầu tư công', presenterId: 'u-daibieu1', plannedMinutes: 10 },
+      { id: 'a-nong-nghiep', title: 'Sản xuất nông nghiệp và phòng, chống thiên tai', presenterId: 'u-daibieu2', plannedMinutes: 10 },
+    ],
+  },
+  { id: 'a-thao-luan', title: 'Thảo luận, ý kiến của các huyện, xã', presenterId: null, plannedMinutes: 30, children: [] },
+  { id: 'a-ket-luan', title: 'Kết luận của Chủ tịch UBND tỉnh', presenterId: 'u-chutri', plannedMinutes: 10, children: [] },
+];
+
+/** Replaces the agenda (a new version, so screens still showing the old one refresh). */
+async function resetAgenda(agendas: AgendaRepository, meetingId: string, items: AgendaItem[]): Promise<void> {
+  for (;;) {
+    const previous = await agendas.get(meetingId);
+    if (await agendas.replace(previous, { items, current: null })) return;
+  }
 }
 
 /** `hour`:00 in Vietnam (UTC+7, no daylight saving) on the given day, as an ISO UTC instant. */
