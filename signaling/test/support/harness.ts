@@ -137,3 +137,26 @@ export function collectEvents<K extends ServerEventName>(socket: Socket, event: 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A JSON request with the session cookie; resolves to the response (any status). */
+export function sendJson(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, cookie: string | undefined, body?: unknown): Promise<Response> {
+  return fetch(url, {
+    method,
+    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** The `error.code` of an error response. */
+export async function errorCode(response: Response): Promise<string | undefined> {
+  return ((await response.json()) as { error?: { code?: string } }).error?.code;
+}
+
+/** Polls `check` until it holds (or fails the test after `timeoutMs`). */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
