@@ -67,3 +67,8 @@ export const MeetingStatusChange = z.object({ status: MeetingStatus });
 export const meetingLifecycleEvents = {
   'meeting:statusChanged': z.object({ meetingId: Id, status: MeetingStatus }),
 } as const;
+
+/** The chair and the secretary run a meeting: they prepare the agenda and take attendance. */
+export function isMeetingStaffRole(role: MeetingRole): boolean {
+  return role === 'chair' || role === 'secretary';
+}

@@ -1,8 +1,10 @@
-import type { MeetingDetail, MeetingSummary, User } from '@ehop/protocol';
+import type { MeetingDetail, MeetingStatus, MeetingSummary, User } from '@ehop/protocol';
 import { AppError, isAppErrorCode } from './errors.js';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** Thin fetch wrapper for signaling's JSON API; the session travels in an HTTP-only cookie. */
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -56,4 +58,7 @@ export const api = {
   },
   meetings: () => call<MeetingSummary[]>('GET', '/meetings'),
   meeting: (meetingId: string) => call<MeetingDetail>('GET', `/meetings/${encodeURIComponent(meetingId)}`),
+  /** Publish (administrators, the chair), start (the chair), end (the chair, administrators). */
+  setMeetingStatus: (meetingId: string, status: MeetingStatus) =>
+    call<{ meetingId: string; status: MeetingStatus }>('POST', `/meetings/${encodeURIComponent(meetingId)}/status`, { status }),
 };

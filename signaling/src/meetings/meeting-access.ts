@@ -1,4 +1,4 @@
-import { RequestError, type MeetingRole } from '@ehop/protocol';
+import { isMeetingStaffRole, RequestError, type MeetingRole } from '@ehop/protocol';
 import { roleOf, type MeetingRepository, type StoredMeeting } from './meeting-repository.js';
 
 export interface Membership {
@@ -45,7 +45,7 @@ export function canPublishMedia(role: MeetingRole): boolean {
 
 /** Who prepares and reorders the agenda, and records others' attendance. */
 export function isMeetingStaff(role: MeetingRole): boolean {
-  return role === 'chair' || role === 'secretary';
+  return isMeetingStaffRole(role);
 }
 
 /** Refuses roles not in `allowed` with `forbidden` and `message`. */
