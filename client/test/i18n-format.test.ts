@@ -12,6 +12,13 @@ function keys(dictionary: Dictionary, prefix = ''): string[] {
   );
 }
 
+/** A value for every placeholder of the message: `count` a number, any other a word. */
+function sampleValues(key: string): Record<string, number | string> {
+  const text = key.split('.').reduce<unknown>((node, part) => (node as Dictionary)[part], vi) as string;
+  const names = [...text.matchAll(/\{(\w+)/g)].map((match) => match[1]!);
+  return Object.fromEntries([['count', 2], ['name', 'An'], ...names.filter((name) => name !== 'count').map((name) => [name, 'X'])]);
+}
+
 /** Formats messages through svelte-i18n itself, as the components do. */
 async function translate(lang: 'vi' | 'en', key: string, values?: Record<string, number | string>): Promise<string> {
   await locale.set(lang);
@@ -28,7 +35,7 @@ describe('messages', () => {
   it('every message is valid ICU and formats in both languages', async () => {
     for (const lang of ['vi', 'en'] as const) {
       for (const key of keys(vi)) {
-        const text = await translate(lang, key, { count: 2, name: 'An' });
+        const text = await translate(lang, key, sampleValues(key));
         expect(text, `${lang} ${key}`).not.toBe(key);
         expect(text, `${lang} ${key}`).not.toMatch(/\{|\}/);
       }

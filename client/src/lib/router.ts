@@ -3,14 +3,23 @@ export type Route =
   | { name: 'login' }
   | { name: 'meetings' }
   | { name: 'meeting'; meetingId: string }
+  | { name: 'admin' }
+  | { name: 'admin-meetings' }
+  /** `meetingId` null: a new meeting. */
+  | { name: 'admin-meeting'; meetingId: string | null }
   | { name: 'not-found'; path: string };
 
 const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
+const ADMIN_MEETING_PATH = /^\/admin\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 
 export function parseRoute(hash: string): Route {
   const path = decodeURIComponent(hash.replace(/^#/, '')) || '/';
   if (path === '/' || path === '/meetings' || path === '/meetings/') return { name: 'meetings' };
   if (path === '/login') return { name: 'login' };
+  if (path === '/admin' || path === '/admin/') return { name: 'admin' };
+  if (path === '/admin/meetings' || path === '/admin/meetings/') return { name: 'admin-meetings' };
+  const adminMeeting = ADMIN_MEETING_PATH.exec(path);
+  if (adminMeeting) return { name: 'admin-meeting', meetingId: adminMeeting[1] === 'new' ? null : adminMeeting[1]! };
   const meeting = MEETING_PATH.exec(path);
   if (meeting) return { name: 'meeting', meetingId: meeting[1]! };
   return { name: 'not-found', path };
@@ -24,6 +33,12 @@ export function routeHash(route: Route): string {
       return '#/meetings';
     case 'meeting':
       return `#/meetings/${encodeURIComponent(route.meetingId)}`;
+    case 'admin':
+      return '#/admin';
+    case 'admin-meetings':
+      return '#/admin/meetings';
+    case 'admin-meeting':
+      return `#/admin/meetings/${route.meetingId === null ? 'new' : encodeURIComponent(route.meetingId)}`;
     case 'not-found':
       return `#${route.path}`;
   }
