@@ -454,7 +454,7 @@ export class MeetingMedia {
         if (error instanceof Superseded) return;
         const appError = toAppError(error);
         // Refusals will not change by retrying (removed from the meeting, signed out).
-        if (['forbidden', 'unauthenticated', 'not_found'].includes(appError.code)) {
+        if (['forbidden', 'unauthenticated', 'not_found', 'meeting_ended'].includes(appError.code)) {
           this.phase = 'failed';
           this.onError(appError);
           return;
