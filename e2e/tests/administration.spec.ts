@@ -1,8 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { signIn } from '../support/meeting-page.js';
+import { expect, test } from '../support/meeting-page.js';
 
-test('an administrator builds a commune with its endpoint, which shows online once the device signs in', async ({ browser }) => {
-  const admin = await signIn(browser, 'admin');
+test('an administrator builds a commune with its endpoint, which shows online once the device signs in', async ({ signIn, browser }) => {
+  const admin = await signIn('admin');
   await admin.getByTestId('nav-admin').click();
   await expect(admin.getByTestId('admin-directory')).toBeVisible();
 
@@ -30,18 +29,23 @@ test('an administrator builds a commune with its endpoint, which shows online on
   expect((await admin.request.delete(`/api/admin/units/${unitId}`)).status()).toBe(409);
 
   // The hall's TV signs in with the new account: the tree shows it online.
-  const device = await (await browser.newContext()).newPage();
-  await device.goto('/');
-  await device.getByTestId('login-username').fill('diemcau-vinhdong');
-  await device.getByTestId('login-password').fill('vinh-dong-2026');
-  await device.getByTestId('login-submit').click();
-  await expect(device.getByTestId('meetings-empty')).toBeVisible();
-  await admin.reload();
-  await expect(admin.locator('[data-testid="tree-endpoint"]', { hasText: 'Điểm cầu UBND xã Vĩnh Đồng' })).toHaveAttribute('data-online', 'true');
+  const deviceContext = await browser.newContext();
+  try {
+    const device = await deviceContext.newPage();
+    await device.goto('/');
+    await device.getByTestId('login-username').fill('diemcau-vinhdong');
+    await device.getByTestId('login-password').fill('vinh-dong-2026');
+    await device.getByTestId('login-submit').click();
+    await expect(device.getByTestId('meetings-empty')).toBeVisible();
+    await admin.reload();
+    await expect(admin.locator('[data-testid="tree-endpoint"]', { hasText: 'Điểm cầu UBND xã Vĩnh Đồng' })).toHaveAttribute('data-online', 'true');
+  } finally {
+    await deviceContext.close();
+  }
 });
 
-test('administration is refused to everyone else, on the server', async ({ browser }) => {
-  const chair = await signIn(browser, 'chutri');
+test('administration is refused to everyone else, on the server', async ({ signIn }) => {
+  const chair = await signIn('chutri');
   await expect(chair.getByTestId('nav-admin')).toHaveCount(0);
   const response = await chair.request.get('/api/admin/directory');
   expect(response.status()).toBe(403);

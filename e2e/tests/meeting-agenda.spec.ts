@@ -1,9 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createPublishedMeeting } from '../support/meeting-admin.js';
-import { joinMeeting, signIn } from '../support/meeting-page.js';
-
-// Three browsers each sending camera and microphone: on a busy two-core machine that takes a while.
-test.setTimeout(150_000);
+import { expect, joinMeeting, test } from '../support/meeting-page.js';
 
 const row = (page: Page, title: string) => page.getByTestId('agenda-row').filter({ hasText: title });
 const titles = (page: Page) => page.getByTestId('agenda-row-title');
@@ -17,7 +14,7 @@ async function addItem(page: Page, title: string, minutes: number) {
   await expect(row(page, title)).toBeVisible();
 }
 
-test('the chair reorders the agenda by drag and drop and moves to item 2; a delegate sees it with a running timer', async ({ browser }) => {
+test('the chair reorders the agenda by drag and drop and moves to item 2; a delegate sees it with a running timer', async ({ signIn }) => {
   const meetingId = await createPublishedMeeting({
     title: 'Họp kiểm thử chương trình nghị sự',
     members: [
@@ -26,8 +23,8 @@ test('the chair reorders the agenda by drag and drop and moves to item 2; a dele
       { userId: 'u-daibieu1', role: 'delegate' },
     ],
   });
-  const chair = await signIn(browser, 'chutri');
-  const delegate = await signIn(browser, 'daibieu1');
+  const chair = await signIn('chutri');
+  const delegate = await signIn('daibieu1');
   await joinMeeting(chair, meetingId);
   await addItem(chair, 'Khai mạc', 5);
   await addItem(chair, 'Báo cáo tình hình kinh tế – xã hội', 20);

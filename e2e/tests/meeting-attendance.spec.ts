@@ -1,16 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createPublishedMeeting } from '../support/meeting-admin.js';
-import { joinMeeting, signIn } from '../support/meeting-page.js';
-
-// Three browsers each sending camera and microphone: on a busy two-core machine that takes a while.
-test.setTimeout(150_000);
+import { expect, joinMeeting, test } from '../support/meeting-page.js';
 
 async function openAttendance(page: Page) {
   await page.getByTestId('panel-tab-attendance').click();
   await expect(page.getByTestId('attendance-panel')).toBeVisible();
 }
 
-test("the secretary records an absence, a delegate checks in, and the chair's tally follows", async ({ browser }) => {
+test("the secretary records an absence, a delegate checks in, and the chair's tally follows", async ({ signIn }) => {
   const meetingId = await createPublishedMeeting({
     title: 'Họp kiểm thử điểm danh',
     invitedUnitIds: ['xa-an-nghia'],
@@ -21,8 +18,8 @@ test("the secretary records an absence, a delegate checks in, and the chair's ta
       { userId: 'u-daibieu2', role: 'delegate' },
     ],
   });
-  const chair = await signIn(browser, 'chutri');
-  const secretary = await signIn(browser, 'thuky');
+  const chair = await signIn('chutri');
+  const secretary = await signIn('thuky');
   await joinMeeting(chair, meetingId);
   await joinMeeting(secretary, meetingId);
   await openAttendance(chair);
@@ -44,7 +41,7 @@ test("the secretary records an absence, a delegate checks in, and the chair's ta
   await expect(onChair).toHaveAttribute('data-status', 'absent');
   await expect(onChair).toContainText('Đi công tác tại Hà Nội');
 
-  const delegate = await signIn(browser, 'daibieu1');
+  const delegate = await signIn('daibieu1');
   await joinMeeting(delegate, meetingId);
   await openAttendance(delegate);
   // A delegate sees their own check-in, not the others' list.
