@@ -14,6 +14,7 @@ import {
 import { agendaEvents, agendaRequests } from './agenda.js';
 import { attendanceEvents, attendanceRequests } from './attendance.js';
 import { meetingLifecycleEvents } from './meeting-management.js';
+import { conferenceEvents, conferenceRequests } from './conference.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -78,6 +79,7 @@ export const clientRequests = {
   },
   ...agendaRequests,
   ...attendanceRequests,
+  ...conferenceRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -101,6 +103,7 @@ export const serverEvents = {
   ...meetingLifecycleEvents,
   ...agendaEvents,
   ...attendanceEvents,
+  ...conferenceEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

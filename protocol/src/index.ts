@@ -4,6 +4,8 @@ export * from './media.js';
 export * from './http-api.js';
 export * from './client-api.js';
 export * from './sfu-api.js';
+export * from './conference.js';
+export * from './sfu-conference.js';
 export * from './handle-request.js';
 export * from './admin.js';
 export * from './meeting-management.js';

@@ -11,6 +11,7 @@ import {
   TransportDirection,
   TransportOptions,
 } from './media.js';
+import { producerNotifications, sfuConferenceEvents, sfuConferenceRequests } from './sfu-conference.js';
 
 /*
  * The internal API between signaling and the SFU: socket.io on the SFU's internal port, one
@@ -27,8 +28,8 @@ export const sfuRequests = {
   /** Creates the meeting's media room if needed (idempotent). */
   'room:open': { request: RoomScope, response: z.object({ routerRtpCapabilities: RtpCapabilities }) },
   'room:close': { request: RoomScope, response: z.object({}) },
-  /** Adds a peer to a room (idempotent). */
-  'peer:open': { request: PeerScope, response: z.object({}) },
+  /** Adds a peer to a room (idempotent). `userId` groups a user's devices for floor control. */
+  'peer:open': { request: PeerScope.extend({ userId: Id.optional() }), response: z.object({}) },
   /** Removes a peer and everything it sent and received. */
   'peer:close': { request: PeerScope, response: z.object({}) },
   'peer:setRtpCapabilities': {
@@ -55,7 +56,8 @@ export const sfuRequests = {
       source: MediaSource,
       paused: z.boolean(),
     }),
-    response: z.object({ producerId: z.string() }),
+    /** `paused` is what the SFU decided: a microphone without the floor is created paused. */
+    response: z.object({ producerId: z.string(), paused: z.boolean().optional() }),
   },
   'producer:pause': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
   'producer:resume': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
@@ -71,6 +73,7 @@ export const sfuRequests = {
       consumers: z.number(),
     }),
   },
+  ...sfuConferenceRequests,
 } as const;
 
 export type SfuRequestName = keyof typeof sfuRequests;
@@ -84,6 +87,7 @@ export const PeerNotification = z.discriminatedUnion('event', [
   z.object({ event: z.literal('media:consumerClosed'), payload: z.object({ consumerId: z.string() }) }),
   z.object({ event: z.literal('media:consumerPaused'), payload: z.object({ consumerId: z.string() }) }),
   z.object({ event: z.literal('media:consumerResumed'), payload: z.object({ consumerId: z.string() }) }),
+  ...producerNotifications,
 ]);
 export type PeerNotification = z.infer<typeof PeerNotification>;
 
@@ -92,6 +96,7 @@ export const sfuEvents = {
   'peer:notify': z.object({ roomId: Id, peerId: Id, notification: PeerNotification }),
   /** A room's media is gone (its worker died); its peers must rebuild their transports. */
   'room:lost': z.object({ roomId: Id, reason: z.string() }),
+  ...sfuConferenceEvents,
 } as const;
 
 export type SfuEventName = keyof typeof sfuEvents;

@@ -18,10 +18,19 @@ const EnvSchema = z
     /** The address browsers reach us at when RTC_LISTEN_IP is 0.0.0.0 or behind NAT. */
     RTC_ANNOUNCED_IP: z.string().min(1).optional(),
     LOG_LEVEL: LogLevel.default('info'),
+    /** `all-to-all` is the old rule (everyone receives everyone), kept as the benchmarks' baseline. */
+    SFU_FORWARDING: z.enum(['conference', 'all-to-all']).default('conference'),
+    /** Benchmarks and tests only: lets the internal API create plain RTP transports for synthetic endpoints. */
+    SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
     path: ['RTC_MIN_PORT'],
+  })
+  // Synthetic endpoints are a test tool; in production they would be a way around DTLS.
+  .refine((env) => env.NODE_ENV !== 'production' || !isOn(env.SFU_ENABLE_PLAIN_RTP), {
+    message: 'SFU_ENABLE_PLAIN_RTP is for benchmarks and tests, not production',
+    path: ['SFU_ENABLE_PLAIN_RTP'],
   })
   // A well-known secret in production would let anyone on the network drive the SFU.
   .refine((env) => env.NODE_ENV !== 'production' || (env.SFU_SECRET !== undefined && env.SFU_SECRET !== DEV_SECRET), {
@@ -36,6 +45,12 @@ export interface SfuConfig {
   workers: number;
   rtc: { minPort: number; maxPort: number; listenIp: string; announcedIp: string | undefined };
   logLevel: z.infer<typeof LogLevel>;
+  forwarding: 'conference' | 'all-to-all';
+  enablePlainRtp: boolean;
+}
+
+function isOn(flag: string): boolean {
+  return flag === '1' || flag === 'true';
 }
 
 export class ConfigError extends Error {
@@ -56,5 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     workers: e.SFU_WORKERS,
     rtc: { minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
     logLevel: e.LOG_LEVEL,
+    forwarding: e.SFU_FORWARDING,
+    enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
   };
 }

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type SfuConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startInternalApi, type InternalApi } from './api/internal-api-server.js';
 import { RoomRegistry } from './media/room-registry.js';
+import { everyoneReceivesEveryoneElse } from './media/subscription-policy.js';
 import { WorkerPool } from './media/worker-pool.js';
 
 /** Bitrates a meeting needs: ~1 Mbps to start a consumer's estimate, 1.5 Mbps cap per sender. */
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       maxIncomingBitrate: MAX_INCOMING_BITRATE,
     },
     log.child({ component: 'rooms' }),
+    config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {},
   );
   const api = await startInternalApi({
     host: config.host,
@@ -43,9 +45,13 @@ async function main(): Promise<void> {
     secret: config.secret,
     pool,
     registry,
+    enablePlainRtp: config.enablePlainRtp,
     log: log.child({ component: 'internal-api' }),
   });
-  log.info({ url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort] }, 'sfu-server ready');
+  log.info(
+    { url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp },
+    'sfu-server ready',
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -30,4 +30,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('uses the conference forwarding rule unless the baseline is asked for, and keeps plain RTP off', () => {
+    expect(loadConfig({})).toMatchObject({ forwarding: 'conference', enablePlainRtp: false });
+    expect(loadConfig({ SFU_FORWARDING: 'all-to-all', SFU_ENABLE_PLAIN_RTP: '1' })).toMatchObject({
+      forwarding: 'all-to-all',
+      enablePlainRtp: true,
+    });
+    expect(() => loadConfig({ SFU_FORWARDING: 'random' })).toThrow(/SFU_FORWARDING/);
+  });
+
+  it('refuses plain RTP transports in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret', SFU_ENABLE_PLAIN_RTP: '1' })).toThrow(
+      /SFU_ENABLE_PLAIN_RTP/,
+    );
+  });
 });

@@ -8,8 +8,10 @@ let sfu: SfuServerHandle;
 const links: SignalingLink[] = [];
 let roomCounter = 0;
 
+// These tests are about the API's mechanics (ownership, notifications, routing), so they run the
+// all-to-all baseline rule with everyone allowed to speak; conference.int.test.ts covers the floor.
 beforeAll(async () => {
-  sfu = await startSfuServer();
+  sfu = await startSfuServer({ env: { SFU_FORWARDING: 'all-to-all' } });
 });
 afterAll(async () => {
   await sfu?.stop();
@@ -32,6 +34,8 @@ async function health(): Promise<{ rooms: number; peers: number }> {
 async function openRoom(link: SignalingLink) {
   const roomId = `room-${++roomCounter}`;
   const { routerRtpCapabilities } = await link.ok('room:open', { roomId });
+  const everyoneSpeaks = { version: 1, speakers: { mode: 'everyone' as const }, main: { userId: null, followActiveSpeaker: false } };
+  await link.ok('room:setPolicy', { roomId, policy: everyoneSpeaks });
   return { roomId, routerRtpCapabilities };
 }
 
@@ -70,6 +74,17 @@ describe('payload validation', () => {
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     expect(await link.ok('room:stats', { roomId })).toMatchObject({ producers: 0 });
+  });
+
+  it('refuses plain RTP transports (a benchmark tool) unless the SFU was started with them enabled', async () => {
+    const link = await connect();
+    const { roomId } = await openRoom(link);
+    await link.ok('peer:open', { roomId, peerId: 'alice' });
+    expect(await link.request('plain:createTransport', { roomId, peerId: 'alice', direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await link.ok('room:stats', { roomId })).toMatchObject({ transports: 0 });
   });
 
   it('answers not_found for a room that was never opened', async () => {

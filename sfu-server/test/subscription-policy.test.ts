@@ -1,59 +1,179 @@
 import { describe, expect, it } from 'vitest';
 import {
+  audibleMicrophones,
+  conferenceRule,
+  DEFAULT_LIMITS,
+  everyoneReceivesEveryoneElse,
+  nextRetained,
   planSubscriptions,
+  resolveMainPeer,
+  videoDeliveries,
+  type ForwardingLimits,
+  type ForwardingState,
   type PublishedTrack,
-  type Subscriber,
-  type SubscriptionRule,
+  type Receiver,
+  type WantedSubscription,
 } from '../src/media/subscription-policy.js';
 
-const alice = { peerId: 'alice', ready: true } satisfies Subscriber;
-const bob = { peerId: 'bob', ready: true } satisfies Subscriber;
-const carol = { peerId: 'carol', ready: false } satisfies Subscriber;
+function receiver(peerId: string, thumbnails: string[] = [], retained: string[] = [], ready = true): Receiver {
+  return { peerId, ready, thumbnails, retained };
+}
 
-const aliceMic: PublishedTrack = { producerId: 'p-alice-mic', peerId: 'alice', kind: 'audio', source: 'mic' };
-const aliceCam: PublishedTrack = { producerId: 'p-alice-cam', peerId: 'alice', kind: 'video', source: 'camera' };
-const bobCam: PublishedTrack = { producerId: 'p-bob-cam', peerId: 'bob', kind: 'video', source: 'camera' };
+function camera(peerId: string, paused = false): PublishedTrack {
+  return { producerId: `${peerId}-cam`, peerId, userId: `u-${peerId}`, kind: 'video', source: 'camera', paused, activeSince: 0 };
+}
 
-describe('planSubscriptions with the default rule (everyone receives everyone else)', () => {
-  it('gives a ready peer every track of the others and none of its own', () => {
-    const plan = planSubscriptions([alice, bob], [aliceMic, aliceCam, bobCam], []);
-    expect(plan.open).toEqual(
-      expect.arrayContaining([
-        { subscriberId: 'bob', producerId: 'p-alice-mic' },
-        { subscriberId: 'bob', producerId: 'p-alice-cam' },
-        { subscriberId: 'alice', producerId: 'p-bob-cam' },
+function mic(peerId: string, paused = true, activeSince = 0): PublishedTrack {
+  return { producerId: `${peerId}-mic`, peerId, userId: `u-${peerId}`, kind: 'audio', source: 'mic', paused, activeSince };
+}
+
+/** A meeting of `count` endpoints e0..e{count-1}, all with a camera and a muted microphone. */
+function meeting(count: number): PublishedTrack[] {
+  return Array.from({ length: count }, (_, index) => [camera(`e${index}`), mic(`e${index}`)]).flat();
+}
+
+const floorOf = (speakers: string[], mainPeerId: string | null): ForwardingState => ({
+  speakers: new Set(speakers.map((peerId) => `u-${peerId}`)),
+  mainPeerId,
+});
+
+function deliveriesOf(wanted: WantedSubscription[], subscriberId: string): Record<string, string> {
+  return Object.fromEntries(wanted.filter((w) => w.subscriberId === subscriberId).map((w) => [w.producerId, w.delivery]));
+}
+
+describe('conferenceRule: video', () => {
+  it('sends the main screen at the high layer, the page of thumbnails at the low layer, recent ones paused', () => {
+    const tracks = meeting(6);
+    const wanted = conferenceRule([receiver('e5', ['e1', 'e2'], ['e3'])], tracks, floorOf([], 'e0'), DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e5')).toEqual({ 'e0-cam': 'high', 'e1-cam': 'low', 'e2-cam': 'low', 'e3-cam': 'paused' });
+  });
+
+  it('never sends a peer its own camera, even when it is on the main screen or in its view', () => {
+    const wanted = conferenceRule([receiver('e0', ['e0', 'e1'])], meeting(3), floorOf([], 'e0'), DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e0')).toEqual({ 'e1-cam': 'low' });
+  });
+
+  it('gives the main screen the high layer when the same peer is also a thumbnail', () => {
+    expect(videoDeliveries(receiver('e9', ['e0', 'e1']), 'e0', DEFAULT_LIMITS)).toEqual(
+      new Map([
+        ['e0', 'high'],
+        ['e1', 'low'],
       ]),
     );
-    expect(plan.open).toHaveLength(3);
-    expect(plan.close).toEqual([]);
   });
 
-  it('gives nothing to a peer that is not ready yet', () => {
-    const plan = planSubscriptions([carol], [aliceMic, bobCam], []);
-    expect(plan.open).toEqual([]);
+  it('caps thumbnails and retained ones, so a receiver gets a bounded number of streams', () => {
+    const limits: ForwardingLimits = { maxAudio: 2, maxThumbnails: 3, maxRetained: 2 };
+    const page = ['e1', 'e2', 'e3', 'e4', 'e5'];
+    const retained = ['e6', 'e7', 'e8'];
+    const deliveries = videoDeliveries(receiver('e9', page, retained), 'e0', limits);
+    expect([...deliveries.values()].filter((d) => d === 'low')).toHaveLength(3);
+    expect([...deliveries.values()].filter((d) => d === 'paused')).toHaveLength(2);
+    expect(deliveries.size).toBe(1 + 3 + 2);
   });
 
-  it('opens only what is missing', () => {
-    const plan = planSubscriptions([alice, bob], [aliceMic, aliceCam], [{ subscriberId: 'bob', producerId: 'p-alice-mic' }]);
-    expect(plan.open).toEqual([{ subscriberId: 'bob', producerId: 'p-alice-cam' }]);
-    expect(plan.close).toEqual([]);
-  });
-
-  it('closes subscriptions to tracks that are gone', () => {
-    const plan = planSubscriptions([bob], [aliceMic], [
-      { subscriberId: 'bob', producerId: 'p-alice-mic' },
-      { subscriberId: 'bob', producerId: 'p-alice-cam' },
-    ]);
-    expect(plan.close).toEqual([{ subscriberId: 'bob', producerId: 'p-alice-cam' }]);
-    expect(plan.open).toEqual([]);
+  it('sends nothing to a peer that is not ready yet', () => {
+    expect(conferenceRule([receiver('e1', ['e0'], [], false)], meeting(2), floorOf(['e0'], 'e0'), DEFAULT_LIMITS)).toEqual([]);
   });
 });
 
-describe('planSubscriptions with another rule', () => {
-  it('applies the rule, so a floor-control policy can replace the default', () => {
-    const audioOnly: SubscriptionRule = (subscriber, track) => track.peerId !== subscriber.peerId && track.kind === 'audio';
-    const plan = planSubscriptions([bob], [aliceMic, aliceCam], [{ subscriberId: 'bob', producerId: 'p-alice-cam' }], audioOnly);
-    expect(plan.open).toEqual([{ subscriberId: 'bob', producerId: 'p-alice-mic' }]);
-    expect(plan.close).toEqual([{ subscriberId: 'bob', producerId: 'p-alice-cam' }]);
+describe('conferenceRule: audio follows the floor', () => {
+  it('in floor mode forwards only the listed speakers\' microphones, to everyone but themselves', () => {
+    const tracks = meeting(4);
+    const wanted = conferenceRule([receiver('e0'), receiver('e1'), receiver('e2')], tracks, floorOf(['e0', 'e1'], null), DEFAULT_LIMITS);
+    const audio = wanted.filter((w) => w.delivery === 'audio').map((w) => `${w.subscriberId}<-${w.producerId}`);
+    expect(audio.sort()).toEqual(['e0<-e1-mic', 'e1<-e0-mic', 'e2<-e0-mic', 'e2<-e1-mic']);
+  });
+
+  it('in open discussion forwards open microphones only, latest first, at most maxAudio', () => {
+    const tracks = [mic('a', false, 10), mic('b', true, 99), mic('c', false, 30), mic('d', false, 20)];
+    expect(audibleMicrophones(tracks, 'everyone').map((t) => t.peerId)).toEqual(['c', 'd', 'a']);
+    const limits = { ...DEFAULT_LIMITS, maxAudio: 2 };
+    const wanted = conferenceRule([receiver('c'), receiver('z')], tracks, { speakers: 'everyone', mainPeerId: null }, limits);
+    expect(deliveriesOf(wanted, 'z')).toEqual({ 'c-mic': 'audio', 'd-mic': 'audio' });
+    // The receiver's own microphone does not take one of its places.
+    expect(deliveriesOf(wanted, 'c')).toEqual({ 'd-mic': 'audio', 'a-mic': 'audio' });
+  });
+
+  it('keeps a listed speaker\'s muted microphone subscribed, so their audio starts without delay', () => {
+    const wanted = conferenceRule([receiver('e1')], [mic('e0', true)], floorOf(['e0'], null), DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e1')).toEqual({ 'e0-mic': 'audio' });
+  });
+});
+
+describe('a meeting of 120 endpoints', () => {
+  it('costs each receiver at most 1 + page + retained + audio consumers, not 2 × 119', () => {
+    const tracks = meeting(120);
+    const receivers = Array.from({ length: 120 }, (_, index) => {
+      const page = Array.from({ length: 8 }, (_, k) => `e${(index + 1 + k) % 120}`);
+      return receiver(`e${index}`, page, [`e${(index + 50) % 120}`]);
+    });
+    const state = floorOf(['e0', 'e7'], 'e7');
+    const wanted = conferenceRule(receivers, tracks, state, DEFAULT_LIMITS);
+    const perReceiver = new Map<string, number>();
+    for (const w of wanted) perReceiver.set(w.subscriberId, (perReceiver.get(w.subscriberId) ?? 0) + 1);
+    expect(Math.max(...perReceiver.values())).toBeLessThanOrEqual(1 + 8 + 1 + 2);
+
+    const baseline = everyoneReceivesEveryoneElse(receivers, tracks, state, DEFAULT_LIMITS);
+    expect(baseline).toHaveLength(120 * 119 * 2);
+    expect(wanted.length).toBeLessThan(baseline.length / 15);
+  });
+});
+
+describe('resolveMainPeer', () => {
+  const tracks = [camera('chair-laptop', true), camera('chair-tablet'), camera('delegate')];
+  tracks[0]!.userId = 'u-chair';
+  tracks[1]!.userId = 'u-chair';
+
+  it('shows the chosen user\'s camera, preferring a device whose camera is on', () => {
+    expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: false }, null, tracks)).toBe('chair-tablet');
+  });
+
+  it('follows the dominant speaker when asked, and falls back to the chosen user without one', () => {
+    expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: true }, 'delegate', tracks)).toBe('delegate');
+    expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: true }, null, tracks)).toBe('chair-tablet');
+    expect(resolveMainPeer({ userId: 'u-delegate', followActiveSpeaker: false }, 'delegate', tracks)).toBe('delegate');
+  });
+
+  it('is nobody for a document, or for a user without a camera', () => {
+    expect(resolveMainPeer({ userId: null, followActiveSpeaker: false }, 'delegate', tracks)).toBeNull();
+    expect(resolveMainPeer({ userId: 'u-nobody', followActiveSpeaker: false }, null, tracks)).toBeNull();
+  });
+});
+
+describe('nextRetained (thumbnails paged away are kept paused)', () => {
+  it('keeps what left the page, newest first, without duplicates, up to the limit', () => {
+    expect(nextRetained({ thumbnails: ['a', 'b', 'c'], retained: ['x', 'a'] }, ['c', 'd'], 3)).toEqual(['a', 'b', 'x']);
+  });
+
+  it('drops a peer that is shown again', () => {
+    expect(nextRetained({ thumbnails: ['d'], retained: ['a', 'b'] }, ['a'], 5)).toEqual(['d', 'b']);
+  });
+});
+
+describe('planSubscriptions', () => {
+  const want = (subscriberId: string, producerId: string, delivery: WantedSubscription['delivery']): WantedSubscription => ({
+    subscriberId,
+    producerId,
+    delivery,
+  });
+
+  it('opens what is missing, changes what runs differently, closes what is no longer wanted', () => {
+    const plan = planSubscriptions(
+      [want('b', 'a-cam', 'high'), want('b', 'c-cam', 'low'), want('b', 'a-mic', 'audio')],
+      [
+        { subscriberId: 'b', producerId: 'a-cam', delivery: 'low' },
+        { subscriberId: 'b', producerId: 'a-mic', delivery: 'audio' },
+        { subscriberId: 'b', producerId: 'd-cam', delivery: 'paused' },
+      ],
+    );
+    expect(plan.open).toEqual([want('b', 'c-cam', 'low')]);
+    expect(plan.change).toEqual([want('b', 'a-cam', 'high')]);
+    expect(plan.close).toEqual([{ subscriberId: 'b', producerId: 'd-cam' }]);
+  });
+
+  it('leaves alone a track the subscriber cannot decode (no retry, no change)', () => {
+    const plan = planSubscriptions([want('b', 'h264', 'high')], [{ subscriberId: 'b', producerId: 'h264', delivery: undefined }]);
+    expect(plan).toEqual({ open: [], change: [], close: [] });
   });
 });

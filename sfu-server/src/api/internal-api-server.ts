@@ -23,6 +23,8 @@ export interface InternalApiOptions {
   secret: string;
   pool: WorkerPool;
   registry: RoomRegistry;
+  /** Benchmarks/tests only: allow `plain:createTransport`. */
+  enablePlainRtp?: boolean;
   log: Logger;
 }
 
@@ -43,7 +45,7 @@ type SignalingSocket = Socket<SignalingToSfuEvents, SfuToSignalingEvents>;
 export async function startInternalApi(options: InternalApiOptions): Promise<InternalApi> {
   const { pool, registry, log } = options;
   const routes = new PeerRoutes();
-  const handlers = createSfuHandlers(registry, routes);
+  const handlers = createSfuHandlers(registry, routes, { enablePlainRtp: options.enablePlainRtp ?? false });
 
   const http = createServer();
   const io: SignalingServer = new Server(http, { serveClient: false });
@@ -68,6 +70,9 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
     const target = signalingSocketFor(io, routes.connectionOf(roomId, peerId));
     if (!target) return log.warn({ roomId, peerId, event: notification.event }, 'no signaling connection to notify');
     target.emit('peer:notify', { roomId, peerId, notification: notification satisfies PeerNotification });
+  });
+  registry.on('activeSpeaker', (roomId, speaker) => {
+    io.emit('room:activeSpeaker', { roomId, peerId: speaker?.peerId ?? null, userId: speaker?.userId ?? null });
   });
   registry.on('roomLost', (roomId, reason) => {
     routes.forgetRoom(roomId);

@@ -1,4 +1,4 @@
-import type { ParsedSfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
+import { RequestError, type ParsedSfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { PeerRoutes } from './peer-routes.js';
 
@@ -14,8 +14,13 @@ export type SfuHandler<K extends SfuRequestName> = (
 
 export type SfuHandlers = { [K in SfuRequestName]: SfuHandler<K> };
 
+export interface SfuFeatures {
+  /** Plain RTP transports for synthetic endpoints (benchmarks, tests). */
+  enablePlainRtp: boolean;
+}
+
 /** What each internal API request does; payloads arrive already validated by `handleRequest`. */
-export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes): SfuHandlers {
+export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, features: SfuFeatures = { enablePlainRtp: false }): SfuHandlers {
   return {
     'room:open': async ({ roomId }) => ({ routerRtpCapabilities: (await registry.open(roomId)).rtpCapabilities }),
     'room:close': ({ roomId }) => {
@@ -23,8 +28,8 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes): S
       routes.forgetRoom(roomId);
       return {};
     },
-    'peer:open': ({ roomId, peerId }, caller) => {
-      registry.get(roomId).openPeer(peerId);
+    'peer:open': ({ roomId, peerId, userId }, caller) => {
+      registry.get(roomId).openPeer(peerId, userId);
       routes.bind(roomId, peerId, caller.connectionId);
       return {};
     },
@@ -45,15 +50,13 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes): S
     'transport:restartIce': async ({ roomId, peerId, transportId }) => ({
       iceParameters: await registry.get(roomId).peer(peerId).restartIce(transportId),
     }),
-    'producer:create': async ({ roomId, peerId, ...request }) => ({
-      producerId: await registry.get(roomId).produce(peerId, request),
-    }),
+    'producer:create': ({ roomId, peerId, ...request }) => registry.get(roomId).produce(peerId, request),
     'producer:pause': async ({ roomId, peerId, producerId }) => {
-      await registry.get(roomId).peer(peerId).pauseProducer(producerId);
+      await registry.get(roomId).pauseProducer(peerId, producerId);
       return {};
     },
     'producer:resume': async ({ roomId, peerId, producerId }) => {
-      await registry.get(roomId).peer(peerId).resumeProducer(producerId);
+      await registry.get(roomId).resumeProducer(peerId, producerId);
       return {};
     },
     'producer:close': ({ roomId, peerId, producerId }) => {
@@ -65,5 +68,17 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes): S
       return {};
     },
     'room:stats': ({ roomId }) => registry.get(roomId).stats(),
+    'room:setPolicy': async ({ roomId, policy }) => ({ applied: await registry.get(roomId).setPolicy(policy) }),
+    'peer:setView': ({ roomId, peerId, thumbnails }) => {
+      registry.get(roomId).setView(peerId, thumbnails);
+      return {};
+    },
+    'room:setMicrophones': async ({ roomId, muted, who }) => ({ changed: await registry.get(roomId).setMicrophones(muted, who) }),
+    'room:networkQuality': async ({ roomId }) => ({ peers: await registry.get(roomId).networkQuality() }),
+    'room:traffic': ({ roomId }) => registry.get(roomId).traffic(),
+    'plain:createTransport': ({ roomId, peerId, direction, remote }) => {
+      if (!features.enablePlainRtp) throw new RequestError('forbidden', 'plain RTP transports are disabled (SFU_ENABLE_PLAIN_RTP)');
+      return registry.get(roomId).createPlainTransport(peerId, direction, remote);
+    },
   };
 }

@@ -12,9 +12,11 @@ import {
   type TransportDirection,
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import { applyDelivery, initialLayers, type ConsumerData } from './consumer-delivery.js';
 import { asCallerMistake } from './mediasoup-errors.js';
+import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
-import type { PublishedTrack, Subscription } from './subscription-policy.js';
+import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
   listenIps: types.TransportListenIp[];
@@ -45,8 +47,23 @@ interface TransportData {
 }
 interface ProducerData {
   peerId: string;
+  userId: string;
   source: MediaSource;
+  /** When it was last resumed, for choosing among many open microphones. */
+  activeSince: number;
 }
+
+/** What the network looks like from this peer, as far as the SFU can tell. */
+export interface PeerLinkQuality {
+  uplinkBitrate: number;
+  downlinkBitrate: number;
+  uplinkLossPercent: number | null;
+  downlinkLossPercent: number | null;
+  roundTripMs: number | null;
+}
+
+/** Consumers sampled per reading of the network quality: enough to see the link, cheap for 120 peers. */
+const SAMPLED_CONSUMERS = 3;
 
 const KIND_OF_SOURCE: Record<MediaSource, MediaKind> = { mic: 'audio', camera: 'video' };
 
@@ -56,16 +73,19 @@ const KIND_OF_SOURCE: Record<MediaSource, MediaKind> = { mic: 'audio', camera: '
  * ownership index, so a peer can only act on its own objects.
  */
 export class MediaPeer {
-  private readonly transports = new Map<string, types.WebRtcTransport>();
+  private readonly transports = new Map<string, types.Transport>();
   private readonly producers = new Map<string, types.Producer>();
   private readonly consumers = new Map<string, types.Consumer>();
   /** Producers this peer's codecs cannot receive; not retried until its capabilities change. */
   private readonly undeliverable = new Set<string>();
   private capabilities: types.RtpCapabilities | undefined;
   private closed = false;
+  private readonly lossMeter = new LossMeter();
 
   constructor(
     readonly id: string,
+    /** The user behind this peer (one user may join from several devices). */
+    readonly userId: string,
     private readonly context: PeerContext,
   ) {}
 
@@ -115,6 +135,27 @@ export class MediaPeer {
     };
   }
 
+  /**
+   * A plain RTP transport for synthetic endpoints (benchmarks, tests): without `remote` it learns
+   * the sender's address from its first packet (comedia); with it, it sends there.
+   */
+  async createPlainTransport(
+    direction: TransportDirection,
+    remote: { ip: string; port: number } | undefined,
+  ): Promise<{ id: string; ip: string; port: number }> {
+    const { router, transportSettings } = this.context;
+    const appData: TransportData = { direction, connected: remote !== undefined };
+    const listenIp = transportSettings.listenIps[0] ?? { ip: '127.0.0.1' };
+    const transport = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: remote === undefined, appData });
+    if (this.closed) {
+      transport.close();
+      throw new RequestError('not_found', `peer ${this.id} has left`);
+    }
+    if (remote) await transport.connect({ ip: remote.ip, port: remote.port });
+    this.track('transport', this.transports, transport);
+    return { id: transport.id, ip: transport.tuple.localIp, port: transport.tuple.localPort };
+  }
+
   async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     const transport = this.own('transport', this.transports, transportId);
     const data = transport.appData as TransportData;
@@ -127,10 +168,16 @@ export class MediaPeer {
   }
 
   async restartIce(transportId: string): Promise<types.IceParameters> {
-    return this.own('transport', this.transports, transportId).restartIce();
+    const transport = this.own('transport', this.transports, transportId);
+    if (!('restartIce' in transport)) throw new RequestError('conflict', `transport ${transportId} has no ICE`);
+    return (transport as types.WebRtcTransport).restartIce();
   }
 
-  async produce(request: ProduceRequest): Promise<types.Producer> {
+  /**
+   * Publishes a track. A microphone of someone who may not speak now is created paused whatever
+   * the client asked: joining muted is the server's rule, not the browser's.
+   */
+  async produce(request: ProduceRequest, mayUnmute: boolean): Promise<types.Producer> {
     const transport = this.own('transport', this.transports, request.transportId);
     if ((transport.appData as TransportData).direction !== 'send') {
       throw new RequestError('conflict', `transport ${transport.id} is for receiving`);
@@ -142,12 +189,12 @@ export class MediaPeer {
     if (this.publishedTracks().some((published) => published.source === request.source)) {
       throw new RequestError('conflict', `peer ${this.id} already publishes its ${request.source}`);
     }
-    const appData: ProducerData = { peerId: this.id, source: request.source };
+    const appData: ProducerData = { peerId: this.id, userId: this.userId, source: request.source, activeSince: Date.now() };
     const producer = await transport
       .produce({
         kind: request.kind,
         rtpParameters: structuredClone(request.rtpParameters) as types.RtpParameters,
-        paused: request.paused,
+        paused: request.paused || (request.source === 'mic' && !mayUnmute),
         appData,
       })
       .catch(asCallerMistake);
@@ -160,8 +207,37 @@ export class MediaPeer {
     await this.own('producer', this.producers, producerId).pause();
   }
 
-  async resumeProducer(producerId: string): Promise<void> {
-    await this.own('producer', this.producers, producerId).resume();
+  /** The peer unmutes: refused for a microphone while the floor is not theirs. */
+  async resumeProducer(producerId: string, mayUnmute: boolean): Promise<void> {
+    const producer = this.own('producer', this.producers, producerId);
+    if ((producer.appData as ProducerData).source === 'mic' && !mayUnmute) {
+      throw new RequestError('forbidden', 'The chair has not given you the floor');
+    }
+    await this.resume(producer);
+  }
+
+  /** The server mutes this peer's microphones (floor taken back, chair muted them); returns how many. */
+  async pauseMicrophones(): Promise<number> {
+    let changed = 0;
+    for (const producer of this.microphones()) {
+      if (producer.paused) continue;
+      await producer.pause();
+      changed++;
+      this.context.notify({ event: 'media:producerPaused', payload: { producerId: producer.id, source: 'mic' } });
+    }
+    return changed;
+  }
+
+  /** The server unmutes this peer's microphones (the chair gave them the floor); returns how many. */
+  async resumeMicrophones(): Promise<number> {
+    let changed = 0;
+    for (const producer of this.microphones()) {
+      if (!producer.paused) continue;
+      await this.resume(producer);
+      changed++;
+      this.context.notify({ event: 'media:producerResumed', payload: { producerId: producer.id, source: 'mic' } });
+    }
+    return changed;
   }
 
   /** Closing it closes every consumer of it; mediasoup tells their peers ('producerclose'). */
@@ -169,17 +245,26 @@ export class MediaPeer {
     this.own('producer', this.producers, producerId).close();
   }
 
+  /** The browser is ready for this consumer; media flows unless the policy keeps it paused. */
   async resumeConsumer(consumerId: string): Promise<void> {
-    await this.own('consumer', this.consumers, consumerId).resume();
+    const consumer = this.own('consumer', this.consumers, consumerId);
+    (consumer.appData as ConsumerData).clientReady = true;
+    await applyDelivery(consumer);
   }
 
   publishedTracks(): PublishedTrack[] {
-    return [...this.producers.values()].map((producer) => ({
-      producerId: producer.id,
-      peerId: this.id,
-      kind: producer.kind,
-      source: (producer.appData as ProducerData).source,
-    }));
+    return [...this.producers.values()].map((producer) => {
+      const data = producer.appData as ProducerData;
+      return {
+        producerId: producer.id,
+        peerId: this.id,
+        userId: this.userId,
+        kind: producer.kind,
+        source: data.source,
+        paused: producer.paused,
+        activeSince: data.activeSince,
+      };
+    });
   }
 
   producer(producerId: string): types.Producer | undefined {
@@ -187,16 +272,21 @@ export class MediaPeer {
   }
 
   /** What this peer receives now, including tracks it was found unable to receive. */
-  subscriptions(): Subscription[] {
-    const producerIds = [...[...this.consumers.values()].map((consumer) => consumer.producerId), ...this.undeliverable];
-    return producerIds.map((producerId) => ({ subscriberId: this.id, producerId }));
+  subscriptions(): CurrentSubscription[] {
+    const received = [...this.consumers.values()].map((consumer) => ({
+      subscriberId: this.id,
+      producerId: consumer.producerId,
+      delivery: (consumer.appData as ConsumerData).delivery as Delivery | undefined,
+    }));
+    const undecodable = [...this.undeliverable].map((producerId) => ({ subscriberId: this.id, producerId, delivery: undefined }));
+    return [...received, ...undecodable];
   }
 
   /**
    * Starts receiving `producer`: the consumer is created paused and announced, and the client
    * resumes it once its side is ready, so no media is lost before the browser can decode it.
    */
-  async subscribe(producer: types.Producer): Promise<void> {
+  async subscribe(producer: types.Producer, delivery: Delivery): Promise<void> {
     const transport = this.receiveTransport();
     const rtpCapabilities = this.capabilities;
     if (!transport || !rtpCapabilities) return;
@@ -206,7 +296,15 @@ export class MediaPeer {
       return;
     }
     const { peerId, source } = producer.appData as ProducerData;
-    const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+    const preferredLayers = initialLayers(delivery);
+    const appData: ConsumerData = { publisherId: peerId, delivery, clientReady: false };
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities,
+      paused: true,
+      ...(preferredLayers && producer.kind === 'video' ? { preferredLayers } : {}),
+      appData,
+    });
     if (consumer.closed) return;
     this.track('consumer', this.consumers, consumer);
     this.relayConsumerEvents(consumer);
@@ -224,6 +322,15 @@ export class MediaPeer {
     });
   }
 
+  /** The policy wants another layer, or the consumer paused or running again. */
+  async setDelivery(producerId: string, delivery: Delivery): Promise<void> {
+    for (const consumer of this.consumers.values()) {
+      if (consumer.producerId !== producerId) continue;
+      (consumer.appData as ConsumerData).delivery = delivery;
+      await applyDelivery(consumer);
+    }
+  }
+
   /** Stops receiving `producerId` because the policy no longer wants it. */
   unsubscribe(producerId: string): void {
     this.undeliverable.delete(producerId);
@@ -236,6 +343,53 @@ export class MediaPeer {
 
   counts(): { transports: number; producers: number; consumers: number } {
     return { transports: this.transports.size, producers: this.producers.size, consumers: this.consumers.size };
+  }
+
+  /** Bitrates both ways, loss both ways and round trip, measured since the previous reading. */
+  async linkQuality(): Promise<PeerLinkQuality> {
+    const [send, recv] = [this.newestTransport('send'), this.newestTransport('recv')];
+    const [uplink, downlink] = await Promise.all([transportBitrates(send), transportBitrates(recv)]);
+    const uplinkLosses = await Promise.all(
+      [...this.producers.values()].map(async (producer) =>
+        this.lossMeter.read(producer.id, (await producer.getStats()) as never[], 'inbound-rtp'),
+      ),
+    );
+    const sampled = [...this.consumers.values()].filter((consumer) => !consumer.paused).slice(0, SAMPLED_CONSUMERS);
+    const consumerStats = await Promise.all(sampled.map(async (consumer) => ({ id: consumer.id, stats: (await consumer.getStats()) as never[] })));
+    return {
+      uplinkBitrate: uplink.recv,
+      downlinkBitrate: downlink.send,
+      uplinkLossPercent: worstLoss(uplinkLosses),
+      downlinkLossPercent: worstLoss(consumerStats.map(({ id, stats }) => this.lossMeter.read(id, stats, 'outbound-rtp'))),
+      roundTripMs: roundTripOf(consumerStats.flatMap(({ stats }) => stats)),
+    };
+  }
+
+  /** Packets and bytes its consumers sent so far, and how many of them run now. */
+  async traffic(): Promise<{ consumers: number; active: number; packetsSent: number; bytesSent: number }> {
+    const totals = { consumers: this.consumers.size, active: 0, packetsSent: 0, bytesSent: 0 };
+    await Promise.all(
+      [...this.consumers.values()].map(async (consumer) => {
+        if (!consumer.paused && !consumer.producerPaused) totals.active++;
+        for (const stat of (await consumer.getStats()) as { type?: string; packetCount?: number; byteCount?: number }[]) {
+          if (stat.type !== 'outbound-rtp') continue;
+          totals.packetsSent += stat.packetCount ?? 0;
+          totals.bytesSent += stat.byteCount ?? 0;
+        }
+      }),
+    );
+    return totals;
+  }
+
+  /** Packets its producers received so far. */
+  async packetsReceived(): Promise<number> {
+    let packets = 0;
+    for (const producer of this.producers.values()) {
+      for (const stat of (await producer.getStats()) as { type?: string; packetCount?: number }[]) {
+        if (stat.type === 'inbound-rtp') packets += stat.packetCount ?? 0;
+      }
+    }
+    return packets;
   }
 
   /** Closes its transports, and with them everything it sent and received. */
@@ -257,12 +411,25 @@ export class MediaPeer {
   }
 
   /** The newest open receive transport: a client that rebuilt its transport wants media there. */
-  private receiveTransport(): types.WebRtcTransport | undefined {
-    let newest: types.WebRtcTransport | undefined;
+  private receiveTransport(): types.Transport | undefined {
+    return this.newestTransport('recv');
+  }
+
+  private newestTransport(direction: TransportDirection): types.Transport | undefined {
+    let newest: types.Transport | undefined;
     for (const transport of this.transports.values()) {
-      if ((transport.appData as TransportData).direction === 'recv' && !transport.closed) newest = transport;
+      if ((transport.appData as TransportData).direction === direction && !transport.closed) newest = transport;
     }
     return newest;
+  }
+
+  private microphones(): types.Producer[] {
+    return [...this.producers.values()].filter((producer) => (producer.appData as ProducerData).source === 'mic');
+  }
+
+  private async resume(producer: types.Producer): Promise<void> {
+    if (producer.paused) (producer.appData as ProducerData).activeSince = Date.now();
+    await producer.resume();
   }
 
   /** Registers a new object as this peer's until mediasoup closes it, for whatever reason. */
@@ -276,6 +443,7 @@ export class MediaPeer {
     object.observer.once('close', () => {
       objects.delete(object.id);
       this.context.ownership.release(object.id);
+      this.lossMeter.forget(object.id);
       this.context.log.debug({ [`${kind}Id`]: object.id }, `${kind} closed`);
     });
   }

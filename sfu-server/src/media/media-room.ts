@@ -1,6 +1,9 @@
 import type { types } from 'mediasoup';
 import {
   RequestError,
+  type MediaPolicy,
+  type MicrophoneTarget,
+  type PeerNetworkQuality,
   type PeerNotification,
   type RtpCapabilities,
   type SfuResponse,
@@ -9,26 +12,58 @@ import {
 import type { Logger } from '../logger.js';
 import { MediaPeer, type ProduceRequest, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
-import { everyoneReceivesEveryoneElse, planSubscriptions, type SubscriptionRule } from './subscription-policy.js';
+import {
+  conferenceRule,
+  DEFAULT_LIMITS,
+  nextRetained,
+  planSubscriptions,
+  resolveMainPeer,
+  type ForwardingLimits,
+  type ForwardingState,
+  type Receiver,
+  type SubscriptionRule,
+} from './subscription-policy.js';
 
 export interface MediaRoomOptions {
   transportSettings: TransportSettings;
   notify: (peerId: string, notification: PeerNotification) => void;
+  /** The dominant speaker changed (null: nobody speaks any more). */
+  onActiveSpeaker?: (speaker: { peerId: string; userId: string } | null) => void;
   log: Logger;
   rule?: SubscriptionRule;
+  limits?: ForwardingLimits;
+  /** Hears the microphones and names the dominant speaker; optional (tests without one). */
+  activeSpeakerObserver?: types.ActiveSpeakerObserver;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
 
+interface PeerView {
+  thumbnails: string[];
+  retained: string[];
+}
+
 /**
- * One meeting's media: its router and its peers. This is where the subscription policy is
- * applied: after anything that changes who could receive what (a peer becomes ready, a track is
- * published, a peer leaves) the room asks the policy for a plan and carries it out.
+ * Until signaling says otherwise nobody may speak and nobody is on the main screen: a room that
+ * was just (re)created must not let microphones through before the floor rules reach it.
+ */
+const CLOSED_POLICY: MediaPolicy = { version: 0, speakers: { mode: 'listed', userIds: [] }, main: { userId: null, followActiveSpeaker: false } };
+
+/**
+ * One meeting's media: its router and its peers. This is where the forwarding policy is applied:
+ * after anything that changes who should receive what (a peer becomes ready, a track is
+ * published, a peer leaves, the floor or the main screen changes, a peer turns a page of
+ * thumbnails) the room asks the policy for a plan and carries it out.
  */
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
+  private readonly views = new Map<string, PeerView>();
   private readonly ownership = new OwnershipIndex();
   private readonly rule: SubscriptionRule;
+  private readonly limits: ForwardingLimits;
+  private policy: MediaPolicy = CLOSED_POLICY;
+  private activeSpeakerPeerId: string | null = null;
+  private mainPeerId: string | null = null;
   private reconciliation: Promise<void> = Promise.resolve();
   private reconciliationQueued = false;
 
@@ -37,7 +72,11 @@ export class MediaRoom {
     private readonly router: types.Router,
     private readonly options: MediaRoomOptions,
   ) {
-    this.rule = options.rule ?? everyoneReceivesEveryoneElse;
+    this.rule = options.rule ?? conferenceRule;
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    options.activeSpeakerObserver?.on('dominantspeaker', ({ producer }: { producer: types.Producer }) =>
+      this.onDominantSpeaker(producer),
+    );
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
@@ -53,10 +92,10 @@ export class MediaRoom {
   }
 
   /** Idempotent: a signaling node that reconnects may open the same peer again. */
-  openPeer(peerId: string): MediaPeer {
+  openPeer(peerId: string, userId: string = peerId): MediaPeer {
     const existing = this.peers.get(peerId);
     if (existing) return existing;
-    const peer = new MediaPeer(peerId, {
+    const peer = new MediaPeer(peerId, userId, {
       router: this.router,
       ownership: this.ownership,
       transportSettings: this.options.transportSettings,
@@ -64,6 +103,7 @@ export class MediaRoom {
       log: this.options.log.child({ peerId }),
     });
     this.peers.set(peerId, peer);
+    this.views.set(peerId, { thumbnails: [], retained: [] });
     return peer;
   }
 
@@ -78,7 +118,11 @@ export class MediaRoom {
     const peer = this.peers.get(peerId);
     if (!peer) return;
     this.peers.delete(peerId);
+    this.views.delete(peerId);
+    if (this.activeSpeakerPeerId === peerId) this.activeSpeakerPeerId = null;
     peer.close();
+    // Its absence may change the main screen (its user's other device takes over).
+    this.scheduleReconciliation();
   }
 
   setRtpCapabilities(peerId: string, rtpCapabilities: RtpCapabilities): void {
@@ -92,10 +136,87 @@ export class MediaRoom {
     return options;
   }
 
-  async produce(peerId: string, request: ProduceRequest): Promise<string> {
-    const producer = await this.peer(peerId).produce(request);
+  async createPlainTransport(peerId: string, direction: TransportDirection, remote?: { ip: string; port: number }) {
+    const options = await this.peer(peerId).createPlainTransport(direction, remote);
+    if (direction === 'recv') this.scheduleReconciliation();
+    return options;
+  }
+
+  async produce(peerId: string, request: ProduceRequest): Promise<{ producerId: string; paused: boolean }> {
+    const peer = this.peer(peerId);
+    const producer = await peer.produce(request, this.mayUnmute(peer.userId));
+    if (request.source === 'mic') await this.observeSpeaker(producer);
     this.scheduleReconciliation();
-    return producer.id;
+    return { producerId: producer.id, paused: producer.paused };
+  }
+
+  async resumeProducer(peerId: string, producerId: string): Promise<void> {
+    const peer = this.peer(peerId);
+    await peer.resumeProducer(producerId, this.mayUnmute(peer.userId));
+    // In open discussion a microphone that opens is a new stream to forward.
+    this.scheduleReconciliation();
+  }
+
+  async pauseProducer(peerId: string, producerId: string): Promise<void> {
+    await this.peer(peerId).pauseProducer(producerId);
+    this.scheduleReconciliation();
+  }
+
+  /**
+   * Applies the floor and main-screen rules from signaling. Microphones of users who may no
+   * longer speak are paused here, on the server. Returns false for a policy older than ours.
+   */
+  async setPolicy(policy: MediaPolicy): Promise<boolean> {
+    if (policy.version < this.policy.version) return false;
+    this.policy = policy;
+    for (const peer of this.peers.values()) {
+      if (!this.mayUnmute(peer.userId)) await peer.pauseMicrophones();
+    }
+    this.scheduleReconciliation();
+    return true;
+  }
+
+  /** The thumbnails a peer shows now; the ones it stops showing are kept paused for a while. */
+  setView(peerId: string, thumbnails: readonly string[]): void {
+    this.peer(peerId);
+    const previous = this.views.get(peerId) ?? { thumbnails: [], retained: [] };
+    const unique = [...new Set(thumbnails)].filter((id) => id !== peerId).slice(0, this.limits.maxThumbnails);
+    this.views.set(peerId, { thumbnails: unique, retained: nextRetained(previous, unique, this.limits.maxRetained) });
+    this.scheduleReconciliation();
+  }
+
+  /** Server-side mute or unmute; unmuting only reaches users the policy lets speak. Returns how many changed. */
+  async setMicrophones(muted: boolean, who: MicrophoneTarget): Promise<number> {
+    const listed = new Set(who.userIds);
+    const targeted = [...this.peers.values()].filter((peer) =>
+      who.target === 'users' ? listed.has(peer.userId) : !listed.has(peer.userId),
+    );
+    let changed = 0;
+    for (const peer of targeted) {
+      if (muted) changed += await peer.pauseMicrophones();
+      else if (this.mayUnmute(peer.userId)) changed += await peer.resumeMicrophones();
+    }
+    this.scheduleReconciliation();
+    return changed;
+  }
+
+  async networkQuality(): Promise<PeerNetworkQuality[]> {
+    return Promise.all(
+      [...this.peers.values()].map(async (peer) => ({ peerId: peer.id, userId: peer.userId, ...(await peer.linkQuality()) })),
+    );
+  }
+
+  async traffic(): Promise<SfuResponse<'room:traffic'>> {
+    const totals = { consumers: 0, activeConsumers: 0, packetsSent: 0, bytesSent: 0, packetsReceived: 0 };
+    for (const peer of this.peers.values()) {
+      const traffic = await peer.traffic();
+      totals.consumers += traffic.consumers;
+      totals.activeConsumers += traffic.active;
+      totals.packetsSent += traffic.packetsSent;
+      totals.bytesSent += traffic.bytesSent;
+      totals.packetsReceived += await peer.packetsReceived();
+    }
+    return totals;
   }
 
   stats(): RoomStats {
@@ -112,7 +233,31 @@ export class MediaRoom {
   /** Closes the router, and with it every transport; nobody is notified (signaling asked). */
   close(): void {
     this.peers.clear();
+    this.views.clear();
     this.router.close();
+  }
+
+  private mayUnmute(userId: string): boolean {
+    const { speakers } = this.policy;
+    return speakers.mode === 'everyone' || speakers.userIds.includes(userId);
+  }
+
+  private async observeSpeaker(producer: types.Producer): Promise<void> {
+    const observer = this.options.activeSpeakerObserver;
+    if (!observer || observer.closed) return;
+    try {
+      await observer.addProducer({ producerId: producer.id });
+    } catch (error) {
+      this.options.log.warn({ err: error, producerId: producer.id }, 'active speaker observer refused a microphone');
+    }
+  }
+
+  private onDominantSpeaker(producer: types.Producer): void {
+    const { peerId, userId } = producer.appData as { peerId: string; userId: string };
+    if (!this.peers.has(peerId) || peerId === this.activeSpeakerPeerId) return;
+    this.activeSpeakerPeerId = peerId;
+    this.options.onActiveSpeaker?.({ peerId, userId });
+    if (this.policy.main.followActiveSpeaker) this.scheduleReconciliation();
   }
 
   private scheduleReconciliation(): void {
@@ -133,25 +278,55 @@ export class MediaRoom {
   private async reconcile(): Promise<void> {
     if (this.closed) return;
     const peers = [...this.peers.values()];
-    const plan = planSubscriptions(
-      peers.map((peer) => ({ peerId: peer.id, ready: peer.ready })),
-      peers.flatMap((peer) => peer.publishedTracks()),
-      peers.flatMap((peer) => peer.subscriptions()),
-      this.rule,
-    );
+    const tracks = peers.flatMap((peer) => peer.publishedTracks());
+    this.updateMainPeer(resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks));
+    const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
+    const wanted = this.rule(receivers, tracks, this.forwardingState(), this.limits);
+    const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
+
     for (const { subscriberId, producerId } of plan.close) this.peers.get(subscriberId)?.unsubscribe(producerId);
-    for (const { subscriberId, producerId } of plan.open) {
+    for (const { subscriberId, producerId, delivery } of plan.change) {
+      await this.attempt(subscriberId, producerId, () => this.peers.get(subscriberId)?.setDelivery(producerId, delivery));
+    }
+    for (const { subscriberId, producerId, delivery } of plan.open) {
       const subscriber = this.peers.get(subscriberId);
       const producer = this.findProducer(producerId);
       if (!subscriber || !producer || producer.closed || this.closed) continue;
-      try {
-        await subscriber.subscribe(producer);
-      } catch (error) {
-        // Usually a race with a peer leaving or a track closing while we worked; the next plan
-        // starts from what exists then.
-        this.options.log.warn({ err: error, roomId: this.id, subscriberId, producerId }, 'could not subscribe');
-      }
+      await this.attempt(subscriberId, producerId, () => subscriber.subscribe(producer, delivery));
     }
+  }
+
+  /** Usually a race with a peer leaving or a track closing while we worked; the next plan starts from what exists then. */
+  private async attempt(subscriberId: string, producerId: string, work: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.options.log.warn({ err: error, roomId: this.id, subscriberId, producerId }, 'could not update a subscription');
+    }
+  }
+
+  /** A peer that was on the main screen stays warm (paused) for everyone, so switching back is quick. */
+  private updateMainPeer(mainPeerId: string | null): void {
+    if (mainPeerId === this.mainPeerId) return;
+    const previous = this.mainPeerId;
+    this.mainPeerId = mainPeerId;
+    if (previous === null) return;
+    for (const [peerId, view] of this.views) {
+      if (peerId === previous || view.thumbnails.includes(previous)) continue;
+      view.retained = [previous, ...view.retained.filter((id) => id !== previous)].slice(0, this.limits.maxRetained);
+    }
+  }
+
+  private viewOf(peerId: string): PeerView {
+    return this.views.get(peerId) ?? { thumbnails: [], retained: [] };
+  }
+
+  private forwardingState(): ForwardingState {
+    const { speakers } = this.policy;
+    return {
+      speakers: speakers.mode === 'everyone' ? 'everyone' : new Set(speakers.userIds),
+      mainPeerId: this.mainPeerId,
+    };
   }
 
   private findProducer(producerId: string): types.Producer | undefined {

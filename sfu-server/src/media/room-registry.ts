@@ -3,12 +3,22 @@ import { RequestError, type PeerNotification } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
 import { MediaRoom } from './media-room.js';
+import type { SubscriptionRule } from './subscription-policy.js';
 import type { WorkerLoss, WorkerPool } from './worker-pool.js';
 
 export interface RoomRegistryEvents {
   peerNotification: [roomId: string, peerId: string, notification: PeerNotification];
   roomLost: [roomId: string, reason: string];
+  activeSpeaker: [roomId: string, speaker: { peerId: string; userId: string } | null];
 }
+
+export interface RoomOptions {
+  /** Who receives what; the conference rule unless a benchmark asks for its baseline. */
+  rule?: SubscriptionRule;
+}
+
+/** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
+const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 
 /** The meetings this SFU carries, by id. */
 export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
@@ -20,6 +30,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     private readonly pool: WorkerPool,
     private readonly transportSettings: TransportSettings,
     private readonly log: Logger,
+    private readonly roomOptions: RoomOptions = {},
   ) {
     super();
     pool.on('workerDied', (loss) => this.forgetRoomsOf(loss));
@@ -67,10 +78,14 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     const router = await this.pool.createRouter(roomId);
     // Its worker died while we waited; the pool already reported the loss before we registered.
     if (router.closed) throw new RequestError('media_unavailable', `room ${roomId} lost its media worker; retry`);
+    const activeSpeakerObserver = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
     const room = new MediaRoom(roomId, router, {
       transportSettings: this.transportSettings,
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
+      onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
       log: this.log.child({ roomId }),
+      activeSpeakerObserver,
+      ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
     });
     this.rooms.set(roomId, room);
     this.log.info({ roomId }, 'room opened');

@@ -1,0 +1,42 @@
+import type { types } from 'mediasoup';
+import type { Delivery } from './subscription-policy.js';
+
+/** Per consumer: what the policy wants, and whether the browser is ready (it sent consumer:resume). */
+export interface ConsumerData {
+  /** The peer whose track this is. */
+  publisherId: string;
+  delivery: Delivery;
+  clientReady: boolean;
+}
+
+/** Simulcast layer indexes: mediasoup clamps a too-high index to the top layer the sender has. */
+const LOW_LAYER = 0;
+const TOP_LAYER = 9;
+/** The main screen wins when the receiver's bandwidth is short. */
+const PRIORITY: Record<Delivery, number> = { high: 10, low: 1, paused: 1, audio: 20 };
+
+/** The layers a consumer starts with. */
+export function initialLayers(delivery: Delivery): types.ConsumerLayers | undefined {
+  if (delivery === 'high') return { spatialLayer: TOP_LAYER };
+  if (delivery === 'low' || delivery === 'paused') return { spatialLayer: LOW_LAYER };
+  return undefined;
+}
+
+/**
+ * Makes the consumer run as its delivery says. Media only flows once the browser is ready, and
+ * never while the policy keeps it paused (a browser asking to resume cannot override that).
+ */
+export async function applyDelivery(consumer: types.Consumer): Promise<void> {
+  const data = consumer.appData as ConsumerData;
+  if (consumer.closed) return;
+  if (data.delivery === 'paused' || !data.clientReady) {
+    if (!consumer.paused) await consumer.pause();
+    return;
+  }
+  if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+    const layers = initialLayers(data.delivery);
+    if (layers) await consumer.setPreferredLayers(layers);
+  }
+  await consumer.setPriority(PRIORITY[data.delivery]);
+  if (consumer.paused) await consumer.resume();
+}

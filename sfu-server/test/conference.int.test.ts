@@ -1,0 +1,249 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import type { MediaPolicy, RtpCapabilities, RtpParameters } from '@ehop/protocol';
+import { settle, SignalingLink, waitUntil } from './support/signaling-link.js';
+import { RtpReceiver, RtpSender } from './support/rtp-socket.js';
+
+/*
+ * Floor control enforced on the media itself: a real mediasoup worker, synthetic endpoints on plain
+ * RTP transports (a UDP socket sends "microphone" packets, another counts what the SFU forwards).
+ */
+let sfu: SfuServerHandle;
+let link: SignalingLink;
+const sockets: { close(): void }[] = [];
+let roomCounter = 0;
+
+beforeAll(async () => {
+  sfu = await startSfuServer({ env: { SFU_ENABLE_PLAIN_RTP: '1', LOG_LEVEL: 'warn' } });
+  link = await SignalingLink.connect(sfu.url, sfu.secret);
+});
+afterAll(async () => {
+  link?.close();
+  await sfu?.stop();
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+const OPUS_PT = 111;
+const VP8_PT = 96;
+
+function micParameters(ssrc: number): RtpParameters {
+  return {
+    codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48_000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
+  };
+}
+
+function cameraParameters(ssrc: number): RtpParameters {
+  return {
+    codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90_000, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
+  };
+}
+
+function floorPolicy(version: number, speakerUserIds: string[] | 'everyone', mainUserId: string | null = null): MediaPolicy {
+  return {
+    version,
+    speakers: speakerUserIds === 'everyone' ? { mode: 'everyone' } : { mode: 'listed', userIds: speakerUserIds },
+    main: { userId: mainUserId, followActiveSpeaker: false },
+  };
+}
+
+interface Room {
+  roomId: string;
+  caps: RtpCapabilities;
+}
+
+async function openRoom(policy: MediaPolicy): Promise<Room> {
+  const roomId = `conference-${++roomCounter}`;
+  const { routerRtpCapabilities } = await link.ok('room:open', { roomId });
+  await link.ok('room:setPolicy', { roomId, policy });
+  return { roomId, caps: routerRtpCapabilities };
+}
+
+/** An endpoint whose microphone (and optionally camera) is a UDP socket sending RTP into a plain transport. */
+async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean } = {}) {
+  const { roomId } = room;
+  await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
+  const transport = await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' });
+  const micSsrc = 1000 + roomCounter * 100 + peerId.length;
+  const mic = await link.ok('producer:create', {
+    roomId, peerId, transportId: transport.id, kind: 'audio', rtpParameters: micParameters(micSsrc), source: 'mic', paused: options.micPaused ?? false,
+  });
+  let cameraId: string | undefined;
+  if (options.camera) {
+    const camera = await link.ok('producer:create', {
+      roomId, peerId, transportId: transport.id, kind: 'video', rtpParameters: cameraParameters(micSsrc + 50), source: 'camera', paused: false,
+    });
+    cameraId = camera.producerId;
+  }
+  const sender = new RtpSender();
+  sockets.push(sender);
+  sender.start(transport.port, OPUS_PT, micSsrc);
+  return { peerId, micId: mic.producerId, micPausedAtCreation: mic.paused, cameraId };
+}
+
+/** An endpoint that receives on a UDP socket; `packetsFrom(producerId)` counts what reached it. */
+async function listener(room: Room, peerId: string) {
+  const { roomId, caps } = room;
+  const socket = new RtpReceiver();
+  sockets.push(socket);
+  const port = await socket.bind();
+  await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
+  await link.ok('peer:setRtpCapabilities', { roomId, peerId, rtpCapabilities: caps });
+  await link.ok('plain:createTransport', { roomId, peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } });
+  const consumerOf = (producerId: string) => {
+    for (const { notification } of link.notificationsFor(peerId, 'media:newConsumer').reverse()) {
+      if (notification.event === 'media:newConsumer' && notification.payload.producerId === producerId) return notification.payload;
+    }
+    return undefined;
+  };
+  return {
+    peerId,
+    consumerOf,
+    /** Waits for the consumer of `producerId` and resumes it, as a browser does once it can decode it. */
+    async accept(producerId: string) {
+      const consumer = await waitUntil(() => consumerOf(producerId), 5_000, `a consumer of ${producerId} for ${peerId}`);
+      await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
+      return consumer;
+    },
+    packetsFrom(producerId: string): number {
+      const ssrc = consumerOf(producerId)?.rtpParameters.encodings?.[0]?.['ssrc'];
+      return typeof ssrc === 'number' ? socket.packetsFrom(ssrc) : 0;
+    },
+    total: () => socket.total(),
+  };
+}
+
+describe('floor mode on the SFU', () => {
+  it('creates a microphone without the floor paused, refuses to unmute it, and forwards none of its audio', async () => {
+    const room = await openRoom(floorPolicy(1, ['u-chair']));
+    const audience = await listener(room, 'audience');
+    const chair = await speaker(room, 'chair');
+    const intruder = await speaker(room, 'intruder');
+
+    // The chair may speak: created as asked (unpaused), forwarded, and it arrives.
+    expect(chair.micPausedAtCreation).toBe(false);
+    await audience.accept(chair.micId);
+    await waitUntil(() => (audience.packetsFrom(chair.micId) > 10 ? true : undefined), 5_000, 'chair audio at the audience');
+
+    // The intruder asked for an open microphone and sends packets anyway: paused on the SFU, no consumer.
+    expect(intruder.micPausedAtCreation).toBe(true);
+    expect(await link.request('producer:resume', { roomId: room.roomId, peerId: 'intruder', producerId: intruder.micId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await settle(500);
+    expect(audience.consumerOf(intruder.micId)).toBeUndefined();
+    expect(audience.total()).toBe(audience.packetsFrom(chair.micId));
+  });
+
+  it('unmutes the speaker on the server when given the floor, and pauses them again when it is taken back', async () => {
+    const room = await openRoom(floorPolicy(1, ['u-chair']));
+    const audience = await listener(room, 'audience');
+    const delegate = await speaker(room, 'delegate', { micPaused: true });
+
+    await settle(300);
+    expect(audience.consumerOf(delegate.micId)).toBeUndefined();
+
+    // Grant: the policy lists the delegate, then the server resumes their microphone.
+    expect(await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(2, ['u-chair', 'u-delegate']) })).toEqual({ applied: true });
+    expect(
+      await link.ok('room:setMicrophones', { roomId: room.roomId, muted: false, who: { target: 'users', userIds: ['u-delegate'] } }),
+    ).toEqual({ changed: 1 });
+    const [resumed] = await link.waitForNotifications('delegate', 'media:producerResumed');
+    expect(resumed?.notification.payload).toEqual({ producerId: delegate.micId, source: 'mic' });
+    await audience.accept(delegate.micId);
+    await waitUntil(() => (audience.packetsFrom(delegate.micId) > 10 ? true : undefined), 5_000, 'delegate audio at the audience');
+
+    // Release: the server pauses the microphone and stops forwarding it.
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(3, ['u-chair']) });
+    const [paused] = await link.waitForNotifications('delegate', 'media:producerPaused');
+    expect(paused?.notification.payload).toEqual({ producerId: delegate.micId, source: 'mic' });
+    await link.waitForNotifications('audience', 'media:consumerClosed');
+    await settle(200);
+    const frozen = audience.packetsFrom(delegate.micId);
+    await settle(600);
+    expect(audience.packetsFrom(delegate.micId)).toBe(frozen);
+    expect(await link.request('producer:resume', { roomId: room.roomId, peerId: 'delegate', producerId: delegate.micId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('ignores a policy older than the one it has (two signaling nodes racing)', async () => {
+    const room = await openRoom(floorPolicy(5, ['u-chair']));
+    expect(await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(4, 'everyone') })).toEqual({ applied: false });
+    const intruder = await speaker(room, 'late');
+    expect(intruder.micPausedAtCreation).toBe(true);
+  });
+
+  it('mutes everyone but the chair on request, and open discussion lets people unmute themselves', async () => {
+    const room = await openRoom(floorPolicy(1, 'everyone'));
+    const chair = await speaker(room, 'chair');
+    const a = await speaker(room, 'a');
+    expect(a.micPausedAtCreation).toBe(false);
+    expect(
+      await link.ok('room:setMicrophones', { roomId: room.roomId, muted: true, who: { target: 'allExcept', userIds: ['u-chair'] } }),
+    ).toEqual({ changed: 1 });
+    await link.waitForNotifications('a', 'media:producerPaused');
+    expect(link.notificationsFor('chair', 'media:producerPaused')).toEqual([]);
+    // Open discussion: unmuting oneself is allowed.
+    await link.ok('producer:resume', { roomId: room.roomId, peerId: 'a', producerId: a.micId });
+    expect(chair.micPausedAtCreation).toBe(false);
+  });
+});
+
+describe('what each receiver gets', () => {
+  it('receives the main screen and its page of thumbnails only; paging away pauses instead of closing', async () => {
+    const room = await openRoom(floorPolicy(1, ['u-e0'], 'u-e0'));
+    const endpoints = [];
+    for (let index = 0; index < 6; index++) endpoints.push(await speaker(room, `e${index}`, { camera: true, micPaused: true }));
+    const viewer = await listener(room, 'viewer');
+    const { roomId } = room;
+
+    // Without a view: the main screen (e0's camera) and the speaker's microphone, nothing else.
+    await viewer.accept(endpoints[0]!.cameraId!);
+    await viewer.accept(endpoints[0]!.micId);
+    await settle(300);
+    expect(link.notificationsFor('viewer', 'media:newConsumer')).toHaveLength(2);
+
+    // A page of two thumbnails: their cameras come, at the low layer.
+    await link.ok('peer:setView', { roomId, peerId: 'viewer', thumbnails: ['e1', 'e2'] });
+    await viewer.accept(endpoints[1]!.cameraId!);
+    await viewer.accept(endpoints[2]!.cameraId!);
+    // Running: three cameras (the speaker's microphone is muted by its sender, so not counted).
+    expect((await link.ok('room:traffic', { roomId })).activeConsumers).toBe(3);
+
+    // The next page: e3 and e4 come; e1 and e2 stay, paused (no new consumer when paging back).
+    await link.ok('peer:setView', { roomId, peerId: 'viewer', thumbnails: ['e3', 'e4'] });
+    await viewer.accept(endpoints[3]!.cameraId!);
+    await viewer.accept(endpoints[4]!.cameraId!);
+    await settle(200);
+    const traffic = await link.ok('room:traffic', { roomId });
+    expect(traffic).toMatchObject({ consumers: 6, activeConsumers: 3 });
+    expect(viewer.consumerOf(endpoints[5]!.cameraId!)).toBeUndefined();
+    expect(link.notificationsFor('viewer', 'media:consumerClosed')).toEqual([]);
+
+    // An unknown peer or too many thumbnails are refused or ignored, never trusted.
+    expect(await link.request('peer:setView', { roomId, peerId: 'viewer', thumbnails: Array.from({ length: 25 }, (_, i) => `x${i}`) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
+  });
+
+  it('reports each peer\'s network quality from the SFU\'s own measurements', async () => {
+    const room = await openRoom(floorPolicy(1, ['u-talker']));
+    await speaker(room, 'talker');
+    await settle(1_500);
+    const { peers } = await link.ok('room:networkQuality', { roomId: room.roomId });
+    const talker = peers.find((peer) => peer.peerId === 'talker');
+    expect(talker).toMatchObject({ userId: 'u-talker' });
+    expect(talker!.uplinkBitrate).toBeGreaterThan(10_000);
+  });
+});
