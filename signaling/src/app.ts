@@ -16,6 +16,11 @@ import { AgendaService } from './agenda/agenda-service.js';
 import { AttendanceRepository } from './attendance/attendance-repository.js';
 import { AttendanceService } from './attendance/attendance-service.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
+import { conferenceHooks } from './conference/conference-hooks.js';
+import { ConferenceRepository } from './conference/conference-repository.js';
+import { ConferenceService } from './conference/conference-service.js';
+import { NetworkQualityPoller } from './conference/network-quality-poller.js';
+import { relayConferenceEvents } from './conference/sfu-conference-relay.js';
 import { MeetingRepository } from './meetings/meeting-repository.js';
 import { connectionDirectory } from './realtime/connection-directory.js';
 import { connectRedis, duplicateConnection, type RedisClient } from './redis/client.js';
@@ -50,6 +55,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const users = new UserRepository(redis);
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
+  const conferences = new ConferenceRepository(redis);
   const sessionMiddleware = createSessionMiddleware(redis, {
     secret: config.session.secret,
     cookieSecure: config.session.cookieSecure,
@@ -71,6 +77,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     meetings,
+    conferences,
     sessionMiddleware,
     clientDist: config.clientDist,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
@@ -81,6 +88,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
 
   let shuttingDown = false;
+  const conference = new ConferenceService({ io, sfu, meetings, users, units, conferences, logger: log.child({ component: 'conference' }) });
   const deps: RealtimeDeps = {
     io,
     sfu,
@@ -92,11 +100,16 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     attendance,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
+    conference,
+    meetingHooks: [conferenceHooks(conference)],
     logger: log.child({ component: 'realtime' }),
     isShuttingDown: () => shuttingDown,
   };
   handleConnections(deps, sessionMiddleware);
   relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
+  relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
+  const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
+  networkQuality.start();
 
   return {
     httpServer,
@@ -105,6 +118,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     async close() {
       if (shuttingDown) return;
       shuttingDown = true;
+      networkQuality.stop();
       // Stop taking new connections first; the sockets already open still need their cleanup.
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await leaveAllMeetings(deps);

@@ -7,6 +7,8 @@ import type { UserRepository } from '../accounts/user-repository.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
 import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
+import type { ConferenceRepository } from '../conference/conference-repository.js';
+import { floorLogRoutes } from '../conference/floor-log-routes.js';
 import { meetingRoutes } from '../meetings/meeting-routes.js';
 import { meetingStatusRoutes } from '../meetings/meeting-status-routes.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
@@ -23,6 +25,7 @@ export interface HttpAppOptions {
   users: UserRepository;
   units: UnitRepository;
   meetings: MeetingRepository;
+  conferences: ConferenceRepository;
   sessionMiddleware: RequestHandler;
   clientDist: string;
   onLogout(sessionId: string): void;
@@ -46,6 +49,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
+  api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());
   app.use('/api', api);
 

@@ -42,7 +42,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
       const joined = requireJoined(socket);
       if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
       requireKindMatchesSource(kind, source);
-      const { producerId } = await sfu.request('producer:create', {
+      const created = await sfu.request('producer:create', {
         ...scopeOf(joined),
         transportId,
         kind,
@@ -50,9 +50,10 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
         source,
         paused,
       });
-      joined.producers.set(producerId, { source, paused });
+      // The SFU decides: a microphone without the floor starts paused whatever the client asked.
+      joined.producers.set(created.producerId, { source, paused: created.paused ?? paused });
       await publishMediaFlags(deps, socket, joined);
-      return { producerId };
+      return { producerId: created.producerId };
     },
 
     'media:pauseProducer': async ({ producerId }) => {
@@ -108,7 +109,7 @@ function requireKindMatchesSource(kind: string, source: MediaSource): void {
 }
 
 /** Updates micOn/camOn in presence and tells the meeting, when they changed. */
-async function publishMediaFlags(deps: RealtimeDeps, socket: SignalingSocket, joined: JoinedMeeting): Promise<void> {
+export async function publishMediaFlags(deps: RealtimeDeps, socket: SignalingSocket, joined: JoinedMeeting): Promise<void> {
   // The peer may have left while the SFU answered: never resurrect its presence entry.
   if (socket.data.joined !== joined) return;
   const flags = mediaFlags(joined.producers.values());

@@ -37,7 +37,7 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
 
   const { routerRtpCapabilities } = await deps.sfu.request('room:open', { roomId: meetingId });
   const peerId = randomBytes(9).toString('base64url');
-  await deps.sfu.request('peer:open', { roomId: meetingId, peerId });
+  await deps.sfu.request('peer:open', { roomId: meetingId, peerId, userId: user.id });
   const self: PeerInfo = { peerId, userId: user.id, displayName: user.displayName, role, unit, micOn: false, camOn: false };
   try {
     // In the room before reading the list: a peer joining meanwhile is then either in the list
@@ -45,10 +45,16 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
     await socket.join([rooms.meeting(meetingId), rooms.peer(peerId)]);
     const peers = await deps.presence.list(meetingId);
     await deps.presence.put(meetingId, deps.nodeId, self);
-    socket.data.joined = { meetingId, peerId, role, self, producers: new Map() };
+    const joined = { meetingId, peerId, role, self, producers: new Map() };
+    socket.data.joined = joined;
+    for (const hooks of deps.meetingHooks) await hooks.afterJoin(socket, joined);
     socket.to(rooms.meeting(meetingId)).emit('peer:joined', self);
     return { self, peers, routerRtpCapabilities };
   } catch (error) {
+    if (socket.data.joined?.peerId === peerId) {
+      for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, socket.data.joined);
+      socket.data.joined = null;
+    }
     socket.leave(rooms.meeting(meetingId));
     socket.leave(rooms.peer(peerId));
     await deps.presence.remove(meetingId, peerId).catch(() => undefined);
@@ -65,6 +71,7 @@ export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket):
   const { meetingId, peerId } = joined;
   socket.leave(rooms.meeting(meetingId));
   socket.leave(rooms.peer(peerId));
+  for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, joined);
   await deps.presence.remove(meetingId, peerId);
   deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   await closeSfuPeer(deps, meetingId, peerId);

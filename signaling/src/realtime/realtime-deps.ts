@@ -6,6 +6,8 @@ import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { SfuClient } from '../media/sfu-client.js';
 import type { AgendaService } from '../agenda/agenda-service.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
+import type { ConferenceService } from '../conference/conference-service.js';
+import type { MeetingHooks } from './meeting-hooks.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -21,6 +23,10 @@ export interface RealtimeDeps {
   attendance: AttendanceService;
   nodeId: string;
   iceServers: IceServer[];
+  /** Floor control and the main screen (conference/). */
+  conference: ConferenceService;
+  /** Features that act when a socket enters or leaves a meeting. */
+  meetingHooks: MeetingHooks[];
   logger: Logger;
   /** True once shutdown began: new joins are refused while the node drains. */
   isShuttingDown(): boolean;

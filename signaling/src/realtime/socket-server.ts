@@ -9,6 +9,7 @@ import { agendaHandlers } from '../agenda/agenda-handlers.js';
 import { attendanceHandlers } from '../attendance/attendance-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
+import { conferenceHandlers } from '../conference/conference-handlers.js';
 import { mediaHandlers } from './media-handlers.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import { authenticateSockets } from './socket-auth.js';
@@ -47,6 +48,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...mediaHandlers(deps, socket),
       ...agendaHandlers(deps.agenda, socket),
       ...attendanceHandlers(deps.attendance, socket),
+      ...conferenceHandlers(deps, socket),
     },
     logger,
   );

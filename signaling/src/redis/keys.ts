@@ -26,6 +26,10 @@ export const keys = {
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
   meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
+  /** String: the meeting's floor and main screen as JSON (conference/floor-state.ts), with a version. */
+  meetingConference: (meetingId: string) => `meeting:${meetingId}:conference`,
+  /** List of JSON FloorLogEntry: every finished turn to speak, oldest first (for the minutes). */
+  meetingFloorLog: (meetingId: string) => `meeting:${meetingId}:floor-log`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** Prefix of express-session records (connect-redis appends the session id). */
@@ -43,4 +47,8 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   /** The chair's and secretary's sockets that follow everyone's attendance in a meeting. */
   attendanceWatchers: (meetingId: string) => `meeting:${meetingId}:attendance-watchers`,
+  /** The chair's and secretary's sockets in a meeting (they see the floor queue and network quality). */
+  meetingManagers: (meetingId: string) => `meeting:${meetingId}:managers`,
+  /** One user's sockets in a meeting, whatever device (their own place in the queue). */
+  meetingUser: (meetingId: string, userId: string) => `meeting:${meetingId}:user:${userId}`,
 } as const;

@@ -1,0 +1,23 @@
+import { rooms } from '../redis/keys.js';
+import type { MeetingHooks } from '../realtime/meeting-hooks.js';
+import { canSeeQueue } from './conference-roles.js';
+import type { ConferenceService } from './conference-service.js';
+
+/**
+ * On join: the socket hears its own place in the queue (and the whole queue for the chair and the
+ * secretary), and the SFU room gets the floor rules before this peer can publish anything.
+ */
+export function conferenceHooks(conference: ConferenceService): MeetingHooks {
+  return {
+    async afterJoin(socket, joined) {
+      const personal = [rooms.meetingUser(joined.meetingId, joined.self.userId)];
+      if (canSeeQueue(joined.role)) personal.push(rooms.meetingManagers(joined.meetingId));
+      await socket.join(personal);
+      await conference.enforceCurrent(joined.meetingId);
+    },
+    afterLeave(socket, joined) {
+      socket.leave(rooms.meetingUser(joined.meetingId, joined.self.userId));
+      socket.leave(rooms.meetingManagers(joined.meetingId));
+    },
+  };
+}
