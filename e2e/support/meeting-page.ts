@@ -55,3 +55,38 @@ export async function receivedFrom(page: Page, peerId: string, kind: 'audio' | '
     framesDecoded: stats.reduce((sum, stat) => sum + (stat.framesDecoded ?? 0), 0),
   };
 }
+
+/** Opens the side panel's floor tab (asking to speak, the queue, the chair's controls). */
+export async function openFloorTab(page: Page): Promise<void> {
+  await page.getByTestId('panel-tab-floor').click();
+  await expect(page.getByTestId('floor-panel')).toBeVisible();
+}
+
+/** The chair switches the meeting to open discussion (everyone may unmute) and waits until it shows. */
+export async function openDiscussion(chair: Page): Promise<void> {
+  await openFloorTab(chair);
+  await chair.getByTestId('floor-mode-open').click();
+  await expect(chair.getByTestId('floor-panel')).toHaveAttribute('data-mode', 'open');
+}
+
+/**
+ * The chair puts the meeting back in its initial state: floor control, nobody holding the floor,
+ * the speaker (or the chair) on the main screen. The floor is kept in Redis across tests.
+ */
+export async function resetFloor(chair: Page): Promise<void> {
+  await openFloorTab(chair);
+  await expect(chair.getByTestId('floor-panel')).toHaveAttribute('data-mode', /floor|open/);
+  if ((await chair.getByTestId('floor-take-back').count()) > 0) await chair.getByTestId('floor-take-back').click();
+  await chair.getByTestId('floor-mode-floor').click();
+  await expect(chair.getByTestId('floor-panel')).toHaveAttribute('data-mode', 'floor');
+  await chair.getByTestId('main-screen-select').selectOption('floor');
+  await expect(chair.getByTestId('floor-holder')).toHaveAttribute('data-user-id', '');
+}
+
+/** Unmutes once the floor allows it (the button is unlocked) and waits until the microphone is on. */
+export async function unmute(page: Page): Promise<void> {
+  const toggle = page.getByTestId('toggle-mic');
+  await expect(toggle).toHaveAttribute('data-locked', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('data-state', 'on');
+}

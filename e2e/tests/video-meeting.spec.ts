@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, joinMeeting, receivedFrom, test } from '../support/meeting-page.js';
+import { expect, joinMeeting, openDiscussion, receivedFrom, test, unmute } from '../support/meeting-page.js';
 
 /** The remote tile of `userId` on `page`, and the peer id it carries. */
 async function remotePeerId(page: Page, userId: string): Promise<string> {
@@ -31,6 +31,10 @@ test('two participants see and hear each other; a leaver\'s tile disappears', as
   const delegate = await signIn('daibieu1');
   await joinMeeting(chair);
   await joinMeeting(delegate);
+  // Everyone joins muted; in open discussion both may unmute.
+  await openDiscussion(chair);
+  await unmute(chair);
+  await unmute(delegate);
 
   // Each tile names the person and their unit level, in Vietnamese by default.
   const delegateTileOnChair = chair.locator('[data-testid="peer-tile"][data-user-id="u-daibieu1"]');
@@ -52,6 +56,8 @@ test('muting the microphone shows on the other side and stops the audio', async 
   const delegate = await signIn('daibieu2');
   await joinMeeting(chair);
   await joinMeeting(delegate);
+  await openDiscussion(chair);
+  await unmute(delegate);
   const delegatePeer = await remotePeerId(chair, 'u-daibieu2');
   await expect.poll(async () => (await receivedFrom(chair, delegatePeer, 'audio')).bytesReceived).toBeGreaterThan(0);
 

@@ -1,3 +1,4 @@
+import { getSocket } from '../socket.js';
 import type { InboundStat } from './inbound-stats.js';
 
 /**
@@ -15,6 +16,18 @@ export interface EhopDebug {
   firstRemoteVideoTrackAt: number | null;
   /** When the first frame of any remote video was presented after joining. */
   firstRemoteVideoFrameAt: number | null;
+  /** Our producer's id for a source (null if none): lets a test forge requests about it. */
+  producerId(source: 'mic' | 'camera'): string | null;
+  /** Sends a raw socket.io request, as a tampered client would; resolves to the acknowledgement. */
+  emitRaw(event: string, payload: unknown): Promise<unknown>;
+  /** Starts sending our own track again without asking the server (a tampered client). */
+  resumeLocally(source: 'mic' | 'camera'): void;
+}
+
+/** What the media layer lets the debug hook reach. */
+export interface MediaProbe {
+  producerId(source: 'mic' | 'camera'): string | null;
+  resumeLocally(source: 'mic' | 'camera'): void;
 }
 
 declare global {
@@ -26,6 +39,7 @@ declare global {
 type StatsSource = () => Promise<InboundStat[]>;
 
 let statsSource: StatsSource | null = null;
+let mediaProbe: MediaProbe | null = null;
 
 const debug: EhopDebug = {
   inboundStats: () => (statsSource ? statsSource() : Promise.resolve([])),
@@ -33,10 +47,21 @@ const debug: EhopDebug = {
   joinAckAt: null,
   firstRemoteVideoTrackAt: null,
   firstRemoteVideoFrameAt: null,
+  producerId: (source) => mediaProbe?.producerId(source) ?? null,
+  // Untyped on purpose: a tampered client sends whatever it likes.
+  emitRaw: (event, payload) =>
+    (getSocket() as unknown as { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> } })
+      .timeout(5_000)
+      .emitWithAck(event, payload),
+  resumeLocally: (source) => mediaProbe?.resumeLocally(source),
 };
 
 export function installDebugHook(): void {
   window.ehopDebug = debug;
+}
+
+export function setMediaProbe(probe: MediaProbe | null): void {
+  mediaProbe = probe;
 }
 
 /** The meeting whose receive transport `inboundStats()` reads (null when none). */

@@ -10,7 +10,7 @@ import type {
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
-import { markJoinAcknowledged, markRemoteVideoTrack, setStatsSource } from './debug-hook.js';
+import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { PeerRoster, type RemotePeerView } from './peer-roster.js';
@@ -115,6 +115,10 @@ export class MeetingMedia {
     this.sendTransport = this.createTransport(device, 'send', sendOptions);
     this.recvTransport = this.createTransport(device, 'recv', recvOptions);
     setStatsSource(() => this.inboundStats());
+    setMediaProbe({
+      producerId: (source) => this.producers.get(source)?.id ?? null,
+      resumeLocally: (source) => this.producers.get(source)?.resume(),
+    });
 
     // From here the server creates consumers for us: receiving starts before we publish.
     await request('media:ready', { rtpCapabilities: device.rtpCapabilities as ProtocolRtpCapabilities });
@@ -131,6 +135,7 @@ export class MeetingMedia {
     this.closeMedia();
     this.unsubscribe();
     setStatsSource(null);
+    setMediaProbe(null);
     // Offline (or signed out) there is nothing to tell: the server drops a disconnected peer itself.
     if (!isSocketConnected()) return;
     try {
@@ -169,13 +174,18 @@ export class MeetingMedia {
 
   // --- publishing -------------------------------------------------------------------------------
 
+  /**
+   * Everyone joins muted (the conference's rule, enforced by the SFU anyway): the microphone is
+   * published paused and opens when the chair gives the floor or the participant unmutes.
+   */
   private async publishInitialTracks(generation: number): Promise<void> {
     await this.localReady;
     this.assertCurrent(generation);
-    this.micOn = this.local.micOn && this.local.audioTrack !== null;
+    this.micOn = false;
+    this.local.micOn = false;
     this.camOn = this.local.camOn && this.local.videoTrack !== null;
     const results = await Promise.allSettled([
-      this.local.audioTrack ? this.produce('mic', this.local.audioTrack, !this.micOn) : null,
+      this.local.audioTrack ? this.produce('mic', this.local.audioTrack, true) : null,
       this.camOn && this.local.videoTrack ? this.produce('camera', this.local.videoTrack, false) : null,
     ]);
     for (const result of results) if (result.status === 'rejected') this.onError(toAppError(result.reason));
@@ -323,6 +333,8 @@ export class MeetingMedia {
       onServerEvent('media:consumerPaused', ({ consumerId }) => this.onConsumerPaused(consumerId, true)),
       onServerEvent('media:consumerResumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false)),
       onServerEvent('media:restart', () => void this.rejoin()),
+      onServerEvent('media:producerPaused', ({ producerId }) => this.onServerMute(producerId, true)),
+      onServerEvent('media:producerResumed', ({ producerId }) => this.onServerMute(producerId, false)),
       this.onSocketReconnect(),
     ];
   }
@@ -368,6 +380,20 @@ export class MeetingMedia {
     }
     this.roster.upsertPeer(info);
     this.publishRoster();
+  }
+
+  /**
+   * The server paused or resumed our microphone (the floor was taken back or given): the local
+   * producer follows, so what we show is what the others hear.
+   */
+  private onServerMute(producerId: string, paused: boolean): void {
+    for (const [source, producer] of this.producers) {
+      if (producer.id !== producerId || producer.closed) continue;
+      if (paused) producer.pause();
+      else producer.resume();
+      if (source === 'mic') this.local.micOn = !paused;
+      this.setOn(source, !paused);
+    }
   }
 
   private onPeerLeft(peerId: string): void {
