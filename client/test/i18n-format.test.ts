@@ -52,3 +52,11 @@ describe('messages', () => {
     expect(await translate('vi', 'prejoin.members', { count: 120 })).toBe('120 thành viên được mời');
   });
 });
+
+describe('conference messages', () => {
+  it('tells a requester their place and the chair the speaking time, in both languages', async () => {
+    expect(await translate('vi', 'floor.myPlace', { position: 2 })).toBe('Bạn đang ở vị trí thứ 2 trong danh sách đăng ký');
+    expect(await translate('en', 'floor.minutes', { count: 1 })).toBe('1 minute');
+    expect(await translate('en', 'network.troubled', { count: 3 })).toBe('3 endpoints have a poor link');
+  });
+});
