@@ -10,19 +10,19 @@ const consumers: ConsumerIdentity[] = [
 describe('mapInboundStats', () => {
   it('maps inbound-rtp entries to the peer by track id', () => {
     const report = [
-      { type: 'inbound-rtp', kind: 'audio', trackIdentifier: 'track-1', bytesReceived: 1000, packetsLost: 2 },
-      { type: 'inbound-rtp', kind: 'video', trackIdentifier: 'track-2', bytesReceived: 50_000, framesDecoded: 30, packetsLost: 0 },
+      { type: 'inbound-rtp', kind: 'audio', trackIdentifier: 'track-1', bytesReceived: 1000, packetsLost: 2, packetsReceived: 98 },
+      { type: 'inbound-rtp', kind: 'video', trackIdentifier: 'track-2', bytesReceived: 50_000, framesDecoded: 30, packetsLost: 0, packetsReceived: 60 },
     ];
     expect(mapInboundStats(report, consumers)).toEqual([
-      { peerId: 'peer-a', consumerId: 'c-audio', kind: 'audio', bytesReceived: 1000, packetsLost: 2 },
-      { peerId: 'peer-a', consumerId: 'c-video', kind: 'video', bytesReceived: 50_000, framesDecoded: 30, packetsLost: 0 },
+      { peerId: 'peer-a', consumerId: 'c-audio', kind: 'audio', bytesReceived: 1000, packetsLost: 2, packetsReceived: 98 },
+      { peerId: 'peer-a', consumerId: 'c-video', kind: 'video', bytesReceived: 50_000, framesDecoded: 30, packetsLost: 0, packetsReceived: 60 },
     ]);
   });
 
   it('falls back to the MID when the track id is missing', () => {
     const report = [{ type: 'inbound-rtp', mid: '2', bytesReceived: 10, framesDecoded: 1, packetsLost: 0 }];
     expect(mapInboundStats(report, consumers)).toEqual([
-      { peerId: 'peer-b', consumerId: 'c-video-b', kind: 'video', bytesReceived: 10, framesDecoded: 1, packetsLost: 0 },
+      { peerId: 'peer-b', consumerId: 'c-video-b', kind: 'video', bytesReceived: 10, framesDecoded: 1, packetsLost: 0, packetsReceived: 0 },
     ]);
   });
 
@@ -41,8 +41,8 @@ describe('mapInboundStats', () => {
       { type: 'inbound-rtp', trackIdentifier: 'track-3' },
     ];
     expect(mapInboundStats(report, consumers)).toEqual([
-      { peerId: 'peer-a', consumerId: 'c-audio', kind: 'audio', bytesReceived: 0, packetsLost: 0 },
-      { peerId: 'peer-b', consumerId: 'c-video-b', kind: 'video', bytesReceived: 0, framesDecoded: 0, packetsLost: 0 },
+      { peerId: 'peer-a', consumerId: 'c-audio', kind: 'audio', bytesReceived: 0, packetsLost: 0, packetsReceived: 0 },
+      { peerId: 'peer-b', consumerId: 'c-video-b', kind: 'video', bytesReceived: 0, framesDecoded: 0, packetsLost: 0, packetsReceived: 0 },
     ]);
   });
 

@@ -28,6 +28,11 @@ export const MediaPolicy = z.object({
     /** Follow the ActiveSpeakerObserver's dominant speaker (falling back to `userId`). */
     followActiveSpeaker: z.boolean(),
   }),
+  /**
+   * The next speakers (head of the queue): their cameras are kept ready, paused, at every
+   * receiver, so when the chair gives one of them the floor only a key frame is missing.
+   */
+  upcomingUserIds: z.array(Id).max(4).default([]),
 });
 export type MediaPolicy = z.infer<typeof MediaPolicy>;
 

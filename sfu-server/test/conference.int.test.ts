@@ -51,6 +51,7 @@ function floorPolicy(version: number, speakerUserIds: string[] | 'everyone', mai
     version,
     speakers: speakerUserIds === 'everyone' ? { mode: 'everyone' } : { mode: 'listed', userIds: speakerUserIds },
     main: { userId: mainUserId, followActiveSpeaker: false },
+    upcomingUserIds: [],
   };
 }
 
@@ -235,6 +236,29 @@ describe('what each receiver gets', () => {
       ok: false,
       error: { code: 'invalid_payload' },
     });
+  });
+
+  it('keeps the next speaker\'s camera ready (paused) at every receiver, and runs it once they have the floor', async () => {
+    const room = await openRoom(floorPolicy(1, ['u-chair'], 'u-chair'));
+    const chair = await speaker(room, 'chair', { camera: true });
+    const next = await speaker(room, 'next', { camera: true, micPaused: true });
+    const viewer = await listener(room, 'viewer');
+    await viewer.accept(chair.cameraId!);
+    await settle(200);
+    expect(viewer.consumerOf(next.cameraId!)).toBeUndefined();
+
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: { ...floorPolicy(2, ['u-chair'], 'u-chair'), upcomingUserIds: ['u-next'] } });
+    await viewer.accept(next.cameraId!);
+    await settle(200);
+    // Created, but paused: only the main screen (the chair's camera) runs.
+    expect((await link.ok('room:traffic', { roomId: room.roomId })).activeConsumers).toBe(1);
+
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(3, ['u-chair', 'u-next'], 'u-next') });
+    await settle(300);
+    // The grant reuses the ready consumer (no new one to negotiate); the chair's camera now waits paused.
+    const announced = link.notificationsFor('viewer', 'media:newConsumer');
+    expect(announced.filter(({ notification }) => notification.event === 'media:newConsumer' && notification.payload.producerId === next.cameraId)).toHaveLength(1);
+    expect((await link.ok('room:traffic', { roomId: room.roomId })).activeConsumers).toBe(1);
   });
 
   it('reports each peer\'s network quality from the SFU\'s own measurements', async () => {

@@ -72,6 +72,12 @@ describe('conferenceRule: video', () => {
     expect(deliveries.size).toBe(1 + 3 + 2);
   });
 
+  it('keeps the next speakers ready (paused) without taking the place of the page', () => {
+    const limits: ForwardingLimits = { maxAudio: 2, maxThumbnails: 2, maxRetained: 1 };
+    const deliveries = videoDeliveries(receiver('e9', ['e1', 'e2'], ['e5']), 'e0', limits, ['e3', 'e1', 'e4', 'e6']);
+    expect(Object.fromEntries(deliveries)).toEqual({ e0: 'high', e1: 'low', e2: 'low', e3: 'paused', e5: 'paused' });
+  });
+
   it('sends nothing to a peer that is not ready yet', () => {
     expect(conferenceRule([receiver('e1', ['e0'], [], false)], meeting(2), floorOf(['e0'], 'e0'), DEFAULT_LIMITS)).toEqual([]);
   });

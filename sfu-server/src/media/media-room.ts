@@ -20,6 +20,7 @@ import {
   resolveMainPeer,
   type ForwardingLimits,
   type ForwardingState,
+  type PublishedTrack,
   type Receiver,
   type SubscriptionRule,
 } from './subscription-policy.js';
@@ -47,7 +48,12 @@ interface PeerView {
  * Until signaling says otherwise nobody may speak and nobody is on the main screen: a room that
  * was just (re)created must not let microphones through before the floor rules reach it.
  */
-const CLOSED_POLICY: MediaPolicy = { version: 0, speakers: { mode: 'listed', userIds: [] }, main: { userId: null, followActiveSpeaker: false } };
+const CLOSED_POLICY: MediaPolicy = {
+  version: 0,
+  speakers: { mode: 'listed', userIds: [] },
+  main: { userId: null, followActiveSpeaker: false },
+  upcomingUserIds: [],
+};
 
 /**
  * One meeting's media: its router and its peers. This is where the forwarding policy is applied:
@@ -281,7 +287,7 @@ export class MediaRoom {
     const tracks = peers.flatMap((peer) => peer.publishedTracks());
     this.updateMainPeer(resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks));
     const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
-    const wanted = this.rule(receivers, tracks, this.forwardingState(), this.limits);
+    const wanted = this.rule(receivers, tracks, this.forwardingState(tracks), this.limits);
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
 
     for (const { subscriberId, producerId } of plan.close) this.peers.get(subscriberId)?.unsubscribe(producerId);
@@ -321,11 +327,13 @@ export class MediaRoom {
     return this.views.get(peerId) ?? { thumbnails: [], retained: [] };
   }
 
-  private forwardingState(): ForwardingState {
-    const { speakers } = this.policy;
+  private forwardingState(tracks: readonly PublishedTrack[]): ForwardingState {
+    const { speakers, upcomingUserIds } = this.policy;
+    const upcoming = upcomingUserIds.flatMap((userId) => resolveMainPeer({ userId, followActiveSpeaker: false }, null, tracks) ?? []);
     return {
       speakers: speakers.mode === 'everyone' ? 'everyone' : new Set(speakers.userIds),
       mainPeerId: this.mainPeerId,
+      upcomingPeerIds: upcoming,
     };
   }
 

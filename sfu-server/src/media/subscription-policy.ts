@@ -41,6 +41,8 @@ export interface ForwardingState {
   speakers: 'everyone' | ReadonlySet<string>;
   /** The peer every main screen shows (high layer); null for a document or nobody. */
   mainPeerId: string | null;
+  /** Peers likely to be on the main screen next (the head of the floor queue): kept ready, paused. */
+  upcomingPeerIds?: readonly string[];
 }
 
 export interface ForwardingLimits {
@@ -95,20 +97,34 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
     const want = (track: PublishedTrack | undefined, delivery: Delivery) => {
       if (track && track.peerId !== receiver.peerId) wanted.push({ subscriberId: receiver.peerId, producerId: track.producerId, delivery });
     };
-    for (const [peerId, delivery] of videoDeliveries(receiver, state.mainPeerId, limits)) want(cameras.get(peerId), delivery);
+    for (const [peerId, delivery] of videoDeliveries(receiver, state.mainPeerId, limits, state.upcomingPeerIds)) {
+      want(cameras.get(peerId), delivery);
+    }
     for (const mic of speakers.filter((track) => track.peerId !== receiver.peerId).slice(0, limits.maxAudio)) want(mic, 'audio');
   }
   return wanted;
 };
 
-/** For one receiver: which peers' cameras it gets, and how (main first, then its page, then recent ones). */
-export function videoDeliveries(receiver: Receiver, mainPeerId: string | null, limits: ForwardingLimits): Map<string, Delivery> {
+/** Upcoming speakers kept ready per receiver, on top of the retained thumbnails. */
+export const MAX_UPCOMING = 2;
+
+/**
+ * For one receiver: which peers' cameras it gets, and how: the main screen first, then its page
+ * of thumbnails, then the next speakers and the recently shown ones (both kept paused).
+ */
+export function videoDeliveries(
+  receiver: Receiver,
+  mainPeerId: string | null,
+  limits: ForwardingLimits,
+  upcomingPeerIds: readonly string[] = [],
+): Map<string, Delivery> {
   const deliveries = new Map<string, Delivery>();
   const add = (peerId: string, delivery: Delivery) => {
     if (peerId !== receiver.peerId && !deliveries.has(peerId)) deliveries.set(peerId, delivery);
   };
   if (mainPeerId) add(mainPeerId, 'high');
   for (const peerId of receiver.thumbnails.slice(0, limits.maxThumbnails)) add(peerId, 'low');
+  for (const peerId of upcomingPeerIds.slice(0, MAX_UPCOMING)) add(peerId, 'paused');
   let retained = 0;
   for (const peerId of receiver.retained) {
     if (retained >= limits.maxRetained) break;

@@ -1,6 +1,8 @@
 import type { ConferenceState, MediaPolicy, UnitGroup, Unit } from '@ehop/protocol';
 import { mainUserId, speakerUserIds, type ConferenceRecord } from './floor-state.js';
 
+const UPCOMING_SPEAKERS = 2;
+
 /** What the SFU must enforce for this record: whose microphones may be on, whose camera is main. */
 export function mediaPolicyOf(record: ConferenceRecord, chairUserIds: readonly string[]): MediaPolicy {
   const speakers = speakerUserIds(record, chairUserIds);
@@ -8,6 +10,8 @@ export function mediaPolicyOf(record: ConferenceRecord, chairUserIds: readonly s
     version: record.version,
     speakers: speakers === null ? { mode: 'everyone' } : { mode: 'listed', userIds: speakers },
     main: { userId: mainUserId(record, chairUserIds), followActiveSpeaker: record.mainScreen.mode === 'active_speaker' },
+    // The chair usually gives the floor to the head of the queue: have their camera ready everywhere.
+    upcomingUserIds: record.queue.slice(0, UPCOMING_SPEAKERS).map((request) => request.userId),
   };
 }
 

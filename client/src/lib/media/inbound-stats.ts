@@ -6,6 +6,7 @@ export interface InboundStat {
   bytesReceived: number;
   framesDecoded?: number;
   packetsLost: number;
+  packetsReceived: number;
 }
 
 /** What is known about a consumer to recognise its `inbound-rtp` entry. */
@@ -27,6 +28,7 @@ interface InboundRtpLike {
   bytesReceived?: number;
   framesDecoded?: number;
   packetsLost?: number;
+  packetsReceived?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export function mapInboundStats(report: Iterable<unknown>, consumers: readonly C
       bytesReceived: stats.bytesReceived ?? 0,
       ...(consumer.kind === 'video' ? { framesDecoded: stats.framesDecoded ?? 0 } : {}),
       packetsLost: stats.packetsLost ?? 0,
+      packetsReceived: stats.packetsReceived ?? 0,
     });
   }
   return result;

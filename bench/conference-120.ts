@@ -1,0 +1,402 @@
+/**
+ * One meeting with 120 endpoints on one SFU: what it costs and how fast the main screen follows
+ * the floor. Run from the repository root (after `npm run build`):
+ *
+ *   source scripts/lib/common.sh && npx tsx bench/conference-120.ts [--endpoints 120] [--baseline 20]
+ *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900]
+ *
+ * Endpoints are synthetic (a real signaling socket each; ffmpeg replays a VP8 + Opus clip into
+ * plain RTP transports; a UDP socket receives) plus a few real Chromium hall TVs. Everything runs
+ * on 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one run:
+ *   1. baseline: the old all-to-all forwarding rule at a smaller size (--baseline endpoints);
+ *   2. the conference rule at that same size;
+ *   3. the conference rule with --endpoints endpoints and --browsers Chromium hall TVs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
+import { BrowserEndpoint } from './lib/browser-endpoint.js';
+import { launchChromium } from './lib/chromium.js';
+import { ensureClip } from './lib/clip.js';
+import { CpuMeter } from './lib/process-cpu.js';
+import { lossBetween } from './lib/rtp-sink.js';
+import { login, seedBenchMeeting } from './lib/seed.js';
+import { SfuLink } from './lib/sfu-link.js';
+import { mapLimit, percentile, round, sleep } from './lib/stats.js';
+import { ssrcOf, SyntheticEndpoint } from './lib/synthetic-endpoint.js';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    endpoints: { type: 'string', default: '120' },
+    baseline: { type: 'string', default: '20' },
+    browsers: { type: 'string', default: '3' },
+    grants: { type: 'string', default: '6' },
+    window: { type: 'string', default: '10' },
+    'thumbs-share': { type: 'string', default: '0.25' },
+    page: { type: 'string', default: '6' },
+    deadline: { type: 'string', default: '900' },
+    'skip-baseline': { type: 'boolean', default: false },
+  },
+});
+
+interface Phase {
+  key: string;
+  label: string;
+  forwarding: 'conference' | 'all-to-all';
+  endpoints: number;
+  browsers: number;
+  grants: number;
+}
+
+interface SwitchSummary {
+  p50: number;
+  p95: number;
+  max: number;
+  missed: number;
+  samples: number;
+}
+
+interface PhaseResult {
+  phase: Phase;
+  loginSeconds: number;
+  joinAllSeconds: number;
+  joinedEndpoints: number;
+  joinLatencyMs: { p50: number; p95: number; max: number };
+  consumers: number;
+  consumersPerPeer: number;
+  maxConsumersPerEndpoint: number;
+  workerCpuPercent: number;
+  sfuNodeCpuPercent: number;
+  signalingCpuPercent: number;
+  ffmpegCpuPercent: number;
+  benchCpuPercent: number;
+  packetsForwardedPerSecond: number;
+  packetsReceivedBySinksPerSecond: number;
+  syntheticLossPercent: number;
+  browserLossPercent: number | null;
+  hearingSpeaker: string;
+  switchMs: Record<'syntheticSpeaker' | 'chromiumSpeaker', Record<'atSynthetic' | 'atChromium', SwitchSummary>>;
+}
+
+const endpointsCount = Number(args.endpoints);
+const baselineCount = Number(args.baseline);
+const windowSeconds = Number(args.window);
+const thumbsShare = Number(args['thumbs-share']);
+const pageSize = Number(args.page);
+const phases: Phase[] = [
+  ...(args['skip-baseline']
+    ? []
+    : [
+        { key: 'a2a', label: `baseline: old all-to-all rule, ${baselineCount} endpoints`, forwarding: 'all-to-all', endpoints: baselineCount, browsers: 0, grants: 3 } as const,
+        { key: 'conf-small', label: `conference rule, ${baselineCount} endpoints`, forwarding: 'conference', endpoints: baselineCount, browsers: 0, grants: 3 } as const,
+      ]),
+  { key: 'conf', label: `conference rule, ${endpointsCount} endpoints + ${args.browsers} Chromium`, forwarding: 'conference', endpoints: endpointsCount, browsers: Number(args.browsers), grants: Number(args.grants) },
+];
+
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanup(): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+}
+
+const deadline = setTimeout(() => {
+  console.error(`\n[bench] deadline of ${args.deadline} s reached: stopping`);
+  void cleanup().finally(() => process.exit(2));
+}, Number(args.deadline) * 1000);
+process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function summary(values: number[], missed = 0): SwitchSummary {
+  const max = values.length > 0 ? Math.max(...values) : Number.NaN;
+  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(max), missed, samples: values.length };
+}
+
+async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise<PhaseResult> {
+  log(`phase: ${phase.label}`);
+  const phaseCleanups: (() => Promise<void> | void)[] = [];
+  cleanups.push(async () => {
+    for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  });
+  const sfu = await startSfuServer({
+    env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
+  });
+  phaseCleanups.push(() => sfu.stop());
+  const signaling = await startSignaling({
+    redisUrl: redis.url,
+    sfuUrl: sfu.url,
+    sfuSecret: sfu.secret,
+    env: { CLIENT_DIST: `${repoRoot}client/dist`, LOG_LEVEL: 'warn' },
+  });
+  phaseCleanups.push(() => signaling.stop());
+  const health = (await (await fetch(`${sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
+  const workerPid = health.workers[0]!.pid;
+  const sfuLink = await SfuLink.connect(sfu.url, sfu.secret);
+  phaseCleanups.push(() => sfuLink.close());
+
+  const meetingId = `bench-${phase.key}`;
+  const meeting = await seedBenchMeeting(redis.url, meetingId, phase.endpoints, phase.browsers);
+
+  const loginStart = performance.now();
+  const cookies = await mapLimit(meeting.synthetic, 4, (member) => login(signaling.url, member.username));
+  const loginSeconds = (performance.now() - loginStart) / 1000;
+  log(`  ${cookies.length} logins in ${round(loginSeconds)} s`);
+
+  const endpoints = meeting.synthetic.map(
+    (member, index) =>
+      new SyntheticEndpoint({ index, userId: member.userId, cookie: cookies[index]!, signalingUrl: signaling.url, meetingId, sfu: sfuLink, clip }),
+  );
+  phaseCleanups.push(() => endpoints.forEach((endpoint) => endpoint.close()));
+  const [chair, ...others] = endpoints as [SyntheticEndpoint, ...SyntheticEndpoint[]];
+
+  let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
+  const tvs: BrowserEndpoint[] = [];
+  if (phase.browsers > 0) {
+    browser = await launchChromium();
+    phaseCleanups.push(() => browser?.close());
+    for (const member of meeting.browsers) tvs.push(new BrowserEndpoint(browser, signaling.url, member, meetingId));
+    for (const tv of tvs) await tv.join();
+    log(`  ${tvs.length} Chromium hall TVs joined (before the synthetic endpoints, while the machine is quiet)`);
+  }
+
+  // Join: the chair first (the main screen shows the chair until someone has the floor), then everyone.
+  await chair.join();
+  // Its sender is running before anyone else joins, so each join is measured on its own.
+  await waitFor(async () => ((await sfuLink.request('room:traffic', { roomId: meetingId })).packetsReceived > 0 ? true : null), 30_000);
+  const joinStart = performance.now();
+  await mapLimit(others, 6, (endpoint) => endpoint.join());
+  const receiving = await Promise.all(others.map((endpoint) => endpoint.waitForVideoFrom(chair.peerId, 90_000)));
+  others.forEach((endpoint, index) => (endpoint.timings.receiving = receiving[index] ?? Number.NaN));
+  const joined = receiving.filter((at) => at !== null) as number[];
+  const joinAllSeconds = (Math.max(...joined) - joinStart) / 1000;
+  const joinLatencies = others.filter((e) => Number.isFinite(e.timings.receiving)).map((e) => e.timings.receiving - e.timings.start);
+  log(`  ${joined.length + 1}/${endpoints.length} endpoints joined; all ${others.length} others showing the chair ${round(joinAllSeconds)} s after the first began`);
+
+  // A share of endpoints are operator consoles showing a page of thumbnails; the rest are hall TVs (main screen only).
+  const consoles = others.filter((_, index) => index % Math.max(1, Math.round(1 / thumbsShare)) === 0);
+  await Promise.all(
+    consoles.map((endpoint) => {
+      const start = endpoints.indexOf(endpoint);
+      const page = Array.from({ length: pageSize }, (_, k) => endpoints[(start + 1 + k) % endpoints.length]!.peerId);
+      return endpoint.setView(page.filter((peerId) => peerId !== endpoint.peerId));
+    }),
+  );
+
+  // One floor holder: its microphone opens on the SFU and its audio reaches everyone.
+  const holder = others[0]!;
+  await chair.request('floor:grant', { userId: holder.userId, speakingTimeSec: null });
+  await sleep(3_000);
+  const stats = await sfuLink.request('room:stats', { roomId: meetingId });
+  const maxConsumersPerEndpoint = Math.max(...endpoints.map((endpoint) => endpoint.consumerCount()));
+
+  // Steady state: CPU, packets, loss over the window.
+  log(`  measuring ${windowSeconds} s of steady state`);
+  const ffmpegPids = () => endpoints.map((endpoint) => endpoint.ffmpeg?.pid ?? 0).filter((pid) => pid > 0);
+  const meters = {
+    worker: new CpuMeter(() => [workerPid]),
+    sfuNode: new CpuMeter(() => [sfu.process.pid!]),
+    signaling: new CpuMeter(() => [signaling.process.pid!]),
+    ffmpeg: new CpuMeter(ffmpegPids),
+    bench: new CpuMeter(() => [process.pid]),
+  };
+  Object.values(meters).forEach((meter) => meter.start());
+  const trafficBefore = await sfuLink.request('room:traffic', { roomId: meetingId });
+  const sinkPacketsBefore = endpoints.reduce((sum, endpoint) => sum + endpoint.sink.packets, 0);
+  const snapshotsBefore = endpoints.map((endpoint) => endpoint.sink.snapshot());
+  const holderAudioBefore = others.map((endpoint) => audioPacketsFrom(endpoint, holder));
+  const browserBefore = await Promise.all(tvs.map((tv) => tv.inbound()));
+  const windowStart = performance.now();
+  await sleep(windowSeconds * 1000);
+  const elapsed = (performance.now() - windowStart) / 1000;
+  const trafficAfter = await sfuLink.request('room:traffic', { roomId: meetingId });
+  const cpu = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, round(meter.stop())])) as Record<keyof typeof meters, number>;
+  const sinkPacketsAfter = endpoints.reduce((sum, endpoint) => sum + endpoint.sink.packets, 0);
+  const loss = endpoints
+    .map((endpoint, index) => lossBetween(snapshotsBefore[index]!, endpoint.sink.snapshot()))
+    .reduce((sum, window) => ({ expected: sum.expected + window.expected, received: sum.received + window.received }), { expected: 0, received: 0 });
+  const hearing = others.filter((endpoint, index) => endpoint !== holder && audioPacketsFrom(endpoint, holder) > holderAudioBefore[index]!).length;
+  const browserAfter = await Promise.all(tvs.map((tv) => tv.inbound()));
+  const browserLoss = tvs.length
+    ? browserAfter.reduce(
+        (sum, after, index) => ({ received: sum.received + after.received - browserBefore[index]!.received, lost: sum.lost + after.lost - browserBefore[index]!.lost }),
+        { received: 0, lost: 0 },
+      )
+    : null;
+
+  // Grants: the speaker asks (so it heads the queue, as when the chair follows it), the chair gives
+  // the floor; measured from the chair's request until each main screen carries the new speaker.
+  const switchTimes = { synthetic: { synthetic: [] as number[], browsers: [] as number[] }, chromium: { synthetic: [] as number[], browsers: [] as number[] } };
+  const missed = { synthetic: { synthetic: 0, browsers: 0 }, chromium: { synthetic: 0, browsers: 0 } };
+  for (let grant = 0; grant < phase.grants; grant++) {
+    const tv = tvs.length > 0 && grant % 2 === 1 ? tvs[(grant >> 1) % tvs.length]! : null;
+    const syntheticSpeaker = tv ? null : others[(1 + (grant + 1) * 7) % others.length]!;
+    const speakerUserId = tv ? tv.member.userId : syntheticSpeaker!.userId;
+    const speakerPeerId = tv ? chair.peerOfUser.get(speakerUserId) : syntheticSpeaker!.peerId;
+    if (!speakerPeerId) throw new Error(`no peer for ${speakerUserId}`);
+    if (tv) await tv.requestFloor();
+    else await syntheticSpeaker!.request('floor:request', { kind: 'speak', agendaItemId: null });
+    await sleep(1_500);
+
+    const t0 = performance.now();
+    const t0Wall = Date.now();
+    await chair.request('floor:grant', { userId: speakerUserId, speakingTimeSec: null });
+    const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
+    const switched = new Map<SyntheticEndpoint, number>();
+    const until = performance.now() + 8_000;
+    while (switched.size < receivers.length && performance.now() < until) {
+      for (const receiver of receivers) {
+        if (switched.has(receiver)) continue;
+        const at = mainScreenCarries(receiver, speakerUserId, speakerPeerId, t0);
+        if (at !== undefined) switched.set(receiver, at - t0);
+      }
+      await sleep(20);
+    }
+    const kind = tv ? 'chromium' : 'synthetic';
+    switchTimes[kind].synthetic.push(...switched.values());
+    missed[kind].synthetic += receivers.length - switched.size;
+    for (const watcher of tvs.filter((candidate) => candidate !== tv)) {
+      const at = await waitFor(() => watcher.showedAfter(speakerUserId, t0Wall), 8_000);
+      if (at === null) missed[kind].browsers++;
+      else switchTimes[kind].browsers.push(at - t0Wall);
+    }
+    log(`  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched, p95 ${round2(percentile([...switched.values()], 95))} ms`);
+    await sleep(1_000);
+  }
+
+  const result: PhaseResult = {
+    phase,
+    loginSeconds: round(loginSeconds),
+    joinAllSeconds: round(joinAllSeconds),
+    joinedEndpoints: joined.length + 1,
+    joinLatencyMs: { p50: round(percentile(joinLatencies, 50)), p95: round(percentile(joinLatencies, 95)), max: round(Math.max(...joinLatencies)) },
+    consumers: stats.consumers,
+    consumersPerPeer: round(stats.consumers / stats.peers),
+    maxConsumersPerEndpoint,
+    workerCpuPercent: cpu.worker,
+    sfuNodeCpuPercent: cpu.sfuNode,
+    signalingCpuPercent: cpu.signaling,
+    ffmpegCpuPercent: cpu.ffmpeg,
+    benchCpuPercent: cpu.bench,
+    packetsForwardedPerSecond: Math.round((trafficAfter.packetsSent - trafficBefore.packetsSent) / elapsed),
+    packetsReceivedBySinksPerSecond: Math.round((sinkPacketsAfter - sinkPacketsBefore) / elapsed),
+    syntheticLossPercent: round(loss.expected > 0 ? (100 * Math.max(0, loss.expected - loss.received)) / loss.expected : 0, 3),
+    browserLossPercent: browserLoss ? round((100 * browserLoss.lost) / Math.max(1, browserLoss.received + browserLoss.lost), 3) : null,
+    hearingSpeaker: `${hearing}/${others.length - 1}`,
+    switchMs: {
+      syntheticSpeaker: { atSynthetic: summary(switchTimes.synthetic.synthetic, missed.synthetic.synthetic), atChromium: summary(switchTimes.synthetic.browsers, missed.synthetic.browsers) },
+      chromiumSpeaker: { atSynthetic: summary(switchTimes.chromium.synthetic, missed.chromium.synthetic), atChromium: summary(switchTimes.chromium.browsers, missed.chromium.browsers) },
+    },
+  };
+  for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  return result;
+}
+
+function round2(value: number): number {
+  return Number.isFinite(value) ? Math.round(value) : Number.NaN;
+}
+
+function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoint): number {
+  const consumer = receiver.consumerOf(speaker.peerId, 'audio');
+  const snapshot = consumer ? receiver.sink.snapshot().get(ssrcOf(consumer)) : undefined;
+  return snapshot?.received ?? 0;
+}
+
+/**
+ * When `receiver`'s main screen can show `speaker`: it has been told so, and it has a picture —
+ * either the speaker's video was already flowing to it (a thumbnail), or a key frame arrived.
+ */
+function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number): number | undefined {
+  const told = receiver.toldMainAfter(speakerUserId, t0);
+  const consumer = receiver.consumerOf(speakerPeerId, 'video');
+  if (told === undefined || !consumer) return undefined;
+  const ssrc = ssrcOf(consumer);
+  const flowing = consumer.announcedAt < t0 && (receiver.sink.lastPacketAt(ssrc) ?? 0) > t0 - 300;
+  if (flowing) return told;
+  const keyframe = receiver.sink.keyframeAfter(ssrc, t0);
+  return keyframe === undefined ? undefined : Math.max(told, keyframe);
+}
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe();
+    if (value !== null) return value;
+    await sleep(50);
+  }
+  return null;
+}
+
+function formatSwitch(summary: SwitchSummary): string {
+  if (summary.samples + summary.missed === 0) return '–';
+  return `${summary.p50} / ${summary.p95} / ${summary.max} (n=${summary.samples}, missed ${summary.missed})`;
+}
+
+function printResults(results: PhaseResult[]): void {
+  const rows: [string, (r: PhaseResult) => string | number | null][] = [
+    ['endpoints joined', (r) => `${r.joinedEndpoints}/${r.phase.endpoints}`],
+    ['time for all to join (s)', (r) => r.joinAllSeconds],
+    ['join → main screen p50/p95 (ms)', (r) => `${r.joinLatencyMs.p50} / ${r.joinLatencyMs.p95}`],
+    ['logins, not counted above (s)', (r) => r.loginSeconds],
+    ['consumers in the room', (r) => r.consumers],
+    ['consumers per peer (max)', (r) => `${r.consumersPerPeer} (${r.maxConsumersPerEndpoint})`],
+    ['mediasoup worker CPU (% of a core)', (r) => r.workerCpuPercent],
+    ['sfu node / signaling CPU (%)', (r) => `${r.sfuNodeCpuPercent} / ${r.signalingCpuPercent}`],
+    ['ffmpeg senders / bench CPU (%)', (r) => `${r.ffmpegCpuPercent} / ${r.benchCpuPercent}`],
+    ['packets/s forwarded by the SFU', (r) => r.packetsForwardedPerSecond],
+    ['packets/s at synthetic receivers', (r) => r.packetsReceivedBySinksPerSecond],
+    ['loss at synthetic receivers (%)', (r) => r.syntheticLossPercent],
+    ['loss at Chromium (%)', (r) => r.browserLossPercent ?? '–'],
+    ['receivers hearing the speaker', (r) => r.hearingSpeaker],
+    ['grant → main screen p50/p95/max (ms):', () => ''],
+    ['  ffmpeg speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atSynthetic)],
+    ['  ffmpeg speaker, at Chromium TVs', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atChromium)],
+    ['  Chromium speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atSynthetic)],
+    ['  Chromium speaker, at other Chromium TVs', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atChromium)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  console.log('');
+  for (const result of results) {
+    console.log(`== ${result.phase.label}`);
+    for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}${value(result)}`);
+  }
+}
+
+function printFootnote(results: PhaseResult[]): void {
+  const n = endpointsCount;
+  if (results.some((r) => r.phase.forwarding === 'all-to-all')) {
+    console.log(`\n  all-to-all at ${n} endpoints would need ${n * (n - 1) * 2} consumers (2 per other peer per peer).`);
+  }
+}
+
+async function main(): Promise<void> {
+  log(`load average at start: ${loadavg().map((v) => round(v, 2)).join(' ')} (2 cores)`);
+  const clip = await ensureClip(`${repoRoot}bench/.cache`);
+  const redis = await startRedis();
+  cleanups.push(() => redis.stop());
+  const results: PhaseResult[] = [];
+  for (const phase of phases) {
+    const result = await runPhase(phase, redis, clip);
+    results.push(result);
+    printResults([result]);
+  }
+  printFootnote(results);
+  mkdirSync(`${repoRoot}bench/results`, { recursive: true });
+  const file = `${repoRoot}bench/results/conference-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify({ args, loadAverage: loadavg(), results }, null, 2));
+  log(`results written to ${file}`);
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error('[bench] failed:', error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    clearTimeout(deadline);
+    await cleanup();
+  });

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export interface ClipSettings {
+  width: number;
+  height: number;
+  fps: number;
+  videoKbps: number;
+  /** Frames between key frames: a synthetic sender cannot answer a key frame request, so keep it short. */
+  keyframeInterval: number;
+}
+
+export const DEFAULT_CLIP: ClipSettings = { width: 640, height: 360, fps: 15, videoKbps: 350, keyframeInterval: 8 };
+
+/**
+ * A short VP8 + Opus clip, encoded once (then cached): every synthetic endpoint replays it with
+ * `-c copy`, so sending costs no encoding.
+ */
+export async function ensureClip(cacheDir: string, settings: ClipSettings = DEFAULT_CLIP): Promise<string> {
+  mkdirSync(cacheDir, { recursive: true });
+  const { width, height, fps, videoKbps, keyframeInterval } = settings;
+  const file = join(cacheDir, `clip-${width}x${height}-${fps}fps-${videoKbps}k-g${keyframeInterval}.webm`);
+  if (existsSync(file)) return file;
+  await promisify(execFile)('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', '20',
+    '-c:v', 'libvpx', '-b:v', `${videoKbps}k`, '-g', String(keyframeInterval), '-keyint_min', String(keyframeInterval),
+    '-deadline', 'realtime', '-cpu-used', '8', '-error-resilient', '1',
+    '-c:a', 'libopus', '-b:a', '32k', '-ac', '2', '-ar', '48000', '-frame_duration', '20',
+    file,
+  ]);
+  return file;
+}

@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, RtpParameters } from '@ehop/protocol';
+import { RtpSink } from './rtp-sink.js';
+import type { SfuLink } from './sfu-link.js';
+import { sleep } from './stats.js';
+
+const VP8_PT = 96;
+const OPUS_PT = 111;
+
+function cameraParameters(ssrc: number): RtpParameters {
+  return {
+    codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90_000, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
+  };
+}
+
+function micParameters(ssrc: number): RtpParameters {
+  return {
+    codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48_000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
+  };
+}
+
+export interface EndpointTimings {
+  start: number;
+  joined: number;
+  producing: number;
+  /** First packet of the main screen's camera at this endpoint's receiver. */
+  receiving: number;
+}
+
+export interface SyntheticEndpointOptions {
+  index: number;
+  userId: string;
+  cookie: string;
+  signalingUrl: string;
+  meetingId: string;
+  sfu: SfuLink;
+  clip: string;
+}
+
+/**
+ * One endpoint of the benchmark without a browser: a real signaling socket (it joins, publishes
+ * and is governed by the floor like a browser), ffmpeg replaying a VP8 + Opus clip into two plain
+ * transports (comedia), and a UDP socket receiving whatever the SFU forwards to it.
+ */
+export class SyntheticEndpoint {
+  readonly sink = new RtpSink();
+  peerId = '';
+  socket: Socket | null = null;
+  ffmpeg: ChildProcess | null = null;
+  timings: EndpointTimings = { start: 0, joined: 0, producing: 0, receiving: 0 };
+  /** The conference states this endpoint was sent, with their arrival time. */
+  readonly states: { at: number; state: ConferenceState }[] = [];
+  /** Consumers by the publishing peer and kind (latest wins). */
+  private readonly consumers = new Map<string, ConsumerOptions & { announcedAt: number }>();
+  /** Peer ids of the meeting by user id, from the join answer and peer:joined. */
+  readonly peerOfUser = new Map<string, string>();
+  private routerRtpCapabilities: unknown;
+
+  constructor(readonly options: SyntheticEndpointOptions) {}
+
+  get userId(): string {
+    return this.options.userId;
+  }
+
+  /** Joins, starts receiving, publishes camera and (muted) microphone, starts ffmpeg. */
+  async join(): Promise<void> {
+    this.timings.start = performance.now();
+    await this.connect();
+    const joined = await this.request('meeting:join', { meetingId: this.options.meetingId });
+    this.peerId = joined.self.peerId;
+    for (const peer of joined.peers) this.peerOfUser.set(peer.userId, peer.peerId);
+    this.routerRtpCapabilities = joined.routerRtpCapabilities;
+    this.timings.joined = performance.now();
+
+    const { sfu, meetingId } = this.options;
+    const port = await this.sink.bind();
+    await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } });
+    await this.request('media:ready', { rtpCapabilities: this.routerRtpCapabilities as never });
+
+    const video = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
+    const audio = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
+    const videoSsrc = 10_000_000 + this.options.index * 2;
+    const audioSsrc = videoSsrc + 1;
+    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: cameraParameters(videoSsrc) });
+    // Joined muted, like a browser: the SFU keeps it paused until the floor is given.
+    await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: micParameters(audioSsrc) });
+    this.startSender(video.port, videoSsrc, audio.port, audioSsrc);
+    this.timings.producing = performance.now();
+  }
+
+  /** Resolves once the camera of `publisherPeerId` reaches this endpoint (its main screen). */
+  async waitForVideoFrom(publisherPeerId: string, timeoutMs: number): Promise<number | null> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const consumer = this.consumerOf(publisherPeerId, 'video');
+      const at = consumer ? this.sink.lastPacketAt(ssrcOf(consumer)) : undefined;
+      if (at !== undefined) return at;
+      await sleep(20);
+    }
+    return null;
+  }
+
+  consumerOf(publisherPeerId: string, kind: 'audio' | 'video'): (ConsumerOptions & { announcedAt: number }) | undefined {
+    return this.consumers.get(`${publisherPeerId}/${kind}`);
+  }
+
+  consumerCount(): number {
+    return this.consumers.size;
+  }
+
+  /** When this endpoint was told that `userId` is on the main screen, after `after`. */
+  toldMainAfter(userId: string, after: number): number | undefined {
+    return this.states.find(({ at, state }) => at > after && state.mainUserId === userId)?.at;
+  }
+
+  async setView(peerIds: string[]): Promise<void> {
+    await this.request('conference:setView', { thumbnails: peerIds });
+  }
+
+  async request<K extends ClientRequestName>(name: K, payload: ClientRequest<K>): Promise<ClientResponse<K>> {
+    const ack = (await this.socket!.timeout(30_000).emitWithAck(name, payload)) as
+      | { ok: true; data: ClientResponse<K> }
+      | { ok: false; error: { code: string; message: string } };
+    if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
+    return ack.data;
+  }
+
+  close(): void {
+    this.ffmpeg?.kill('SIGKILL');
+    this.socket?.close();
+    this.sink.close();
+  }
+
+  private connect(): Promise<void> {
+    const socket = io(this.options.signalingUrl, {
+      extraHeaders: { cookie: this.options.cookie },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    this.socket = socket;
+    socket.on('media:newConsumer', (consumer: ConsumerOptions) => this.onNewConsumer(consumer));
+    socket.on('conference:state', (state: ConferenceState) => this.states.push({ at: performance.now(), state }));
+    socket.on('peer:joined', (peer: { userId: string; peerId: string }) => this.peerOfUser.set(peer.userId, peer.peerId));
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  }
+
+  private onNewConsumer(consumer: ConsumerOptions): void {
+    this.consumers.set(`${consumer.peerId}/${consumer.kind}`, { ...consumer, announcedAt: performance.now() });
+    if (consumer.kind === 'video') this.sink.markVideo(ssrcOf(consumer));
+    // A browser resumes once it can decode; so do we (the policy may still keep it paused).
+    this.request('media:resumeConsumer', { consumerId: consumer.consumerId }).catch(() => undefined);
+  }
+
+  private startSender(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): void {
+    const output = (map: string, ssrc: number, payloadType: number, port: number) => [
+      '-map', map, '-c', 'copy', '-f', 'rtp', '-ssrc', String(ssrc), '-payload_type', String(payloadType),
+      '-rtpflags', 'skip_rtcp', `rtp://127.0.0.1:${port}?pkt_size=1200`,
+    ];
+    this.ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', this.options.clip,
+        ...output('0:v:0', videoSsrc, VP8_PT, videoPort),
+        ...output('0:a:0', audioSsrc, OPUS_PT, audioPort),
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+}
+
+export function ssrcOf(consumer: ConsumerOptions): number {
+  return Number(consumer.rtpParameters.encodings?.[0]?.['ssrc'] ?? 0);
+}

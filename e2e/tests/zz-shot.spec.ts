@@ -1,0 +1,22 @@
+import { expect, test } from '@playwright/test';
+import { joinMeeting, signIn, resetFloor } from '../support/meeting-page.js';
+test('shot', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const chair = await signIn(browser, 'chutri');
+  const d1 = await signIn(browser, 'daibieu1');
+  const ep = await signIn(browser, 'diemcau-xa');
+  await chair.setViewportSize({ width: 1440, height: 900 });
+  for (const p of [chair, d1, ep]) await joinMeeting(p);
+  await resetFloor(chair);
+  await d1.getByTestId('floor-request').click();
+  await expect(chair.getByTestId('floor-queue-item')).toHaveCount(1);
+  await chair.waitForTimeout(4000);
+  await chair.screenshot({ path: '/tmp/shot-chair-queue.png', fullPage: true });
+  await d1.screenshot({ path: '/tmp/shot-delegate.png', fullPage: true });
+  await chair.getByTestId('floor-grant').click();
+  await expect(ep.getByTestId('main-screen')).toHaveAttribute('data-showing', 'u-daibieu1');
+  await ep.waitForTimeout(1500);
+  await ep.screenshot({ path: '/tmp/shot-hall.png', fullPage: true });
+  await chair.screenshot({ path: '/tmp/shot-chair-granted.png', fullPage: true });
+  await chair.getByTestId('floor-take-back').click();
+});
