@@ -60,7 +60,8 @@ export async function seedBenchMeeting(redisUrl: string, meetingId: string, synt
     };
     const member = async (username: string, displayName: string, role: MeetingRole, index: number): Promise<BenchMember> => {
       const userId = `u-${username}`;
-      await users.save({ id: userId, username, displayName, unitId: await unitFor(index), isAdmin: false, passwordHash });
+      const kind = role === 'endpoint' ? 'endpoint' : 'person';
+      await users.save({ id: userId, username, displayName, unitId: await unitFor(index), isAdmin: false, kind, passwordHash });
       return { userId, username, role };
     };
 
