@@ -14,7 +14,8 @@ export class SfuLink {
   }
 
   async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
-    const ack = (await this.socket.timeout(20_000).emitWithAck(name, payload)) as
+    // Counters of a 120-endpoint room mean ~1,500 stats requests to a busy worker: allow time.
+    const ack = (await this.socket.timeout(90_000).emitWithAck(name, payload)) as
       | { ok: true; data: SfuResponse<K> }
       | { ok: false; error: { code: string; message: string } };
     if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);

@@ -101,6 +101,12 @@ describe('conferenceRule: audio follows the floor', () => {
     expect(deliveriesOf(wanted, 'c')).toEqual({ 'd-mic': 'audio', 'a-mic': 'audio' });
   });
 
+  it('prepares the next speakers\' microphones too (paused on the SFU, they carry nothing until the floor is given)', () => {
+    const tracks = [mic('e0', false), mic('e1', true), mic('e2', true), mic('e3', true)];
+    const wanted = conferenceRule([receiver('e9')], tracks, { ...floorOf(['e0'], null), upcomingPeerIds: ['e1', 'e2', 'e3'] }, DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e9')).toEqual({ 'e0-mic': 'audio', 'e1-mic': 'audio', 'e2-mic': 'audio' });
+  });
+
   it('keeps a listed speaker\'s muted microphone subscribed, so their audio starts without delay', () => {
     const wanted = conferenceRule([receiver('e1')], [mic('e0', true)], floorOf(['e0'], null), DEFAULT_LIMITS);
     expect(deliveriesOf(wanted, 'e1')).toEqual({ 'e0-mic': 'audio' });

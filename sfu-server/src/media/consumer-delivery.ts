@@ -7,6 +7,8 @@ export interface ConsumerData {
   publisherId: string;
   delivery: Delivery;
   clientReady: boolean;
+  /** The priority last set on the worker, so it is not set again for nothing. */
+  priority?: number;
 }
 
 /** Simulcast layer indexes: mediasoup clamps a too-high index to the top layer the sender has. */
@@ -37,6 +39,9 @@ export async function applyDelivery(consumer: types.Consumer): Promise<void> {
     const layers = initialLayers(data.delivery);
     if (layers) await consumer.setPreferredLayers(layers);
   }
-  await consumer.setPriority(PRIORITY[data.delivery]);
   if (consumer.paused) await consumer.resume();
+  if (data.priority !== PRIORITY[data.delivery]) {
+    data.priority = PRIORITY[data.delivery];
+    await consumer.setPriority(data.priority);
+  }
 }

@@ -383,11 +383,10 @@ export class MediaPeer {
 
   /** Packets its producers received so far. */
   async packetsReceived(): Promise<number> {
+    const readings = await Promise.all([...this.producers.values()].map((producer) => producer.getStats()));
     let packets = 0;
-    for (const producer of this.producers.values()) {
-      for (const stat of (await producer.getStats()) as { type?: string; packetCount?: number }[]) {
-        if (stat.type === 'inbound-rtp') packets += stat.packetCount ?? 0;
-      }
+    for (const stat of readings.flat() as { type?: string; packetCount?: number }[]) {
+      if (stat.type === 'inbound-rtp') packets += stat.packetCount ?? 0;
     }
     return packets;
   }

@@ -23,7 +23,20 @@ import {
   type PublishedTrack,
   type Receiver,
   type SubscriptionRule,
+  type WantedSubscription,
 } from './subscription-policy.js';
+
+/** Requests in flight to the worker at once while carrying out a plan. */
+const CONCURRENT_UPDATES = 32;
+
+/** Runs the tasks with at most `limit` at a time. */
+async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  });
+  await Promise.all(lanes);
+}
 
 export interface MediaRoomOptions {
   transportSettings: TransportSettings;
@@ -212,15 +225,17 @@ export class MediaRoom {
     );
   }
 
+  /** All peers at once: the worker answers the stats requests in one go instead of one peer after another. */
   async traffic(): Promise<SfuResponse<'room:traffic'>> {
     const totals = { consumers: 0, activeConsumers: 0, packetsSent: 0, bytesSent: 0, packetsReceived: 0 };
-    for (const peer of this.peers.values()) {
-      const traffic = await peer.traffic();
-      totals.consumers += traffic.consumers;
-      totals.activeConsumers += traffic.active;
-      totals.packetsSent += traffic.packetsSent;
-      totals.bytesSent += traffic.bytesSent;
-      totals.packetsReceived += await peer.packetsReceived();
+    const peers = [...this.peers.values()];
+    const readings = await Promise.all(peers.map(async (peer) => ({ sent: await peer.traffic(), received: await peer.packetsReceived() })));
+    for (const { sent, received } of readings) {
+      totals.consumers += sent.consumers;
+      totals.activeConsumers += sent.active;
+      totals.packetsSent += sent.packetsSent;
+      totals.bytesSent += sent.bytesSent;
+      totals.packetsReceived += received;
     }
     return totals;
   }
@@ -291,15 +306,24 @@ export class MediaRoom {
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
 
     for (const { subscriberId, producerId } of plan.close) this.peers.get(subscriberId)?.unsubscribe(producerId);
-    for (const { subscriberId, producerId, delivery } of plan.change) {
-      await this.attempt(subscriberId, producerId, () => this.peers.get(subscriberId)?.setDelivery(producerId, delivery));
-    }
-    for (const { subscriberId, producerId, delivery } of plan.open) {
-      const subscriber = this.peers.get(subscriberId);
-      const producer = this.findProducer(producerId);
-      if (!subscriber || !producer || producer.closed || this.closed) continue;
-      await this.attempt(subscriberId, producerId, () => subscriber.subscribe(producer, delivery));
-    }
+    // What people see first: streams that start running (the new main screen), then new
+    // consumers, then the ones to pause. Many at once, so the worker works through them in a
+    // stream instead of waiting for one answer before sending the next request.
+    const starting = plan.change.filter((change) => change.delivery !== 'paused');
+    const pausing = plan.change.filter((change) => change.delivery === 'paused');
+    const change = ({ subscriberId, producerId, delivery }: WantedSubscription) => () =>
+      this.attempt(subscriberId, producerId, () => this.peers.get(subscriberId)?.setDelivery(producerId, delivery));
+    await inParallel(starting.map(change), CONCURRENT_UPDATES);
+    await inParallel(
+      plan.open.map(({ subscriberId, producerId, delivery }) => () => {
+        const subscriber = this.peers.get(subscriberId);
+        const producer = this.findProducer(producerId);
+        if (!subscriber || !producer || producer.closed || this.closed) return Promise.resolve();
+        return this.attempt(subscriberId, producerId, () => subscriber.subscribe(producer, delivery));
+      }),
+      CONCURRENT_UPDATES,
+    );
+    await inParallel(pausing.map(change), CONCURRENT_UPDATES);
   }
 
   /** Usually a race with a peer leaving or a track closing while we worked; the next plan starts from what exists then. */

@@ -90,6 +90,10 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
   for (const track of tracks) if (track.source === 'camera') cameras.set(track.peerId, track);
   // One more than the cap, so that dropping the receiver's own microphone still leaves enough.
   const speakers = audibleMicrophones(tracks, state.speakers).slice(0, limits.maxAudio + 1);
+  // The next speakers' microphones too: paused on the SFU (they may not speak yet) they carry
+  // nothing, and when the floor is given their audio starts without a consumer to negotiate.
+  const upcoming = new Set((state.upcomingPeerIds ?? []).slice(0, MAX_UPCOMING));
+  const upcomingMics = tracks.filter((track) => track.source === 'mic' && upcoming.has(track.peerId) && !speakers.includes(track));
 
   const wanted: WantedSubscription[] = [];
   for (const receiver of receivers) {
@@ -101,6 +105,7 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
       want(cameras.get(peerId), delivery);
     }
     for (const mic of speakers.filter((track) => track.peerId !== receiver.peerId).slice(0, limits.maxAudio)) want(mic, 'audio');
+    for (const mic of upcomingMics) want(mic, 'audio');
   }
   return wanted;
 };
