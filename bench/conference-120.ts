@@ -243,16 +243,18 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
     else await syntheticSpeaker!.request('floor:request', { kind: 'speak', agendaItemId: null });
     await sleep(1_500);
 
+    const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
     const t0 = performance.now();
     const t0Wall = Date.now();
+    // Which receivers already had the speaker's video running (a thumbnail on their page): decided now, before the grant.
+    const flowingBefore = new Set(receivers.filter((receiver) => videoFlowing(receiver, speakerPeerId, t0)));
     await chair.request('floor:grant', { userId: speakerUserId, speakingTimeSec: null });
-    const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
     const switched = new Map<SyntheticEndpoint, number>();
     const until = performance.now() + 8_000;
     while (switched.size < receivers.length && performance.now() < until) {
       for (const receiver of receivers) {
         if (switched.has(receiver)) continue;
-        const at = mainScreenCarries(receiver, speakerUserId, speakerPeerId, t0);
+        const at = mainScreenCarries(receiver, speakerUserId, speakerPeerId, t0, flowingBefore.has(receiver));
         if (at !== undefined) switched.set(receiver, at - t0);
       }
       await sleep(20);
@@ -265,10 +267,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
       if (at === null) missed[kind].browsers++;
       else switchTimes[kind].browsers.push(at - t0Wall);
     }
-    const flowing = receivers.filter((receiver) => {
-      const consumer = receiver.consumerOf(speakerPeerId, 'video');
-      return consumer !== undefined && consumer.announcedAt < t0 && (receiver.sink.lastPacketAt(ssrcOf(consumer)) ?? 0) > t0 - 300;
-    }).length;
+    const flowing = flowingBefore.size;
     log(
       `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched ` +
         `(${flowing} already had its video as a thumbnail), p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms`,
@@ -318,15 +317,19 @@ function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoin
  * When `receiver`'s main screen can show `speaker`: it has been told so, and it has a picture —
  * either the speaker's video was already flowing to it (a thumbnail), or a key frame arrived.
  */
-function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number): number | undefined {
+function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number, wasFlowing: boolean): number | undefined {
   const told = receiver.toldMainAfter(speakerUserId, t0);
   const consumer = receiver.consumerOf(speakerPeerId, 'video');
   if (told === undefined || !consumer) return undefined;
-  const ssrc = ssrcOf(consumer);
-  const flowing = consumer.announcedAt < t0 && (receiver.sink.lastPacketAt(ssrc) ?? 0) > t0 - 300;
-  if (flowing) return told;
-  const keyframe = receiver.sink.keyframeAfter(ssrc, t0);
+  if (wasFlowing) return told;
+  const keyframe = receiver.sink.keyframeAfter(ssrcOf(consumer), t0);
   return keyframe === undefined ? undefined : Math.max(told, keyframe);
+}
+
+/** The speaker's video reached this receiver in the last 300 ms (so its picture is already decoded). */
+function videoFlowing(receiver: SyntheticEndpoint, speakerPeerId: string, at: number): boolean {
+  const consumer = receiver.consumerOf(speakerPeerId, 'video');
+  return consumer !== undefined && (receiver.sink.lastPacketAt(ssrcOf(consumer)) ?? 0) > at - 300;
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
