@@ -351,11 +351,11 @@ export class MediaPeer {
     const [uplink, downlink] = await Promise.all([transportBitrates(send), transportBitrates(recv)]);
     const uplinkLosses = await Promise.all(
       [...this.producers.values()].map(async (producer) =>
-        this.lossMeter.read(producer.id, (await producer.getStats()) as never[], 'inbound-rtp'),
+        this.lossMeter.read(producer.id, (await statsOf(producer)) as never[], 'inbound-rtp'),
       ),
     );
     const sampled = [...this.consumers.values()].filter((consumer) => !consumer.paused).slice(0, SAMPLED_CONSUMERS);
-    const consumerStats = await Promise.all(sampled.map(async (consumer) => ({ id: consumer.id, stats: (await consumer.getStats()) as never[] })));
+    const consumerStats = await Promise.all(sampled.map(async (consumer) => ({ id: consumer.id, stats: (await statsOf(consumer)) as never[] })));
     return {
       uplinkBitrate: uplink.recv,
       downlinkBitrate: downlink.send,
@@ -371,7 +371,7 @@ export class MediaPeer {
     await Promise.all(
       [...this.consumers.values()].map(async (consumer) => {
         if (!consumer.paused && !consumer.producerPaused) totals.active++;
-        for (const stat of (await consumer.getStats()) as { type?: string; packetCount?: number; byteCount?: number }[]) {
+        for (const stat of (await statsOf(consumer)) as { type?: string; packetCount?: number; byteCount?: number }[]) {
           if (stat.type !== 'outbound-rtp') continue;
           totals.packetsSent += stat.packetCount ?? 0;
           totals.bytesSent += stat.byteCount ?? 0;
@@ -383,7 +383,7 @@ export class MediaPeer {
 
   /** Packets its producers received so far. */
   async packetsReceived(): Promise<number> {
-    const readings = await Promise.all([...this.producers.values()].map((producer) => producer.getStats()));
+    const readings = await Promise.all([...this.producers.values()].map(statsOf));
     let packets = 0;
     for (const stat of readings.flat() as { type?: string; packetCount?: number }[]) {
       if (stat.type === 'inbound-rtp') packets += stat.packetCount ?? 0;
@@ -451,5 +451,14 @@ export class MediaPeer {
     const object = objects.get(objectId);
     if (object === undefined) throw this.context.ownership.refusal(kind, objectId, this.id);
     return object;
+  }
+}
+
+/** A producer's or consumer's stats; none if it closed while we asked (a peer leaving mid-reading). */
+async function statsOf(object: { getStats(): Promise<unknown[]> }): Promise<unknown[]> {
+  try {
+    return await object.getStats();
+  } catch {
+    return [];
   }
 }

@@ -70,6 +70,6 @@ export function roundTripOf(stats: readonly RtpStreamStat[]): number | null {
 /** A transport's current bitrates (bits per second) as mediasoup measures them. */
 export async function transportBitrates(transport: types.Transport | undefined): Promise<{ recv: number; send: number }> {
   if (!transport || transport.closed) return { recv: 0, send: 0 };
-  const [stats] = (await transport.getStats()) as { recvBitrate?: number; sendBitrate?: number }[];
+  const [stats] = ((await transport.getStats().catch(() => [])) as { recvBitrate?: number; sendBitrate?: number }[]);
   return { recv: Math.round(stats?.recvBitrate ?? 0), send: Math.round(stats?.sendBitrate ?? 0) };
 }
