@@ -205,22 +205,25 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
     bench: new CpuMeter(() => [process.pid]),
   };
   Object.values(meters).forEach((meter) => meter.start());
-  const trafficBefore = await sfuLink.request('room:traffic', { roomId: meetingId });
+  // ~1,500 stats requests to a worker that is busy forwarding: on a saturated machine they may not
+  // come back in time, and the packets counted at the receivers stand in for them.
+  const traffic = () => withTimeout(sfuLink.request('room:traffic', { roomId: meetingId }), 20_000).catch(() => null);
+  const trafficBefore = await traffic();
   const sinkPacketsBefore = endpoints.reduce((sum, endpoint) => sum + endpoint.sink.packets, 0);
   const snapshotsBefore = endpoints.map((endpoint) => endpoint.sink.snapshot());
   const holderAudioBefore = others.map((endpoint) => audioPacketsFrom(endpoint, holder));
-  const browserBefore = await Promise.all(tvs.map((tv) => tv.inbound()));
+  const browserBefore = await Promise.all(tvs.map((tv) => tv.inbound().catch(() => ({ received: 0, lost: 0 }))));
   const windowStart = performance.now();
   await sleep(windowSeconds * 1000);
   const elapsed = (performance.now() - windowStart) / 1000;
-  const trafficAfter = await sfuLink.request('room:traffic', { roomId: meetingId });
+  const trafficAfter = await traffic();
   const cpu = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, round(meter.stop())])) as Record<keyof typeof meters, number>;
   const sinkPacketsAfter = endpoints.reduce((sum, endpoint) => sum + endpoint.sink.packets, 0);
   const loss = endpoints
     .map((endpoint, index) => lossBetween(snapshotsBefore[index]!, endpoint.sink.snapshot()))
     .reduce((sum, window) => ({ expected: sum.expected + window.expected, received: sum.received + window.received }), { expected: 0, received: 0 });
   const hearing = others.filter((endpoint, index) => endpoint !== holder && audioPacketsFrom(endpoint, holder) > holderAudioBefore[index]!).length;
-  const browserAfter = await Promise.all(tvs.map((tv) => tv.inbound()));
+  const browserAfter = await Promise.all(tvs.map((tv) => tv.inbound().catch(() => ({ received: 0, lost: 0 }))));
   const browserLoss = tvs.length
     ? browserAfter.reduce(
         (sum, after, index) => ({ received: sum.received + after.received - browserBefore[index]!.received, lost: sum.lost + after.lost - browserBefore[index]!.lost }),
@@ -289,7 +292,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
     signalingCpuPercent: cpu.signaling,
     ffmpegCpuPercent: cpu.ffmpeg,
     benchCpuPercent: cpu.bench,
-    packetsForwardedPerSecond: Math.round((trafficAfter.packetsSent - trafficBefore.packetsSent) / elapsed),
+    packetsForwardedPerSecond: trafficBefore && trafficAfter ? Math.round((trafficAfter.packetsSent - trafficBefore.packetsSent) / elapsed) : Number.NaN,
     packetsReceivedBySinksPerSecond: Math.round((sinkPacketsAfter - sinkPacketsBefore) / elapsed),
     syntheticLossPercent: round(loss.expected > 0 ? (100 * Math.max(0, loss.expected - loss.received)) / loss.expected : 0, 3),
     browserLossPercent: browserLoss ? round((100 * browserLoss.lost) / Math.max(1, browserLoss.received + browserLoss.lost), 3) : null,
@@ -301,6 +304,10 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
   };
   for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
   return result;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 }
 
 function round2(value: number): number {
