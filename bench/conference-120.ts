@@ -21,6 +21,7 @@ import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
 import { ensureClip } from './lib/clip.js';
 import { CpuMeter } from './lib/process-cpu.js';
+import { captureClip, RtpReplayer } from './lib/rtp-replayer.js';
 import { lossBetween } from './lib/rtp-sink.js';
 import { login, seedBenchMeeting } from './lib/seed.js';
 import { SfuLink } from './lib/sfu-link.js';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     page: { type: 'string', default: '6' },
     deadline: { type: 'string', default: '900' },
     'skip-baseline': { type: 'boolean', default: false },
+    /** `replay`: one process replays ffmpeg's packets for all endpoints; `ffmpeg`: one ffmpeg per endpoint. */
+    senders: { type: 'string', default: 'replay' },
   },
 });
 
@@ -117,7 +120,7 @@ function summary(values: number[], missed = 0): SwitchSummary {
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(max), missed, samples: values.length };
 }
 
-async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise<PhaseResult> {
+async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer: RtpReplayer | undefined): Promise<PhaseResult> {
   log(`phase: ${phase.label}`);
   const phaseCleanups: (() => Promise<void> | void)[] = [];
   cleanups.push(async () => {
@@ -149,7 +152,16 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string): Promise
 
   const endpoints = meeting.synthetic.map(
     (member, index) =>
-      new SyntheticEndpoint({ index, userId: member.userId, cookie: cookies[index]!, signalingUrl: signaling.url, meetingId, sfu: sfuLink, clip }),
+      new SyntheticEndpoint({
+        index,
+        userId: member.userId,
+        cookie: cookies[index]!,
+        signalingUrl: signaling.url,
+        meetingId,
+        sfu: sfuLink,
+        clip,
+        ...(replayer ? { replayer } : {}),
+      }),
   );
   phaseCleanups.push(() => endpoints.forEach((endpoint) => endpoint.close()));
   const [chair, ...others] = endpoints as [SyntheticEndpoint, ...SyntheticEndpoint[]];
@@ -396,9 +408,12 @@ async function main(): Promise<void> {
   const clip = await ensureClip(`${repoRoot}bench/.cache`);
   const redis = await startRedis();
   cleanups.push(() => redis.stop());
+  const replayer = args.senders === 'replay' ? new RtpReplayer(await captureClip(clip)) : undefined;
+  if (replayer) cleanups.push(() => replayer.close());
+  log(`senders: ${replayer ? 'one process replaying the clip as ffmpeg packetized it' : 'one ffmpeg per endpoint'}`);
   const results: PhaseResult[] = [];
   for (const phase of phases) {
-    const result = await runPhase(phase, redis, clip);
+    const result = await runPhase(phase, redis, clip, replayer);
     results.push(result);
     printResults([result]);
   }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, RtpParameters } from '@ehop/protocol';
+import type { RtpReplayer } from './rtp-replayer.js';
 import { RtpSink } from './rtp-sink.js';
 import type { SfuLink } from './sfu-link.js';
 import { sleep } from './stats.js';
@@ -42,6 +43,8 @@ export interface SyntheticEndpointOptions {
   meetingId: string;
   sfu: SfuLink;
   clip: string;
+  /** Replays for many endpoints from one process; without it each endpoint runs its own ffmpeg. */
+  replayer?: RtpReplayer;
 }
 
 /**
@@ -54,6 +57,7 @@ export class SyntheticEndpoint {
   peerId = '';
   socket: Socket | null = null;
   ffmpeg: ChildProcess | null = null;
+  private stopReplay: (() => void) | null = null;
   timings: EndpointTimings = { start: 0, joined: 0, producing: 0, receiving: 0 };
   /** The conference states this endpoint was sent, with their arrival time. */
   readonly states: { at: number; state: ConferenceState }[] = [];
@@ -134,6 +138,7 @@ export class SyntheticEndpoint {
 
   close(): void {
     this.ffmpeg?.kill('SIGKILL');
+    this.stopReplay?.();
     this.socket?.close();
     this.sink.close();
   }
@@ -163,6 +168,10 @@ export class SyntheticEndpoint {
   }
 
   private startSender(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): void {
+    if (this.options.replayer) {
+      this.stopReplay = this.options.replayer.add(videoPort, videoSsrc, audioPort, audioSsrc);
+      return;
+    }
     const output = (map: string, ssrc: number, payloadType: number, port: number) => [
       '-map', map, '-c', 'copy', '-f', 'rtp', '-ssrc', String(ssrc), '-payload_type', String(payloadType),
       '-rtpflags', 'skip_rtcp', `rtp://127.0.0.1:${port}?pkt_size=1200`,
