@@ -109,7 +109,7 @@ const deadline = setTimeout(() => {
   console.error(`\n[bench] deadline of ${args.deadline} s reached: stopping`);
   void cleanup().finally(() => process.exit(2));
 }, Number(args.deadline) * 1000);
-process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 
 function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
