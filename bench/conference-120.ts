@@ -252,14 +252,26 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   const switchTimes = { synthetic: { synthetic: [] as number[], browsers: [] as number[] }, chromium: { synthetic: [] as number[], browsers: [] as number[] } };
   const missed = { synthetic: { synthetic: 0, browsers: 0 }, chromium: { synthetic: 0, browsers: 0 } };
   for (let grant = 0; grant < phase.grants; grant++) {
+    try {
+      await grantRound(grant);
+    } catch (error) {
+      // Keep the numbers measured so far; a round that fails is reported as missed.
+      log(`  grant ${grant + 1}/${phase.grants} failed: ${String(error).slice(0, 120)}`);
+      missed.synthetic.synthetic += endpoints.length - 1;
+    }
+  }
+
+  async function grantRound(grant: number): Promise<void> {
     const tv = tvs.length > 0 && grant % 2 === 1 ? tvs[(grant >> 1) % tvs.length]! : null;
     const syntheticSpeaker = tv ? null : others[(1 + (grant + 1) * 7) % others.length]!;
     const speakerUserId = tv ? tv.member.userId : syntheticSpeaker!.userId;
     const speakerPeerId = tv ? chair.peerOfUser.get(speakerUserId) : syntheticSpeaker!.peerId;
     if (!speakerPeerId) throw new Error(`no peer for ${speakerUserId}`);
     // A page too busy to answer in time does not stop the run: the chair may grant without a request.
+    const askedAt = performance.now();
     if (tv) await tv.requestFloor().catch((error: unknown) => log(`  (the TV could not ask to speak: ${String(error).slice(0, 80)})`));
     else await syntheticSpeaker!.request('floor:request', { kind: 'speak', agendaItemId: null });
+    log(`  the speaker's request was answered in ${round2(performance.now() - askedAt)} ms`);
     await sleep(1_500);
 
     const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
