@@ -213,7 +213,9 @@ describe('forged and malformed requests', () => {
     const chair = await joinAs(nodeA, 'chutri');
     const delegate = await joinAs(nodeB, 'daibieu1');
     const secretary = await joinAs(nodeA, 'thuky');
+    const requestSeen = nextEvent(chair.socket, 'conference:state');
     await ok(delegate, 'floor:request', {});
+    await requestSeen;
     const before = await storedConference();
     const states = collectEvents(chair.socket, 'conference:state');
 

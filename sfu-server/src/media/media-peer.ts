@@ -194,7 +194,7 @@ export class MediaPeer {
       .produce({
         kind: request.kind,
         rtpParameters: structuredClone(request.rtpParameters) as types.RtpParameters,
-        paused: request.paused || (request.source === 'mic' && !mayUnmute),
+        paused: request.paused,
         appData,
       })
       .catch(asCallerMistake);
