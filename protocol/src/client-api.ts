@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './result.js';
 import { Id, MediaSource, PeerInfo } from './domain.js';
+import { documentEvents, documentRequests } from './documents.js';
 import {
   ConsumerOptions,
   DtlsParameters,
@@ -78,6 +79,7 @@ export const clientRequests = {
   },
   ...agendaRequests,
   ...attendanceRequests,
+  ...documentRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -101,6 +103,7 @@ export const serverEvents = {
   ...meetingLifecycleEvents,
   ...agendaEvents,
   ...attendanceEvents,
+  ...documentEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -8,6 +8,7 @@ import { createSessionMiddleware } from './accounts/session.js';
 import { UnitRepository } from './accounts/unit-repository.js';
 import { UserRepository } from './accounts/user-repository.js';
 import type { SignalingConfig } from './config.js';
+import { createDocumentServices } from './documents/document-services.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { SfuClient } from './media/sfu-client.js';
@@ -64,6 +65,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     attendance: new AttendanceRepository(redis),
     broadcast: broadcasts.attendanceChanged,
   });
+  const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
   const app = createHttpApp({
     logger: log,
     redis,
@@ -72,6 +74,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     units,
     meetings,
     sessionMiddleware,
+    documents,
     clientDist: config.clientDist,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
     connections: connectionDirectory(() => io),
@@ -90,6 +93,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     presence: new PresenceRepository(redis),
     agenda,
     attendance,
+    documents,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     logger: log.child({ component: 'realtime' }),

@@ -4,6 +4,8 @@ import { adminRoutes } from '../admin/admin-routes.js';
 import { authRoutes } from '../accounts/auth-routes.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
+import { documentRoutes } from '../documents/document-routes.js';
+import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
 import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
@@ -24,6 +26,7 @@ export interface HttpAppOptions {
   units: UnitRepository;
   meetings: MeetingRepository;
   sessionMiddleware: RequestHandler;
+  documents: DocumentServices;
   clientDist: string;
   onLogout(sessionId: string): void;
   connections: ConnectionDirectory;
@@ -43,6 +46,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));

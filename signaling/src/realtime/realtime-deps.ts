@@ -1,4 +1,5 @@
 import type { IceServer } from '../config.js';
+import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
@@ -19,6 +20,7 @@ export interface RealtimeDeps {
   presence: PresenceRepository;
   agenda: AgendaService;
   attendance: AttendanceService;
+  documents: DocumentServices;
   nodeId: string;
   iceServers: IceServer[];
   logger: Logger;

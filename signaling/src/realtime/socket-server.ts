@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { RequestHandler } from 'express';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { documentHandlers } from '../documents/presentation-handlers.js';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { agendaHandlers } from '../agenda/agenda-handlers.js';
@@ -47,6 +48,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...mediaHandlers(deps, socket),
       ...agendaHandlers(deps.agenda, socket),
       ...attendanceHandlers(deps.attendance, socket),
+      ...documentHandlers(deps.documents, socket),
     },
     logger,
   );

@@ -28,6 +28,20 @@ export const keys = {
   meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
+  /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */
+  document: (documentId: string) => `document:${documentId}`,
+  /** Sorted set: the meeting's document ids, scored by upload time. */
+  meetingDocuments: (meetingId: string) => `meeting:${meetingId}:documents`,
+  /** Hash: userId -> ISO time the user's viewer first loaded the document (read receipts). */
+  documentReceipts: (documentId: string) => `document:${documentId}:receipts`,
+  /** Set: the documents whose PDF is the file with this SHA-256 (the file goes when the set empties). */
+  blobDocuments: (sha256: string) => `document-blob:${sha256}:documents`,
+  /** String: the meeting's PresentationState as JSON (absent: nobody presents). */
+  presentation: (meetingId: string) => `meeting:${meetingId}:presentation`,
+  /** Counter: the last PresentationState version of the meeting. */
+  presentationVersion: (meetingId: string) => `meeting:${meetingId}:presentation-version`,
+  /** String: the user id the chair designated as presenter. */
+  designatedPresenter: (meetingId: string) => `meeting:${meetingId}:designated-presenter`,
   /** Prefix of express-session records (connect-redis appends the session id). */
   sessionPrefix: () => 'sess:',
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */
@@ -43,4 +57,6 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   /** The chair's and secretary's sockets that follow everyone's attendance in a meeting. */
   attendanceWatchers: (meetingId: string) => `meeting:${meetingId}:attendance-watchers`,
+  /** Sockets following a meeting's documents and presentation (with or without media). */
+  documents: (meetingId: string) => `documents:${meetingId}`,
 } as const;
