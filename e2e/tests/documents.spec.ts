@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_MEETING_ID, signIn } from '../support/meeting-page.js';
+import { DEMO_MEETING_ID, joinMeeting, signIn } from '../support/meeting-page.js';
 import { expectViewerOnPage, numberedPdf, openDocuments, rawSocketOf, uploadThroughPage } from '../support/documents-page.js';
 
 // Up to four browser contexts per test on two shared cores: allow for a busy machine.
@@ -93,4 +93,22 @@ test('delegates get no upload form and cannot download a confidential document',
   // The chair sees that the delegate opened it.
   await chair.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`).getByTestId('document-receipts').click();
   await expect(chair.locator('[data-testid="read-receipt"][data-user-id="u-daibieu1"]')).toHaveAttribute('data-opened', 'yes');
+});
+
+test('in the video room, the documents pane follows the presenter', async ({ browser, baseURL }) => {
+  const chair = await signIn(browser, 'chutri');
+  await openDocuments(chair);
+  const documentId = await uploadThroughPage(chair, { name: `Tờ trình ${Date.now()}.pdf`, buffer: await numberedPdf(4) });
+
+  const delegate = await signIn(browser, 'daibieu2');
+  await joinMeeting(delegate);
+  await delegate.getByTestId('toggle-documents').click();
+  await expect(delegate.getByTestId('room-documents').getByTestId('documents-workspace')).toHaveAttribute('data-connected', 'true');
+
+  const presenter = await rawSocketOf(chair, baseURL!);
+  expect(await presenter.timeout(5000).emitWithAck('presentation:start', { meetingId: DEMO_MEETING_ID, documentId, page: 2 })).toMatchObject({ ok: true });
+  await expectViewerOnPage(delegate, 2);
+  await chair.getByTestId('viewer-next').click();
+  await expectViewerOnPage(delegate, 3);
+  presenter.disconnect();
 });

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Longer than any upload or conversion takes (conversions time out after minutes). */
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 /**
  * PDFs on disk, named by the SHA-256 of their content: `documents/ab/abcdef….pdf`. The same file
@@ -22,6 +24,20 @@ export class BlobStore {
 
   async init(): Promise<void> {
     await Promise.all([this.documentsDir, this.tmpDir, this.cacheDir].map((dir) => mkdir(dir, { recursive: true })));
+    await this.removeAbandonedWork();
+  }
+
+  /**
+   * Work folders left by a node that crashed mid-upload. Only old ones: other nodes sharing
+   * this DATA_DIR may be receiving files right now.
+   */
+  private async removeAbandonedWork(): Promise<void> {
+    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    for (const name of await readdir(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+    }
   }
 
   pathOf(sha256: string): string {

@@ -1,7 +1,18 @@
-import { GlobalWorkerOptions, getDocument, type PDFDocumentLoadingTask } from 'pdfjs-dist';
+import { GlobalWorkerOptions, PDFWorker, getDocument, type PDFDocumentLoadingTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
+
+/**
+ * One pdf.js worker for the whole tab. Switching documents (the presenter moves on) then costs
+ * no worker start-up, and destroying the old document's task cannot take the worker the new
+ * one uses down with it.
+ */
+let sharedWorker: PDFWorker | null = null;
+function worker(): PDFWorker {
+  if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new PDFWorker();
+  return sharedWorker;
+}
 
 /** Served with the app (see vite/pdfjs-assets.ts): fonts and maps never come from the internet. */
 const assets = `${import.meta.env.BASE_URL}pdfjs/`;
@@ -13,6 +24,7 @@ const assets = `${import.meta.env.BASE_URL}pdfjs/`;
 export function loadPdf(url: string): PDFDocumentLoadingTask {
   return getDocument({
     url,
+    worker: worker(),
     withCredentials: true,
     cMapUrl: `${assets}cmaps/`,
     cMapPacked: true,
