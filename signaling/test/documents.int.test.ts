@@ -301,3 +301,23 @@ describe('presenting', () => {
     expect(ack.ok ? null : ack.error.code).toBe('forbidden');
   });
 });
+
+describe('after a restart of signaling', () => {
+  it('keeps the documents, their files and the presented page', async () => {
+    const document = await uploadPdf('chutri', {}, 5);
+    const chair = await connectSocket(url, cookies['chutri']);
+    await request(chair, 'documents:subscribe', { meetingId: DEMO_MEETING_ID });
+    await request(chair, 'presentation:start', { meetingId: DEMO_MEETING_ID, documentId: document.id, page: 4 });
+    closeAllSockets();
+
+    await stack.nodes[0]!.server.close();
+    url = (await stack.addNode()).url; // sessions live in Redis: the same cookies work on the new process
+
+    const delegate = await connectSocket(url, cookies['daibieu1']);
+    const ack = await request(delegate, 'documents:subscribe', { meetingId: DEMO_MEETING_ID });
+    expect(ack.ok && ack.data.presentation).toMatchObject({ documentId: document.id, page: 4 });
+    const view = await get('daibieu1', `/${document.id}/view`);
+    expect(view.status).toBe(200);
+    expect(pdfText(Buffer.from(await view.arrayBuffer()))).toContain('Page 5');
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { normalize } from '../src/lib/documents/text-search.js';
+import { parseRoute, routeHash } from '../src/lib/router.js';
+
+describe('documents route', () => {
+  it('parses and builds the meeting documents address', () => {
+    expect(parseRoute('#/meetings/demo-ubnd-tinh/documents')).toEqual({ name: 'documents', meetingId: 'demo-ubnd-tinh' });
+    expect(routeHash({ name: 'documents', meetingId: 'demo-ubnd-tinh' })).toBe('#/meetings/demo-ubnd-tinh/documents');
+    expect(parseRoute('#/meetings/demo-ubnd-tinh')).toEqual({ name: 'meeting', meetingId: 'demo-ubnd-tinh' });
+  });
+});
+
+describe('search text normalisation', () => {
+  it('matches Vietnamese whether precomposed or with combining marks, ignoring case', () => {
+    const precomposed = 'Nghị quyết'.normalize('NFC');
+    const combining = 'NGHỊ QUYẾT'.normalize('NFD');
+    expect(normalize(combining)).toBe(normalize(precomposed));
+  });
+
+  it('keeps the diacritics: "hoa" is not "hòa"', () => {
+    expect(normalize('Hòa Bình').includes(normalize('hoa'))).toBe(false);
+  });
+});
