@@ -17,9 +17,9 @@ import { hashPassword } from '../signaling/dist/accounts/password.js';
 import { UserRepository } from '../signaling/dist/accounts/user-repository.js';
 import { MeetingRepository } from '../signaling/dist/meetings/meeting-repository.js';
 import { DEMO_UNITS } from '../signaling/dist/seed/demo-seed.js';
-import { login, repoRoot, startBenchStack, uploadPdf, type BenchStack } from './support/bench-stack.js';
-import { reportPdf } from './support/pdf-fixtures.js';
-import { formatRow, summarize, TABLE_HEADER, type Summary } from './support/stats.js';
+import { login, repoRoot, startBenchStack, uploadPdf, type BenchStack } from './lib/documents-stack.js';
+import { reportPdf } from './lib/pdf-fixtures.js';
+import { formatRow, summarize, TABLE_HEADER, type Summary } from './lib/latency-table.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -111,7 +111,7 @@ async function measureSignaling(nodes: string[], chairCookie: string, cookies: s
 }
 
 async function measureBaseline(): Promise<Summary> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/support/raw-broadcast-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/raw-broadcast-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(server.stdout, 'data')) as [Buffer];
   const url = `http://127.0.0.1:${chunk.toString().trim()}`;
   const followers = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url)));

@@ -11,17 +11,17 @@
  *   page turn  = the viewer is asked for the page -> the page drawn on the canvas.
  */
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
-import { login, startBenchStack, uploadPdf } from './support/bench-stack.js';
-import { reportPdf } from './support/pdf-fixtures.js';
-import { formatRow, summarize, TABLE_HEADER } from './support/stats.js';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './lib/chromium.js';
+import { login, startBenchStack, uploadPdf } from './lib/documents-stack.js';
+import { reportPdf } from './lib/pdf-fixtures.js';
+import { formatRow, summarize, TABLE_HEADER } from './lib/latency-table.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, turns: { type: 'string', default: '20' } } });
 const RUNS = Number(args.runs);
 const TURNS = Number(args.turns);
 const MEETING_ID = 'demo-ubnd-tinh';
 const PASSWORD = 'ehop-demo-2026';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface PageTiming {
   page: number;
@@ -32,7 +32,7 @@ interface PageTiming {
 async function main(): Promise<void> {
   console.log(`pdf-render bench: Chromium ${RUNS} runs of first page, ${TURNS} page turns, viewport 1280x800`);
   const stack = await startBenchStack();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const url = stack.nodes[0]!.url;
     const cookie = await login(url, 'chutri', PASSWORD);

@@ -1,17 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { DEMO_MEETING_ID, joinMeeting, signIn } from '../support/meeting-page.js';
+import { DEMO_MEETING_ID, expect, joinMeeting, test } from '../support/meeting-page.js';
 import { expectViewerOnPage, numberedPdf, openDocuments, rawSocketOf, uploadThroughPage } from '../support/documents-page.js';
 
-// Up to four browser contexts per test on two shared cores: allow for a busy machine.
-test.describe.configure({ timeout: 120_000 });
 
-test('the chair presents page 3; delegates follow, browse on their own and come back; a forged page turn moves nobody', async ({ browser, baseURL }) => {
-  const chair = await signIn(browser, 'chutri');
+test('the chair presents page 3; delegates follow, browse on their own and come back; a forged page turn moves nobody', async ({ signIn, baseURL }) => {
+  const chair = await signIn('chutri');
   await openDocuments(chair);
   const fileName = `Báo cáo kinh tế xã hội ${Date.now()}.pdf`;
   const documentId = await uploadThroughPage(chair, { name: fileName, buffer: await numberedPdf(6) });
 
-  const delegate = await signIn(browser, 'daibieu1');
+  const delegate = await signIn('daibieu1');
   await openDocuments(delegate);
   await expect(delegate.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`)).toBeVisible();
 
@@ -40,7 +37,7 @@ test('the chair presents page 3; delegates follow, browse on their own and come 
   await expect(delegate.getByTestId('follow-bar')).toHaveAttribute('data-mode', 'following');
 
   // Someone opening the papers late lands on the presented page.
-  const late = await signIn(browser, 'daibieu2');
+  const late = await signIn('daibieu2');
   await openDocuments(late);
   await expectViewerOnPage(late, 3);
 
@@ -57,8 +54,8 @@ test('the chair presents page 3; delegates follow, browse on their own and come 
   for (const page of [chair, delegate, late]) await expectViewerOnPage(page, 4);
 });
 
-test('an upload that is not really a PDF is refused with a clear message and is not listed', async ({ browser }) => {
-  const secretary = await signIn(browser, 'thuky');
+test('an upload that is not really a PDF is refused with a clear message and is not listed', async ({ signIn }) => {
+  const secretary = await signIn('thuky');
   await openDocuments(secretary);
   const before = await secretary.getByTestId('document-item').count();
   await secretary.getByTestId('document-file-input').setInputFiles({
@@ -73,13 +70,13 @@ test('an upload that is not really a PDF is refused with a clear message and is 
   await expect(secretary.getByTestId('document-item')).toHaveCount(before);
 });
 
-test('delegates get no upload form and cannot download a confidential document', async ({ browser }) => {
-  const chair = await signIn(browser, 'chutri');
+test('delegates get no upload form and cannot download a confidential document', async ({ signIn }) => {
+  const chair = await signIn('chutri');
   await openDocuments(chair);
   await chair.getByTestId('upload-confidential').check();
   const documentId = await uploadThroughPage(chair, { name: `Tài liệu mật ${Date.now()}.pdf`, buffer: await numberedPdf(2) });
 
-  const delegate = await signIn(browser, 'daibieu1');
+  const delegate = await signIn('daibieu1');
   await openDocuments(delegate);
   await expect(delegate.getByTestId('document-file-input')).toHaveCount(0);
   const item = delegate.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`);
@@ -95,12 +92,12 @@ test('delegates get no upload form and cannot download a confidential document',
   await expect(chair.locator('[data-testid="read-receipt"][data-user-id="u-daibieu1"]')).toHaveAttribute('data-opened', 'yes');
 });
 
-test('in the video room, the documents pane follows the presenter', async ({ browser, baseURL }) => {
-  const chair = await signIn(browser, 'chutri');
+test('in the video room, the documents pane follows the presenter', async ({ signIn, baseURL }) => {
+  const chair = await signIn('chutri');
   await openDocuments(chair);
   const documentId = await uploadThroughPage(chair, { name: `Tờ trình ${Date.now()}.pdf`, buffer: await numberedPdf(4) });
 
-  const delegate = await signIn(browser, 'daibieu2');
+  const delegate = await signIn('daibieu2');
   await joinMeeting(delegate);
   await delegate.getByTestId('toggle-documents').click();
   await expect(delegate.getByTestId('room-documents').getByTestId('documents-workspace')).toHaveAttribute('data-connected', 'true');

@@ -74,7 +74,7 @@ export async function login(url: string, username: string, password: string): Pr
 /** Uploads a PDF as the logged-in `cookie`; resolves to the document id. */
 export async function uploadPdf(url: string, cookie: string, meetingId: string, pdf: Uint8Array, fileName: string): Promise<{ id: string; pageCount: number }> {
   const form = new FormData();
-  form.append('file', new Blob([pdf]), fileName);
+  form.append('file', new Blob([new Uint8Array(pdf)]), fileName);
   const response = await fetch(`${url}/api/meetings/${meetingId}/documents`, { method: 'POST', headers: { cookie }, body: form });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   const { document } = (await response.json()) as { document: { id: string; pageCount: number } };

@@ -1,9 +1,4 @@
-/** Percentile by nearest rank (p in 0..100) of numbers already sorted ascending. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
+import { percentile } from './stats.js';
 
 export interface Summary {
   samples: number;
@@ -14,13 +9,12 @@ export interface Summary {
 }
 
 export function summarize(values: number[]): Summary {
-  const sorted = [...values].sort((a, b) => a - b);
   return {
-    samples: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
+    samples: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : Number.NaN,
   };
 }
 
