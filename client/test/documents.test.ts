@@ -21,3 +21,12 @@ describe('search text normalisation', () => {
     expect(normalize('Hòa Bình').includes(normalize('hoa'))).toBe(false);
   });
 });
+
+describe('documents texts', () => {
+  it('uses the words the issue asks for, with diacritics', async () => {
+    const vi = (await import('../src/i18n/vi.json')).default;
+    expect(vi.documents.follow.browse).toBe('Tự xem');
+    expect(vi.documents.follow.follow).toBe('Theo người trình bày');
+    expect(vi.errors.file_too_large).toMatch(/Tệp quá lớn/);
+  });
+});
