@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { hashPassword } from '../signaling/dist/accounts/password.js';
@@ -37,7 +38,7 @@ const PASSWORD = 'bench-password-2026';
 type Turn = (page: number) => Promise<void>;
 
 async function main(): Promise<void> {
-  console.log(`page-sync bench: ${CLIENTS} followers, ${TURNS} page turns ${INTERVAL_MS} ms apart, on 127.0.0.1`);
+  console.log(`page-sync bench: ${CLIENTS} followers, ${TURNS} page turns ${INTERVAL_MS} ms apart, on 127.0.0.1; load average ${loadLine()}`);
   const results: [string, Summary][] = [];
 
   results.push(['baseline: bare socket.io broadcast (1 process)', await measureBaseline()]);
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
   for (const [name, summary] of results) console.log(formatRow(name, summary));
   const [, one] = results[1]!;
   const [, two] = results[2]!;
-  console.log(`\ngoal p99 < 100 ms on one node: ${one.p99 < 100 ? 'met' : 'NOT met'} (${one.p99.toFixed(1)} ms); ` +
+  console.log(`\nload average at the end: ${loadLine()} (2 cores; the machine may be shared)`);
+  console.log(`goal p99 < 100 ms on one node: ${one.p99 < 100 ? 'met' : 'NOT met'} (${one.p99.toFixed(1)} ms); ` +
     `< 150 ms on two nodes: ${two.p99 < 150 ? 'met' : 'NOT met'} (${two.p99.toFixed(1)} ms)`);
 }
 
@@ -166,6 +168,10 @@ async function ack(socket: Socket, event: string, payload: unknown): Promise<unk
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function loadLine(): string {
+  return loadavg().map((value) => value.toFixed(2)).join(' ');
 }
 
 await main();

@@ -10,6 +10,7 @@
  *   first page = viewer starts loading the document -> page 1 drawn on the canvas;
  *   page turn  = the viewer is asked for the page -> the page drawn on the canvas.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './lib/chromium.js';
@@ -30,7 +31,7 @@ interface PageTiming {
 }
 
 async function main(): Promise<void> {
-  console.log(`pdf-render bench: Chromium ${RUNS} runs of first page, ${TURNS} page turns, viewport 1280x800`);
+  console.log(`pdf-render bench: Chromium ${RUNS} runs of first page, ${TURNS} page turns, viewport 1280x800; load average ${loadLine()}`);
   const stack = await startBenchStack();
   const browser = await launchChromium();
   try {
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     console.log(formatRow('first page of a 100-page PDF', summarize(firstLong)));
     console.log(formatRow('baseline: jump to a page not rendered ahead', summarize(jumps)));
     console.log(formatRow('next page of the 100-page PDF (rendered ahead)', summarize(next)));
+    console.log(`\nload average at the end: ${loadLine()} (2 cores; the machine may be shared)`);
   } finally {
     await browser.close();
     await stack.stop();
@@ -100,6 +102,10 @@ async function turnTime(page: Page, action: () => Promise<void>, target: number)
     const timing = timings.findLast((entry) => entry.page === wanted)!;
     return timing.drawnAt - timing.requestedAt;
   }, target);
+}
+
+function loadLine(): string {
+  return loadavg().map((value) => value.toFixed(2)).join(' ');
 }
 
 await main();

@@ -14,6 +14,11 @@ function worker(): PDFWorker {
   return sharedWorker;
 }
 
+/** Starts the worker (a 1 MB script to parse) while the reader still looks at the document list. */
+export function prewarmPdfWorker(): void {
+  worker();
+}
+
 /** Served with the app (see vite/pdfjs-assets.ts): fonts and maps never come from the internet. */
 const assets = `${import.meta.env.BASE_URL}pdfjs/`;
 
