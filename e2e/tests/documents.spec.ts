@@ -109,3 +109,30 @@ test('in the video room, the documents pane follows the presenter', async ({ sig
   await expectViewerOnPage(delegate, 3);
   presenter.disconnect();
 });
+
+test('a delegate the chair designates presents, and the chair follows', async ({ signIn }) => {
+  const chair = await signIn('chutri');
+  await openDocuments(chair);
+  const documentId = await uploadThroughPage(chair, { name: `Báo cáo huyện ${Date.now()}.pdf`, buffer: await numberedPdf(5) });
+  const delegate = await signIn('daibieu1');
+  await openDocuments(delegate);
+  const item = delegate.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`);
+  await expect(item.getByTestId('document-present')).toHaveCount(0);
+
+  await chair.getByTestId('designate-presenter').selectOption('u-daibieu1');
+  await item.getByTestId('document-present').click();
+  await delegate.getByTestId('viewer-next').click();
+  await expectViewerOnPage(delegate, 2);
+  await expectViewerOnPage(chair, 2);
+  await expect(chair.getByTestId('follow-bar')).toContainText('Lê Minh Tuấn');
+
+  // Withdrawn: the button goes, and the chair takes over from the page everyone is on.
+  await chair.getByTestId('designate-presenter').selectOption('');
+  await expect(item.getByTestId('document-present')).toHaveCount(0);
+  await chair.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`).getByTestId('document-present').click();
+  await expect(chair.getByTestId('presentation-stop')).toBeVisible();
+  await expectViewerOnPage(delegate, 2);
+  await chair.getByTestId('viewer-next').click();
+  await expectViewerOnPage(chair, 3);
+  await expectViewerOnPage(delegate, 3);
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from './result.js';
-import { Id } from './domain.js';
+import { Id, MeetingRole } from './domain.js';
 
 /*
  * Meeting documents (PDFs, and Office files converted to PDF on the server) and presenting one
@@ -37,6 +37,8 @@ export type DocumentInfo = z.infer<typeof DocumentInfo>;
 /** `GET /api/meetings/:meetingId/documents`. */
 export const DocumentList = z.object({
   documents: z.array(DocumentInfo),
+  /** The caller's role in the meeting (the chair also designates the presenter). */
+  myRole: MeetingRole,
   /** True for the meeting's chair and secretary: upload, edit, delete, read receipts. */
   canManage: z.boolean(),
   /** True for whoever may present now (the chair, or the presenter the chair designated). */

@@ -49,6 +49,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
       ]);
       const body: DocumentList = {
         documents: all.filter((document) => canSeeDocument(document, role)).map(publicView),
+        myRole: role,
         canManage: canManageDocuments(role),
         canPresent: mayPresent(role, me.id, designated),
         maxUploadBytes: config.maxUploadBytes,
