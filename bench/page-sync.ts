@@ -73,10 +73,10 @@ async function createMembers(stack: BenchStack): Promise<void> {
   const meetings = new MeetingRepository(stack.redis as never);
   const passwordHash = await hashPassword(PASSWORD);
   const members: { userId: string; role: 'chair' | 'delegate' }[] = [{ userId: 'bench-chair', role: 'chair' }];
-  await users.save({ id: 'bench-chair', username: 'bench-chair', displayName: 'Chủ trì bench', unitId: DEMO_UNITS.province.id, isAdmin: false, passwordHash });
+  await users.save({ id: 'bench-chair', username: 'bench-chair', displayName: 'Chủ trì bench', unitId: DEMO_UNITS.province.id, isAdmin: false, kind: 'person', passwordHash });
   for (let i = 0; i < CLIENTS; i++) {
     const id = `bench-d${i}`;
-    await users.save({ id, username: id, displayName: `Đại biểu ${i}`, unitId: DEMO_UNITS.commune.id, isAdmin: false, passwordHash });
+    await users.save({ id, username: id, displayName: `Đại biểu ${i}`, unitId: DEMO_UNITS.commune.id, isAdmin: false, kind: 'person', passwordHash });
     members.push({ userId: id, role: 'delegate' });
   }
   await meetings.save({
