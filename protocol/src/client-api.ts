@@ -15,6 +15,7 @@ import {
 import { agendaEvents, agendaRequests } from './agenda.js';
 import { attendanceEvents, attendanceRequests } from './attendance.js';
 import { meetingLifecycleEvents } from './meeting-management.js';
+import { voteEvents, voteRequests } from './votes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -80,6 +81,7 @@ export const clientRequests = {
   ...agendaRequests,
   ...attendanceRequests,
   ...documentRequests,
+  ...voteRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -104,6 +106,7 @@ export const serverEvents = {
   ...agendaEvents,
   ...attendanceEvents,
   ...documentEvents,
+  ...voteEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -10,3 +10,4 @@ export * from './admin.js';
 export * from './meeting-management.js';
 export * from './agenda.js';
 export * from './attendance.js';
+export * from './votes.js';

@@ -16,6 +16,9 @@ import { AgendaRepository } from './agenda/agenda-repository.js';
 import { AgendaService } from './agenda/agenda-service.js';
 import { AttendanceRepository } from './attendance/attendance-repository.js';
 import { AttendanceService } from './attendance/attendance-service.js';
+import { voteBroadcast } from './votes/vote-broadcasts.js';
+import { VoteRepository } from './votes/vote-repository.js';
+import { VoteService } from './votes/vote-service.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { MeetingRepository } from './meetings/meeting-repository.js';
 import { connectionDirectory } from './realtime/connection-directory.js';
@@ -60,12 +63,20 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   let io: SignalingIo | undefined;
   const broadcasts = meetingBroadcasts(() => io);
   const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
+  const attendanceRepository = new AttendanceRepository(redis);
   const attendance = new AttendanceService({
     meetings,
-    attendance: new AttendanceRepository(redis),
+    attendance: attendanceRepository,
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
+  const votes = new VoteService({
+    meetings,
+    agendas: new AgendaRepository(redis),
+    attendance: attendanceRepository,
+    votes: new VoteRepository(redis),
+    broadcast: voteBroadcast(() => io),
+  });
   const app = createHttpApp({
     logger: log,
     redis,
@@ -79,6 +90,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
     connections: connectionDirectory(() => io),
     broadcasts,
+    votes,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -94,6 +106,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     agenda,
     attendance,
     documents,
+    votes,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     logger: log.child({ component: 'realtime' }),
@@ -109,6 +122,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     async close() {
       if (shuttingDown) return;
       shuttingDown = true;
+      votes.stopTimers();
       // Stop taking new connections first; the sockets already open still need their cleanup.
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await leaveAllMeetings(deps);

@@ -14,6 +14,8 @@ import { meetingStatusRoutes } from '../meetings/meeting-status-routes.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
+import type { VoteService } from '../votes/vote-service.js';
+import { voteRoutes } from '../votes/vote-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -31,6 +33,7 @@ export interface HttpAppOptions {
   onLogout(sessionId: string): void;
   connections: ConnectionDirectory;
   broadcasts: MeetingBroadcasts;
+  votes: VoteService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -49,6 +52,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
+  api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use(notFoundHandler());
   app.use('/api', api);

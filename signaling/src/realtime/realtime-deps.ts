@@ -7,6 +7,7 @@ import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { SfuClient } from '../media/sfu-client.js';
 import type { AgendaService } from '../agenda/agenda-service.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
+import type { VoteService } from '../votes/vote-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -21,6 +22,7 @@ export interface RealtimeDeps {
   agenda: AgendaService;
   attendance: AttendanceService;
   documents: DocumentServices;
+  votes: VoteService;
   nodeId: string;
   iceServers: IceServer[];
   logger: Logger;

@@ -8,6 +8,7 @@ import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { agendaHandlers } from '../agenda/agenda-handlers.js';
 import { attendanceHandlers } from '../attendance/attendance-handlers.js';
+import { voteHandlers } from '../votes/vote-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
 import { mediaHandlers } from './media-handlers.js';
@@ -49,6 +50,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...agendaHandlers(deps.agenda, socket),
       ...attendanceHandlers(deps.attendance, socket),
       ...documentHandlers(deps.documents, socket),
+      ...voteHandlers(deps.votes, socket),
     },
     logger,
   );

@@ -24,6 +24,18 @@ export const keys = {
   meetingAttendance: (meetingId: string) => `meeting:${meetingId}:attendance`,
   /** Counter: the last attendance version handed out (entries carry it, newest wins). */
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
+  /** Sorted set: vote ids of the meeting, scored by when they opened. */
+  meetingVotes: (meetingId: string) => `meeting:${meetingId}:votes`,
+  /** Hash: definition (JSON, never changes), status, deadline (epoch ms or ''), closedAt. */
+  vote: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}`,
+  /** Set: user ids allowed to vote (fixed when the vote opens). */
+  voteEligible: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:eligible`,
+  /** Set: user ids who voted (participation only: never next to a choice). */
+  voteVoters: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:voters`,
+  /** Hash: optionId -> count. No voter id, no order: the only record of a secret ballot's choice. */
+  voteTally: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:tally`,
+  /** Hash: userId -> optionId, for NAMED votes only (never written for a secret vote). */
+  voteBallots: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:ballots`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
   meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
