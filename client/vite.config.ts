@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { pdfjsAssets } from './vite/pdfjs-assets.js';
 
 /** Where signaling listens in development; the built app is served by signaling itself. */
 const signalingUrl = process.env.EHOP_SIGNALING_URL ?? 'http://127.0.0.1:3000';
@@ -11,7 +12,7 @@ const proxy = {
 };
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), pdfjsAssets()],
   resolve: {
     // The browser bundles the protocol's TypeScript source: one contract, no separate build step.
     alias: { '@ehop/protocol': fileURLToPath(new URL('../protocol/src/index.ts', import.meta.url)) },

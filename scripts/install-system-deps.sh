@@ -7,6 +7,8 @@ RUNTIME_PACKAGES=(
   redis-server           # state, sessions, socket.io adapter (and redis-cli for the scripts)
   ffmpeg                 # server-side recording, synthetic endpoints
   poppler-utils          # pdftotext/pdfinfo for document checks
+  qpdf                   # checks uploaded PDFs (damaged, truncated, password-protected)
+  libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
   libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
   ca-certificates curl

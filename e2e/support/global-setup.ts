@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedis, startSfuServer, startSignaling } from '@ehop/testkit';
 
@@ -11,11 +14,13 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const redis = await startRedis();
   const sfu = await startSfuServer({ env: { SFU_WORKERS: '1' } });
+  // Uploaded documents of this run, thrown away at the end.
+  const dataDir = mkdtempSync(join(tmpdir(), 'ehop-e2e-data-'));
   const signaling = await startSignaling({
     redisUrl: redis.url,
     sfuUrl: sfu.url,
     sfuSecret: sfu.secret,
-    env: { CLIENT_DIST: `${repoRoot}client/dist` },
+    env: { CLIENT_DIST: `${repoRoot}client/dist`, DATA_DIR: dataDir, DOCUMENT_MAX_BYTES: String(5 * 1024 * 1024) },
   });
   execFileSync(process.execPath, ['signaling/dist/seed/seed-demo.js'], {
     cwd: repoRoot,
@@ -28,5 +33,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await signaling.stop();
     await sfu.stop();
     await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }

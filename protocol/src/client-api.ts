@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './result.js';
 import { Id, MediaSource, PeerInfo } from './domain.js';
+import { documentEvents, documentRequests } from './documents.js';
 import {
   ConsumerOptions,
   DtlsParameters,
@@ -15,6 +16,7 @@ import { agendaEvents, agendaRequests } from './agenda.js';
 import { attendanceEvents, attendanceRequests } from './attendance.js';
 import { meetingLifecycleEvents } from './meeting-management.js';
 import { conferenceEvents, conferenceRequests } from './conference.js';
+import { voteEvents, voteRequests } from './votes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -80,6 +82,8 @@ export const clientRequests = {
   ...agendaRequests,
   ...attendanceRequests,
   ...conferenceRequests,
+  ...documentRequests,
+  ...voteRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -104,6 +108,8 @@ export const serverEvents = {
   ...agendaEvents,
   ...attendanceEvents,
   ...conferenceEvents,
+  ...documentEvents,
+  ...voteEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -12,6 +12,11 @@ export const ErrorCode = z.enum([
   'meeting_ended',
   'media_unavailable',
   'internal',
+  // Uploaded files (documents): refused by size or content, or not convertible to PDF.
+  'file_too_large',
+  'unsupported_file_type',
+  'damaged_file',
+  'conversion_failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -8,6 +8,7 @@ import { createSessionMiddleware } from './accounts/session.js';
 import { UnitRepository } from './accounts/unit-repository.js';
 import { UserRepository } from './accounts/user-repository.js';
 import type { SignalingConfig } from './config.js';
+import { createDocumentServices } from './documents/document-services.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { SfuClient } from './media/sfu-client.js';
@@ -15,6 +16,9 @@ import { AgendaRepository } from './agenda/agenda-repository.js';
 import { AgendaService } from './agenda/agenda-service.js';
 import { AttendanceRepository } from './attendance/attendance-repository.js';
 import { AttendanceService } from './attendance/attendance-service.js';
+import { voteBroadcast } from './votes/vote-broadcasts.js';
+import { VoteRepository } from './votes/vote-repository.js';
+import { VoteService } from './votes/vote-service.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -65,10 +69,19 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   let io: SignalingIo | undefined;
   const broadcasts = meetingBroadcasts(() => io);
   const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
+  const attendanceRepository = new AttendanceRepository(redis);
   const attendance = new AttendanceService({
     meetings,
-    attendance: new AttendanceRepository(redis),
+    attendance: attendanceRepository,
     broadcast: broadcasts.attendanceChanged,
+  });
+  const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
+  const votes = new VoteService({
+    meetings,
+    agendas: new AgendaRepository(redis),
+    attendance: attendanceRepository,
+    votes: new VoteRepository(redis),
+    broadcast: voteBroadcast(() => io),
   });
   const app = createHttpApp({
     logger: log,
@@ -79,10 +92,12 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     meetings,
     conferences,
     sessionMiddleware,
+    documents,
     clientDist: config.clientDist,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
     connections: connectionDirectory(() => io),
     broadcasts,
+    votes,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -98,6 +113,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     presence: new PresenceRepository(redis),
     agenda,
     attendance,
+    documents,
+    votes,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,
@@ -119,6 +136,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
       if (shuttingDown) return;
       shuttingDown = true;
       networkQuality.stop();
+      votes.stopTimers();
       // Stop taking new connections first; the sockets already open still need their cleanup.
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await leaveAllMeetings(deps);

@@ -6,6 +6,8 @@ const DEV_SESSION_SECRET = 'dev-session-secret-change-me';
 
 /** From `signaling/dist/config.js` (or `src/` under tests) to the built web app. */
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+/** The project's data folder (scripts/lib/common.sh uses the same default). */
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -35,6 +37,13 @@ const EnvSchema = z
     /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
     SOCKET_REDIS_ADAPTER: booleanFromEnv.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Documents live under DATA_DIR/documents (content-addressed), uploads in flight under DATA_DIR/tmp. */
+    DATA_DIR: z.string().min(1).optional(),
+    DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+    /** LibreOffice conversions at a time: each takes a core and a few hundred MB. */
+    DOCUMENT_CONVERSIONS: z.coerce.number().int().min(1).max(8).default(1),
+    DOCUMENT_CONVERSION_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+    SOFFICE_PATH: z.string().min(1).default('soffice'),
   })
   .superRefine((env, ctx) => {
     // A known session secret lets anyone forge session cookies: never run production on the default.
@@ -63,6 +72,15 @@ export interface SignalingConfig {
   iceServers: IceServer[];
   useRedisAdapter: boolean;
   logLevel: string;
+  documents: DocumentsConfig;
+}
+
+export interface DocumentsConfig {
+  dataDir: string;
+  maxUploadBytes: number;
+  conversionConcurrency: number;
+  conversionTimeoutMs: number;
+  sofficePath: string;
 }
 
 /** Reads and checks the environment; throws with every problem listed when something is wrong. */
@@ -83,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
     iceServers: iceServersFrom(e.TURN_URLS, e.TURN_USERNAME, e.TURN_CREDENTIAL),
     useRedisAdapter: e.SOCKET_REDIS_ADAPTER,
     logLevel: e.LOG_LEVEL,
+    documents: {
+      dataDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR),
+      maxUploadBytes: e.DOCUMENT_MAX_BYTES,
+      conversionConcurrency: e.DOCUMENT_CONVERSIONS,
+      conversionTimeoutMs: e.DOCUMENT_CONVERSION_TIMEOUT_MS,
+      sofficePath: e.SOFFICE_PATH,
+    },
   };
 }
 

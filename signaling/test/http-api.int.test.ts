@@ -128,7 +128,7 @@ describe('meetings', () => {
     expect(response.status).toBe(200);
     const detail = MeetingDetail.parse(await response.json());
     expect(detail.myRole).toBe('endpoint');
-    expect(detail.members).toHaveLength(8);
+    expect(detail.members).toHaveLength(9);
     expect(detail.members.find((member) => member.userId === 'u-chutri')).toMatchObject({
       role: 'chair',
       unit: { name: 'Tỉnh Hòa Bình', level: 'province', parentId: null },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Id, type Unit, type User } from '@ehop/protocol';
+import { DEFAULT_QUORUM, Id, type Unit, type User } from '@ehop/protocol';
 import { httpStatusFor } from '../src/http/errors.js';
 import { canPublishMedia } from '../src/meetings/meeting-access.js';
 import type { StoredMeeting } from '../src/meetings/meeting-repository.js';
@@ -63,6 +63,9 @@ const meeting: StoredMeeting = {
     { userId: 'u-1', role: 'chair' },
     { userId: 'u-gone', role: 'delegate' },
   ],
+  organizerId: null,
+  invitedUnitIds: [],
+  quorum: DEFAULT_QUORUM,
 };
 
 describe('meeting views', () => {
@@ -74,7 +77,7 @@ describe('meeting views', () => {
   });
 
   it('leaves out members whose account no longer exists', () => {
-    const users = new Map<string, User>([['u-1', { id: 'u-1', username: 'a', displayName: 'A', unitId: 'tinh', isAdmin: false }]]);
+    const users = new Map<string, User>([['u-1', { id: 'u-1', username: 'a', displayName: 'A', unitId: 'tinh', isAdmin: false, kind: 'person' }]]);
     const detail = toDetail(meeting, 'chair', users, new Map([['tinh', province]]));
     expect(detail.members).toEqual([{ userId: 'u-1', displayName: 'A', role: 'chair', unit: province }]);
   });

@@ -32,6 +32,7 @@ describe('demo seed', () => {
       'thuky',
       'daibieu1',
       'daibieu2',
+      'daibieu3',
       'diemcau-tinh',
       'diemcau-huyen',
       'diemcau-xa',

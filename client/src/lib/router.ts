@@ -7,10 +7,12 @@ export type Route =
   | { name: 'admin-meetings' }
   /** `meetingId` null: a new meeting. */
   | { name: 'admin-meeting'; meetingId: string | null }
+  | { name: 'documents'; meetingId: string }
   | { name: 'not-found'; path: string };
 
 const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const ADMIN_MEETING_PATH = /^\/admin\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
+const DOCUMENTS_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/documents\/?$/;
 
 export function parseRoute(hash: string): Route {
   const path = decodeURIComponent(hash.replace(/^#/, '')) || '/';
@@ -22,6 +24,8 @@ export function parseRoute(hash: string): Route {
   if (adminMeeting) return { name: 'admin-meeting', meetingId: adminMeeting[1] === 'new' ? null : adminMeeting[1]! };
   const meeting = MEETING_PATH.exec(path);
   if (meeting) return { name: 'meeting', meetingId: meeting[1]! };
+  const documents = DOCUMENTS_PATH.exec(path);
+  if (documents) return { name: 'documents', meetingId: documents[1]! };
   return { name: 'not-found', path };
 }
 
@@ -39,6 +43,8 @@ export function routeHash(route: Route): string {
       return '#/admin/meetings';
     case 'admin-meeting':
       return `#/admin/meetings/${route.meetingId === null ? 'new' : encodeURIComponent(route.meetingId)}`;
+    case 'documents':
+      return `#/meetings/${encodeURIComponent(route.meetingId)}/documents`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -22,12 +22,17 @@ export async function verifyPassword(storedHash: string, password: string): Prom
 
 let dummyHash: Promise<string> | undefined;
 
+/** A real hash made with the same parameters as users' hashes, so checking it costs the same. */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword('no-such-user-dummy-password');
+  return dummyHash;
+}
+
 /**
  * Spends the same time as checking a real password. Used when the username does not exist,
  * so response times do not tell an attacker which usernames are real.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword('no-such-user-dummy-password');
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummyPasswordHash(), password);
   return false;
 }

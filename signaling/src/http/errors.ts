@@ -12,6 +12,10 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   meeting_ended: 409,
   media_unavailable: 503,
   internal: 500,
+  file_too_large: 413,
+  unsupported_file_type: 415,
+  damaged_file: 422,
+  conversion_failed: 422,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

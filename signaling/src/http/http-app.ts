@@ -4,6 +4,8 @@ import { adminRoutes } from '../admin/admin-routes.js';
 import { authRoutes } from '../accounts/auth-routes.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
+import { documentRoutes } from '../documents/document-routes.js';
+import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
 import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
@@ -14,6 +16,8 @@ import { meetingStatusRoutes } from '../meetings/meeting-status-routes.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
+import type { VoteService } from '../votes/vote-service.js';
+import { voteRoutes } from '../votes/vote-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -27,10 +31,12 @@ export interface HttpAppOptions {
   meetings: MeetingRepository;
   conferences: ConferenceRepository;
   sessionMiddleware: RequestHandler;
+  documents: DocumentServices;
   clientDist: string;
   onLogout(sessionId: string): void;
   connections: ConnectionDirectory;
   broadcasts: MeetingBroadcasts;
+  votes: VoteService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -46,8 +52,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
+  api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());

@@ -1,10 +1,13 @@
 import type { MeetingDetail, MeetingMember, MeetingRole, MeetingSummary, Unit, User } from '@ehop/protocol';
 import type { StoredMeeting } from './meeting-repository.js';
 
-/** What one member sees of a meeting in their list. */
+/**
+ * What one member sees of a meeting in their list. Fields are picked, not copied: the stored
+ * record also holds organiser, invited units and quorum, which are for the meeting's editors.
+ */
 export function toSummary(meeting: StoredMeeting, myRole: MeetingRole): MeetingSummary {
-  const { members: _members, ...summary } = meeting;
-  return { ...summary, myRole };
+  const { id, title, startsAt, location, status } = meeting;
+  return { id, title, startsAt, location, status, myRole };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IceServer } from '../config.js';
+import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
@@ -8,6 +9,7 @@ import type { AgendaService } from '../agenda/agenda-service.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { ConferenceService } from '../conference/conference-service.js';
 import type { MeetingHooks } from './meeting-hooks.js';
+import type { VoteService } from '../votes/vote-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -21,6 +23,8 @@ export interface RealtimeDeps {
   presence: PresenceRepository;
   agenda: AgendaService;
   attendance: AttendanceService;
+  documents: DocumentServices;
+  votes: VoteService;
   nodeId: string;
   iceServers: IceServer[];
   /** Floor control and the main screen (conference/). */

@@ -3,10 +3,12 @@ import type { Server as HttpsServer } from 'node:https';
 import type { RequestHandler } from 'express';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { documentHandlers } from '../documents/presentation-handlers.js';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { agendaHandlers } from '../agenda/agenda-handlers.js';
 import { attendanceHandlers } from '../attendance/attendance-handlers.js';
+import { voteHandlers } from '../votes/vote-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
 import { conferenceHandlers } from '../conference/conference-handlers.js';
@@ -49,6 +51,8 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...agendaHandlers(deps.agenda, socket),
       ...attendanceHandlers(deps.attendance, socket),
       ...conferenceHandlers(deps, socket),
+      ...documentHandlers(deps.documents, socket),
+      ...voteHandlers(deps.votes, socket),
     },
     logger,
   );

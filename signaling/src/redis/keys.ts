@@ -24,6 +24,18 @@ export const keys = {
   meetingAttendance: (meetingId: string) => `meeting:${meetingId}:attendance`,
   /** Counter: the last attendance version handed out (entries carry it, newest wins). */
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
+  /** Sorted set: vote ids of the meeting, scored by when they opened. */
+  meetingVotes: (meetingId: string) => `meeting:${meetingId}:votes`,
+  /** Hash: definition (JSON, never changes), status, deadline (epoch ms or ''), closedAt. */
+  vote: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}`,
+  /** Set: user ids allowed to vote (fixed when the vote opens). */
+  voteEligible: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:eligible`,
+  /** Set: user ids who voted (participation only: never next to a choice). */
+  voteVoters: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:voters`,
+  /** Hash: optionId -> count. No voter id, no order: the only record of a secret ballot's choice. */
+  voteTally: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:tally`,
+  /** Hash: userId -> optionId, for NAMED votes only (never written for a secret vote). */
+  voteBallots: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:ballots`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
   meetingPeers: (meetingId: string) => `meeting:${meetingId}:peers`,
   /** String: the meeting's floor and main screen as JSON (conference/floor-state.ts), with a version. */
@@ -32,6 +44,20 @@ export const keys = {
   meetingFloorLog: (meetingId: string) => `meeting:${meetingId}:floor-log`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
+  /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */
+  document: (documentId: string) => `document:${documentId}`,
+  /** Sorted set: the meeting's document ids, scored by upload time. */
+  meetingDocuments: (meetingId: string) => `meeting:${meetingId}:documents`,
+  /** Hash: userId -> ISO time the user's viewer first loaded the document (read receipts). */
+  documentReceipts: (documentId: string) => `document:${documentId}:receipts`,
+  /** Set: the documents whose PDF is the file with this SHA-256 (the file goes when the set empties). */
+  blobDocuments: (sha256: string) => `document-blob:${sha256}:documents`,
+  /** String: the meeting's PresentationState as JSON (absent: nobody presents). */
+  presentation: (meetingId: string) => `meeting:${meetingId}:presentation`,
+  /** Counter: the last PresentationState version of the meeting. */
+  presentationVersion: (meetingId: string) => `meeting:${meetingId}:presentation-version`,
+  /** String: the user id the chair designated as presenter. */
+  designatedPresenter: (meetingId: string) => `meeting:${meetingId}:designated-presenter`,
   /** Prefix of express-session records (connect-redis appends the session id). */
   sessionPrefix: () => 'sess:',
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */
@@ -51,4 +77,6 @@ export const rooms = {
   meetingManagers: (meetingId: string) => `meeting:${meetingId}:managers`,
   /** One user's sockets in a meeting, whatever device (their own place in the queue). */
   meetingUser: (meetingId: string, userId: string) => `meeting:${meetingId}:user:${userId}`,
+  /** Sockets following a meeting's documents and presentation (with or without media). */
+  documents: (meetingId: string) => `documents:${meetingId}`,
 } as const;

@@ -1,6 +1,7 @@
 import type { AgendaItem, MeetingRole, Unit, UserKind } from '@ehop/protocol';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
+import { VoteRepository } from '../votes/vote-repository.js';
 import { hashPassword } from '../accounts/password.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
@@ -31,6 +32,7 @@ export const DEMO_USERS = [
   { id: 'u-thuky', username: 'thuky', displayName: 'Trần Thị Mai (Thư ký)', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: false, role: 'secretary' },
   { id: 'u-daibieu1', username: 'daibieu1', displayName: 'Lê Minh Tuấn (Huyện Lạc Sơn)', unitId: DEMO_UNITS.district.id, kind: 'person', isAdmin: false, role: 'delegate' },
   { id: 'u-daibieu2', username: 'daibieu2', displayName: 'Bùi Thị Lan (Xã Ân Nghĩa)', unitId: DEMO_UNITS.commune.id, kind: 'person', isAdmin: false, role: 'delegate' },
+  { id: 'u-daibieu3', username: 'daibieu3', displayName: 'Hà Văn Thắng (Xã Ân Nghĩa)', unitId: DEMO_UNITS.commune.id, kind: 'person', isAdmin: false, role: 'delegate' },
   { id: 'u-diemcau-tinh', username: 'diemcau-tinh', displayName: 'Điểm cầu UBND tỉnh Hòa Bình', unitId: DEMO_UNITS.province.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
   { id: 'u-diemcau-huyen', username: 'diemcau-huyen', displayName: 'Điểm cầu UBND huyện Lạc Sơn', unitId: DEMO_UNITS.district.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
   { id: 'u-diemcau-xa', username: 'diemcau-xa', displayName: 'Điểm cầu UBND xã Ân Nghĩa', unitId: DEMO_UNITS.commune.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
@@ -68,6 +70,7 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
   for (const meeting of demoMeetings) await meetings.save(meeting);
   await resetAgenda(new AgendaRepository(redis), DEMO_MEETING_ID, DEMO_AGENDA);
   await new AttendanceRepository(redis).clear(DEMO_MEETING_ID);
+  await new VoteRepository(redis).clearMeeting(DEMO_MEETING_ID);
 
   return {
     password,

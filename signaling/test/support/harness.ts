@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient } from 'redis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { freePort, startRedis, type RedisHandle } from '@ehop/testkit';
@@ -12,6 +15,8 @@ export interface TestStack {
   /** A separate connection for the test's own reads of what the server wrote. */
   redis: RedisClient;
   nodes: TestNode[];
+  /** DATA_DIR of every node (documents, uploads in flight): a fresh folder, removed by stop(). */
+  dataDir: string;
   /** Starts one more signaling node on the same Redis and SFU. */
   addNode(): Promise<TestNode>;
   stop(): Promise<void>;
@@ -37,6 +42,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   // Nothing listens on this port: the SFU is "down" unless the test brings a real one.
   const sfuUrl = options.sfuUrl ?? `http://127.0.0.1:${await freePort()}`;
   const nodes: TestNode[] = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'ehop-data-'));
 
   const addNode = async () => {
     const config = loadConfig({
@@ -46,6 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       SFU_REQUEST_TIMEOUT_MS: '5000',
       PORT: '0',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      DATA_DIR: dataDir,
       ...options.env,
     });
     const server = await createSignalingServer(config);
@@ -59,11 +66,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     redisServer,
     redis,
     nodes,
+    dataDir,
     addNode,
     async stop() {
       await Promise.allSettled(nodes.map((node) => node.server.close()));
       await redis.quit().catch(() => undefined);
       await redisServer.stop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
