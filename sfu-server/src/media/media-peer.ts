@@ -194,7 +194,8 @@ export class MediaPeer {
       .produce({
         kind: request.kind,
         rtpParameters: structuredClone(request.rtpParameters) as types.RtpParameters,
-        paused: request.paused,
+        // Without the floor a microphone starts paused, whatever the client asked: the server decides who is heard.
+        paused: request.paused || (request.source === 'mic' && !mayUnmute),
         appData,
       })
       .catch(asCallerMistake);
