@@ -127,9 +127,12 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
   });
   const sfu = await startSfuServer({
-    env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
+    env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
   });
   phaseCleanups.push(() => sfu.stop());
+  // For a closer look at the SFU (e.g. BENCH_SFU_LOG_LEVEL=debug): its log, one file per phase.
+  const sfuLogFile = process.env['BENCH_SFU_LOG_DIR'];
+  if (sfuLogFile) phaseCleanups.push(() => writeFileSync(`${sfuLogFile}/sfu-${phase.key}.log`, sfu.output()));
   const signaling = await startSignaling({
     redisUrl: redis.url,
     sfuUrl: sfu.url,

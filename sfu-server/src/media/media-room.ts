@@ -304,6 +304,7 @@ export class MediaRoom {
     const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
     const wanted = this.rule(receivers, tracks, this.forwardingState(tracks), this.limits);
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
+    const startedAt = performance.now();
 
     for (const { subscriberId, producerId } of plan.close) this.peers.get(subscriberId)?.unsubscribe(producerId);
     // What people see first: streams that start running (the new main screen), then new
@@ -324,6 +325,11 @@ export class MediaRoom {
       CONCURRENT_UPDATES,
     );
     await inParallel(pausing.map(change), CONCURRENT_UPDATES);
+    if (plan.open.length + plan.change.length + plan.close.length === 0) return;
+    this.options.log.debug(
+      { roomId: this.id, opened: plan.open.length, changed: plan.change.length, closed: plan.close.length, ms: Math.round(performance.now() - startedAt) },
+      'subscriptions updated',
+    );
   }
 
   /** Usually a race with a peer leaving or a track closing while we worked; the next plan starts from what exists then. */
