@@ -100,6 +100,7 @@ function bindRequests(socket: SignalingSocket, handlers: SfuHandlers, log: Logge
     const handler = handlers[name] as SfuHandler<SfuRequestName>;
     const listener = async (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return log.warn({ event: name }, 'request without acknowledgement ignored');
+      const startedAt = performance.now();
       const result = await handleRequest(
         sfuRequests[name],
         payload,
@@ -107,6 +108,7 @@ function bindRequests(socket: SignalingSocket, handlers: SfuHandlers, log: Logge
         (error) => log.error({ err: error, event: name }, 'request failed unexpectedly'),
       );
       ack(result);
+      log.debug({ event: name, ms: Math.round(performance.now() - startedAt) }, 'request served');
     };
     socket.on(name, listener as never);
   }

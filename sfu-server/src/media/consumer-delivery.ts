@@ -7,9 +7,14 @@ export interface ConsumerData {
   publisherId: string;
   delivery: Delivery;
   clientReady: boolean;
-  /** The priority last set on the worker, so it is not set again for nothing. */
+  /** The priority last set on the worker (mediasoup starts at 1), so it is not set again for nothing. */
   priority?: number;
+  /** The spatial layer last asked of the worker, likewise. */
+  spatialLayer?: number;
 }
+
+/** mediasoup's priority of a new consumer. */
+export const DEFAULT_PRIORITY = 1;
 
 /** Simulcast layer indexes: mediasoup clamps a too-high index to the top layer the sender has. */
 const LOW_LAYER = 0;
@@ -35,13 +40,18 @@ export async function applyDelivery(consumer: types.Consumer): Promise<void> {
     if (!consumer.paused) await consumer.pause();
     return;
   }
-  if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-    const layers = initialLayers(data.delivery);
-    if (layers) await consumer.setPreferredLayers(layers);
+  // Each request waits in the worker's queue behind everyone else's: send only what changes, and
+  // send them together (the worker keeps their order), so a change costs one round trip, not three.
+  const requests: Promise<void>[] = [];
+  const layers = initialLayers(data.delivery);
+  if ((consumer.type === 'simulcast' || consumer.type === 'svc') && layers && data.spatialLayer !== layers.spatialLayer) {
+    data.spatialLayer = layers.spatialLayer;
+    requests.push(consumer.setPreferredLayers(layers));
   }
-  if (consumer.paused) await consumer.resume();
+  if (consumer.paused) requests.push(consumer.resume());
   if (data.priority !== PRIORITY[data.delivery]) {
     data.priority = PRIORITY[data.delivery];
-    await consumer.setPriority(data.priority);
+    requests.push(consumer.setPriority(data.priority));
   }
+  await Promise.all(requests);
 }

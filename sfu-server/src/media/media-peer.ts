@@ -12,7 +12,7 @@ import {
   type TransportDirection,
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
-import { applyDelivery, initialLayers, type ConsumerData } from './consumer-delivery.js';
+import { applyDelivery, DEFAULT_PRIORITY, initialLayers, type ConsumerData } from './consumer-delivery.js';
 import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
@@ -62,8 +62,13 @@ export interface PeerLinkQuality {
   roundTripMs: number | null;
 }
 
-/** Consumers sampled per reading of the network quality: enough to see the link, cheap for 120 peers. */
-const SAMPLED_CONSUMERS = 3;
+/**
+ * Consumers sampled per reading of the network quality: one (the busiest stream, the main screen
+ * if it has one) shows the downlink; every stats request waits in the worker's queue with the
+ * requests that change what people see, so 120 peers must not cost thousands of them.
+ */
+const SAMPLED_CONSUMERS = 1;
+const SAMPLING_ORDER: Record<Delivery, number> = { high: 0, low: 1, audio: 2, paused: 3 };
 
 const KIND_OF_SOURCE: Record<MediaSource, MediaKind> = { mic: 'audio', camera: 'video' };
 
@@ -298,7 +303,13 @@ export class MediaPeer {
     }
     const { peerId, source } = producer.appData as ProducerData;
     const preferredLayers = initialLayers(delivery);
-    const appData: ConsumerData = { publisherId: peerId, delivery, clientReady: false };
+    const appData: ConsumerData = {
+      publisherId: peerId,
+      delivery,
+      clientReady: false,
+      priority: DEFAULT_PRIORITY,
+      ...(preferredLayers && producer.kind === 'video' ? { spatialLayer: preferredLayers.spatialLayer } : {}),
+    };
     const consumer = await transport.consume({
       producerId: producer.id,
       rtpCapabilities,
@@ -350,12 +361,16 @@ export class MediaPeer {
   async linkQuality(): Promise<PeerLinkQuality> {
     const [send, recv] = [this.newestTransport('send'), this.newestTransport('recv')];
     const [uplink, downlink] = await Promise.all([transportBitrates(send), transportBitrates(recv)]);
+    // A paused microphone tells nothing about the link (and most are paused in floor mode).
     const uplinkLosses = await Promise.all(
-      [...this.producers.values()].map(async (producer) =>
+      [...this.producers.values()].filter((producer) => !producer.paused).map(async (producer) =>
         this.lossMeter.read(producer.id, (await statsOf(producer)) as never[], 'inbound-rtp'),
       ),
     );
-    const sampled = [...this.consumers.values()].filter((consumer) => !consumer.paused).slice(0, SAMPLED_CONSUMERS);
+    const sampled = [...this.consumers.values()]
+      .filter((consumer) => !consumer.paused)
+      .sort((a, b) => SAMPLING_ORDER[(a.appData as ConsumerData).delivery] - SAMPLING_ORDER[(b.appData as ConsumerData).delivery])
+      .slice(0, SAMPLED_CONSUMERS);
     const consumerStats = await Promise.all(sampled.map(async (consumer) => ({ id: consumer.id, stats: (await statsOf(consumer)) as never[] })));
     return {
       uplinkBitrate: uplink.recv,

@@ -18,6 +18,7 @@ import {
   nextRetained,
   planSubscriptions,
   resolveMainPeer,
+  type Delivery,
   type ForwardingLimits,
   type ForwardingState,
   type PublishedTrack,
@@ -27,13 +28,25 @@ import {
 } from './subscription-policy.js';
 
 /** Requests in flight to the worker at once while carrying out a plan. */
-const CONCURRENT_UPDATES = 32;
+/** Few enough that a newer plan's first requests do not queue behind many of this one's at the worker. */
+const CONCURRENT_UPDATES = 16;
+/** Changes that start a stream (the new main screen) sent at the same time. */
+const STARTING_AT_ONCE = 48;
+/** New consumers by what a person notices first: the main screen, then speech, thumbnails, prepared streams. */
+const URGENCY: Record<Delivery, number> = { high: 0, audio: 1, low: 2, paused: 3 };
+const byUrgency = (a: WantedSubscription, b: WantedSubscription) => URGENCY[a.delivery] - URGENCY[b.delivery];
+/** Peers whose network quality is read at the same time (4 stats requests each). */
+const NETWORK_READINGS_AT_ONCE = 4;
 
-/** Runs the tasks with at most `limit` at a time. */
-async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+/**
+ * Runs the tasks with at most `limit` at a time. Once `stop()` says so, no further task starts
+ * (the ones already started finish); the first `limit` always start, so every run makes progress.
+ */
+async function inParallel(tasks: (() => Promise<void>)[], limit: number, stop: () => boolean = () => false): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) await tasks[next++]!();
+    do await tasks[next++]!();
+    while (next < tasks.length && !stop());
   });
   await Promise.all(lanes);
 }
@@ -219,10 +232,18 @@ export class MediaRoom {
     return changed;
   }
 
+  /** A few peers at a time, so the readings never stand in a long queue before a grant's requests. */
   async networkQuality(): Promise<PeerNetworkQuality[]> {
-    return Promise.all(
-      [...this.peers.values()].map(async (peer) => ({ peerId: peer.id, userId: peer.userId, ...(await peer.linkQuality()) })),
+    const readings: PeerNetworkQuality[] = [];
+    const peers = [...this.peers.values()];
+    await inParallel(
+      peers.map((peer) => async () => {
+        if (!this.peers.has(peer.id)) return;
+        readings.push({ peerId: peer.id, userId: peer.userId, ...(await peer.linkQuality()) });
+      }),
+      NETWORK_READINGS_AT_ONCE,
     );
+    return readings;
   }
 
   /** All peers at once: the worker answers the stats requests in one go instead of one peer after another. */
@@ -314,22 +335,30 @@ export class MediaRoom {
     const pausing = plan.change.filter((change) => change.delivery === 'paused');
     const change = ({ subscriberId, producerId, delivery }: WantedSubscription) => () =>
       this.attempt(subscriberId, producerId, () => this.peers.get(subscriberId)?.setDelivery(producerId, delivery));
-    await inParallel(starting.map(change), CONCURRENT_UPDATES);
+    // A newer change (a grant while the next speaker is still being prepared) must not wait
+    // for the rest of this plan: stop here, and the next plan starts from what exists by then.
+    const superseded = () => this.reconciliationQueued || this.closed;
+    const report = (outcome: string) =>
+      this.options.log.debug(
+        { roomId: this.id, opened: plan.open.length, changed: plan.change.length, closed: plan.close.length, ms: Math.round(performance.now() - startedAt), outcome },
+        'subscriptions updated',
+      );
+    // What everyone waits for goes out in a wide batch: the round trips to the worker overlap.
+    await inParallel(starting.map(change), STARTING_AT_ONCE, superseded);
+    if (superseded()) return report('superseded after starting');
     await inParallel(
-      plan.open.map(({ subscriberId, producerId, delivery }) => () => {
+      [...plan.open].sort(byUrgency).map(({ subscriberId, producerId, delivery }) => () => {
         const subscriber = this.peers.get(subscriberId);
         const producer = this.findProducer(producerId);
         if (!subscriber || !producer || producer.closed || this.closed) return Promise.resolve();
         return this.attempt(subscriberId, producerId, () => subscriber.subscribe(producer, delivery));
       }),
       CONCURRENT_UPDATES,
+      superseded,
     );
-    await inParallel(pausing.map(change), CONCURRENT_UPDATES);
-    if (plan.open.length + plan.change.length + plan.close.length === 0) return;
-    this.options.log.debug(
-      { roomId: this.id, opened: plan.open.length, changed: plan.change.length, closed: plan.close.length, ms: Math.round(performance.now() - startedAt) },
-      'subscriptions updated',
-    );
+    if (superseded()) return report('superseded after opening');
+    await inParallel(pausing.map(change), CONCURRENT_UPDATES, superseded);
+    if (plan.open.length + plan.change.length + plan.close.length > 0) report('done');
   }
 
   /** Usually a race with a peer leaving or a track closing while we worked; the next plan starts from what exists then. */

@@ -4,7 +4,7 @@ import { rooms } from '../redis/keys.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
 import { canSeeQueue } from './conference-roles.js';
 
-const POLL_INTERVAL_MS = 3_000;
+const POLL_INTERVAL_MS = 5_000;
 
 /**
  * Every few seconds, for each meeting whose chair or secretary is connected to this node, asks
