@@ -39,7 +39,7 @@ async function signIn(browser: Browser, username: string): Promise<Page> {
 export async function joinMeeting(page: Page, meetingId = DEMO_MEETING_ID): Promise<void> {
   await page.locator(`[data-testid="meeting-item"][data-meeting-id="${meetingId}"]`).click();
   await page.getByTestId('join-button').click();
-  await expect(page.getByTestId('meeting-room')).toHaveAttribute('data-phase', 'joined');
+  await expect(page.getByTestId('meeting-room')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
 }
 
 export function inboundStats(page: Page) {

@@ -93,3 +93,24 @@ test('the interface speaks Vietnamese by default and switches to English', async
   await page.reload();
   await expect(page.getByTestId('login-submit')).toHaveText(/Sign in/i);
 });
+
+test('an observer watches and listens without opening a camera or microphone', async ({ signIn }) => {
+  const chair = await signIn('chutri');
+  const observer = await signIn('admin');
+  await joinMeeting(chair);
+
+  await observer.locator('[data-testid="meeting-item"][data-meeting-id="demo-ubnd-tinh"]').click();
+  await expect(observer.getByTestId('prejoin-receive-only')).toBeVisible();
+  await expect(observer.locator('#camera-select')).toHaveCount(0);
+  await observer.getByTestId('join-button').click();
+  await expect(observer.getByTestId('meeting-room')).toHaveAttribute('data-phase', 'joined');
+  await expect(observer.getByTestId('toggle-mic')).toHaveCount(0);
+  await expect(observer.getByTestId('toggle-camera')).toHaveCount(0);
+
+  // The observer receives the chair's picture, and sends nothing the chair could receive.
+  const chairPeer = await remotePeerId(observer, 'u-chutri');
+  await expect.poll(async () => (await receivedFrom(observer, chairPeer, 'video')).framesDecoded).toBeGreaterThan(0);
+  const observerPeer = await remotePeerId(chair, 'u-admin');
+  const fromObserver = await Promise.all([receivedFrom(chair, observerPeer, 'video'), receivedFrom(chair, observerPeer, 'audio')]);
+  expect(fromObserver.map((received) => received.consumers)).toEqual([0, 0]);
+});
