@@ -1,31 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, RtpParameters } from '@ehop/protocol';
+import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState } from '@ehop/protocol';
 import type { RtpReplayer } from './rtp-replayer.js';
+import { PLAIN_OPUS_PAYLOAD_TYPE, PLAIN_VP8_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters } from '@ehop/testkit';
 import { RtpSink } from './rtp-sink.js';
 import type { SfuLink } from './sfu-link.js';
 import { sleep } from './stats.js';
 
-const VP8_PT = 96;
-const OPUS_PT = 111;
-
-function cameraParameters(ssrc: number): RtpParameters {
-  return {
-    codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90_000, parameters: {}, rtcpFeedback: [] }],
-    encodings: [{ ssrc }],
-    headerExtensions: [],
-    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
-  };
-}
-
-function micParameters(ssrc: number): RtpParameters {
-  return {
-    codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48_000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-    encodings: [{ ssrc }],
-    headerExtensions: [],
-    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
-  };
-}
+const VP8_PT = PLAIN_VP8_PAYLOAD_TYPE;
+const OPUS_PT = PLAIN_OPUS_PAYLOAD_TYPE;
 
 export interface EndpointTimings {
   start: number;
@@ -92,9 +75,9 @@ export class SyntheticEndpoint {
     const audio = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
     const videoSsrc = 10_000_000 + this.options.index * 2;
     const audioSsrc = videoSsrc + 1;
-    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: cameraParameters(videoSsrc) });
+    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: plainCameraRtpParameters(videoSsrc) });
     // Joined muted, like a browser: the SFU keeps it paused until the floor is given.
-    await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: micParameters(audioSsrc) });
+    await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: plainMicRtpParameters(audioSsrc) });
     this.startSender(video.port, videoSsrc, audio.port, audioSsrc);
     this.timings.producing = performance.now();
   }

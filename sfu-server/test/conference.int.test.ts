@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
-import type { MediaPolicy, RtpCapabilities, RtpParameters } from '@ehop/protocol';
+import { PLAIN_OPUS_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import type { MediaPolicy, RtpCapabilities } from '@ehop/protocol';
 import { settle, SignalingLink, waitUntil } from './support/signaling-link.js';
 import { RtpReceiver, RtpSender } from './support/rtp-socket.js';
 
@@ -25,26 +25,7 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
 });
 
-const OPUS_PT = 111;
-const VP8_PT = 96;
-
-function micParameters(ssrc: number): RtpParameters {
-  return {
-    codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48_000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-    encodings: [{ ssrc }],
-    headerExtensions: [],
-    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
-  };
-}
-
-function cameraParameters(ssrc: number): RtpParameters {
-  return {
-    codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PT, clockRate: 90_000, parameters: {}, rtcpFeedback: [] }],
-    encodings: [{ ssrc }],
-    headerExtensions: [],
-    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
-  };
-}
+const OPUS_PT = PLAIN_OPUS_PAYLOAD_TYPE;
 
 function floorPolicy(version: number, speakerUserIds: string[] | 'everyone', mainUserId: string | null = null): MediaPolicy {
   return {
@@ -74,12 +55,12 @@ async function speaker(room: Room, peerId: string, options: { camera?: boolean; 
   const transport = await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' });
   const micSsrc = 1000 + roomCounter * 100 + peerId.length;
   const mic = await link.ok('producer:create', {
-    roomId, peerId, transportId: transport.id, kind: 'audio', rtpParameters: micParameters(micSsrc), source: 'mic', paused: options.micPaused ?? false,
+    roomId, peerId, transportId: transport.id, kind: 'audio', rtpParameters: plainMicRtpParameters(micSsrc), source: 'mic', paused: options.micPaused ?? false,
   });
   let cameraId: string | undefined;
   if (options.camera) {
     const camera = await link.ok('producer:create', {
-      roomId, peerId, transportId: transport.id, kind: 'video', rtpParameters: cameraParameters(micSsrc + 50), source: 'camera', paused: false,
+      roomId, peerId, transportId: transport.id, kind: 'video', rtpParameters: plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
     });
     cameraId = camera.producerId;
   }

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Agenda, ServerEvent } from '@ehop/protocol';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
@@ -12,34 +11,31 @@ import {
   request,
   sendJson,
   sleep,
-  startStack,
+  startTwoNodeStack,
   waitFor,
   type TestStack,
+  type TwoNodeStack,
 } from './support/harness.js';
 
 /*
  * Agenda and attendance over socket.io, with a real Redis, the real SFU (joining the room
  * needs it) and two signaling nodes, so every broadcast crosses the Redis adapter.
  */
-let sfu: SfuServerHandle;
+let services: TwoNodeStack;
 let stack: TestStack;
 let nodeA: string;
 let nodeB: string;
 
 beforeAll(async () => {
-  sfu = await startSfuServer({ env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn' } });
-  stack = await startStack({ sfuUrl: sfu.url, sfuSecret: sfu.secret });
-  await stack.addNode();
-  [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
-  await waitFor(async () => (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
+  services = await startTwoNodeStack();
+  ({ stack, nodeA, nodeB } = services);
 });
 afterEach(async () => {
   closeAllSockets();
   await waitFor(async () => (await stack.redis.hLen(`meeting:${DEMO_MEETING_ID}:peers`)) === 0);
 });
 afterAll(async () => {
-  await stack?.stop();
-  await sfu?.stop();
+  await services?.stop();
 });
 
 /** Signed in on `url` and in the demo meeting's room (so broadcasts reach the socket). */

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { PeerInfo, type ClientRequestName, type ClientResponse } from '@ehop/protocol';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
@@ -11,8 +10,10 @@ import {
   nextEvent,
   request,
   sleep,
-  startStack,
+  startTwoNodeStack,
+  waitFor,
   type TestStack,
+  type TwoNodeStack,
 } from './support/harness.js';
 import { opusMicRtpParameters } from './support/rtp-fixtures.js';
 
@@ -21,17 +22,14 @@ import { opusMicRtpParameters } from './support/rtp-fixtures.js';
  * nodes: requests, the chair's grant (the server unmutes the speaker), forged calls refused,
  * the log for the minutes, and the state kept in Redis.
  */
-let sfu: SfuServerHandle;
+let services: TwoNodeStack;
 let stack: TestStack;
 let nodeA: string;
 let nodeB: string;
 
 beforeAll(async () => {
-  sfu = await startSfuServer({ env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn' } });
-  stack = await startStack({ sfuUrl: sfu.url, sfuSecret: sfu.secret });
-  await stack.addNode();
-  [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
-  await waitFor(async () => (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
+  services = await startTwoNodeStack();
+  ({ stack, nodeA, nodeB } = services);
 });
 afterEach(async () => {
   closeAllSockets();
@@ -40,8 +38,7 @@ afterEach(async () => {
   await stack.redis.del([`meeting:${DEMO_MEETING_ID}:conference`, `meeting:${DEMO_MEETING_ID}:floor-log`]);
 });
 afterAll(async () => {
-  await stack?.stop();
-  await sfu?.stop();
+  await services?.stop();
 });
 
 interface Participant {
@@ -84,14 +81,6 @@ async function micOnInPresence(userId: string): Promise<boolean | undefined> {
 
 async function storedConference(): Promise<string | null> {
   return stack.redis.get(`meeting:${DEMO_MEETING_ID}:conference`);
-}
-
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
 }
 
 describe('asking to speak', () => {

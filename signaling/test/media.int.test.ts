@@ -14,6 +14,7 @@ import {
   request,
   sleep,
   startStack,
+  waitFor,
   type TestStack,
 } from './support/harness.js';
 import { opusMicRtpParameters, vp8CameraRtpParameters } from './support/rtp-fixtures.js';
@@ -70,14 +71,6 @@ async function presence(): Promise<PeerInfo[]> {
 async function sfuPeerCount(): Promise<number> {
   const stats = await sfuProbe.request('room:stats', { roomId: DEMO_MEETING_ID }).catch(() => ({ peers: 0 }));
   return stats.peers;
-}
-
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
 }
 
 describe('joining a meeting', () => {

@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './sfu-server.js';
 export * from './signaling.js';
 export * from './chromium.js';
+export * from './plain-rtp.js';

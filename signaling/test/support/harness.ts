@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { freePort, startRedis, type RedisHandle } from '@ehop/testkit';
+import { freePort, startRedis, startSfuServer, type RedisHandle, type SfuServerHandle } from '@ehop/testkit';
 import type { Ack, ClientRequest, ClientRequestName, ClientResponse, ServerEventName, ServerEvent } from '@ehop/protocol';
 import { createSignalingServer, type SignalingServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -31,6 +31,33 @@ export interface StackOptions {
   sfuUrl?: string;
   sfuSecret?: string;
   env?: Record<string, string>;
+}
+
+/** A real SFU and two signaling nodes on one Redis: every broadcast crosses the Redis adapter. */
+export interface TwoNodeStack {
+  sfu: SfuServerHandle;
+  stack: TestStack;
+  nodeA: string;
+  nodeB: string;
+  stop(): Promise<void>;
+}
+
+export async function startTwoNodeStack(options: Pick<StackOptions, 'env'> = {}): Promise<TwoNodeStack> {
+  const sfu = await startSfuServer({ env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn' } });
+  const stack = await startStack({ ...options, sfuUrl: sfu.url, sfuSecret: sfu.secret });
+  await stack.addNode();
+  const [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
+  await waitFor(async () => (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
+  return {
+    sfu,
+    stack,
+    nodeA,
+    nodeB,
+    async stop() {
+      await stack.stop();
+      await sfu.stop();
+    },
+  };
 }
 
 /** A real Redis with the demo data and signaling running in this process on a free port. */

@@ -1,0 +1,33 @@
+/*
+ * RTP parameters of a camera (VP8) and a microphone (Opus) sent as plain RTP, the way ffmpeg's
+ * `-f rtp` or a hand-made UDP sender does: no header extensions, no RTCP feedback. Used by the
+ * tests and benches that send media into the SFU's plain transports without a browser.
+ */
+export const PLAIN_VP8_PAYLOAD_TYPE = 96;
+export const PLAIN_OPUS_PAYLOAD_TYPE = 111;
+
+/** Shaped like `@ehop/protocol`'s RtpParameters (a type alias, so it fits its index signatures). */
+export type PlainRtpParameters = {
+  codecs: { mimeType: string; payloadType: number; clockRate: number; channels?: number; parameters: Record<string, never>; rtcpFeedback: [] }[];
+  encodings: { ssrc: number }[];
+  headerExtensions: [];
+  rtcp: { cname: string; reducedSize: boolean };
+};
+
+export function plainCameraRtpParameters(ssrc: number): PlainRtpParameters {
+  return {
+    codecs: [{ mimeType: 'video/VP8', payloadType: PLAIN_VP8_PAYLOAD_TYPE, clockRate: 90_000, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
+  };
+}
+
+export function plainMicRtpParameters(ssrc: number): PlainRtpParameters {
+  return {
+    codecs: [{ mimeType: 'audio/opus', payloadType: PLAIN_OPUS_PAYLOAD_TYPE, clockRate: 48_000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+    encodings: [{ ssrc }],
+    headerExtensions: [],
+    rtcp: { cname: `mic-${ssrc}`, reducedSize: true },
+  };
+}
