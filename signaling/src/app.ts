@@ -8,6 +8,7 @@ import { createSessionMiddleware } from './accounts/session.js';
 import { UnitRepository } from './accounts/unit-repository.js';
 import { UserRepository } from './accounts/user-repository.js';
 import type { SignalingConfig } from './config.js';
+import { createArchiveServices } from './archive/archive-services.js';
 import { createDocumentServices } from './documents/document-services.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -83,6 +84,16 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes: new VoteRepository(redis),
     broadcast: voteBroadcast(() => io),
   });
+  const archive = createArchiveServices({
+    redis,
+    subscriber: await duplicateConnection(redis, log),
+    meetings,
+    users,
+    units,
+    documents,
+    logger: log.child({ component: 'archive' }),
+  });
+  await archive.start();
   const app = createHttpApp({
     logger: log,
     redis,
@@ -98,6 +109,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     connections: connectionDirectory(() => io),
     broadcasts,
     votes,
+    archive: archive.service,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -145,6 +157,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
       await httpClosed;
       sfu.close();
       await heartbeat.stop().catch(() => undefined);
+      await archive.stop().catch(() => undefined);
       await quitAll([redis, ...(adapterClients ? [adapterClients.pub, adapterClients.sub] : [])]);
       log.info('signaling stopped');
     },

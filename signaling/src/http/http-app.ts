@@ -2,6 +2,8 @@ import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { adminRoutes } from '../admin/admin-routes.js';
 import { authRoutes } from '../accounts/auth-routes.js';
+import { archiveRoutes } from '../archive/archive-routes.js';
+import type { ArchiveService } from '../archive/archive-service.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { documentRoutes } from '../documents/document-routes.js';
@@ -37,6 +39,7 @@ export interface HttpAppOptions {
   connections: ConnectionDirectory;
   broadcasts: MeetingBroadcasts;
   votes: VoteService;
+  archive: ArchiveService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -54,8 +57,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
-  api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
+  api.use(
+    '/meetings',
+    meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts, onEnded: (meetingId) => options.archive.archiveQuietly(meetingId) }),
+  );
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
+  api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());

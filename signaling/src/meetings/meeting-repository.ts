@@ -77,6 +77,11 @@ export class MeetingRepository {
     return this.getMany(await this.redis.sMembers(keys.userMeetings(userId)));
   }
 
+  /** The ids of the meetings the user is a member of (no records read: cheap for long histories). */
+  async memberMeetingIds(userId: string): Promise<string[]> {
+    return this.redis.sMembers(keys.userMeetings(userId));
+  }
+
   /** Every meeting, for the organisers. */
   async listAll(): Promise<StoredMeeting[]> {
     return this.getMany(await this.redis.sMembers(keys.meetingIndex()));

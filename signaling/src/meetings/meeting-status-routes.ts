@@ -12,10 +12,12 @@ export interface MeetingStatusRoutesOptions {
   users: UserRepository;
   meetings: MeetingRepository;
   broadcasts: MeetingBroadcasts;
+  /** After a meeting ended (the archive makes its record; awaited so the archive lists it at once). */
+  onEnded?(meetingId: string): Promise<void>;
 }
 
 /** `POST /api/meetings/:meetingId/status {status}`: publish, start, end (rules in meeting-lifecycle). */
-export function meetingStatusRoutes({ users, meetings, broadcasts }: MeetingStatusRoutesOptions): Router {
+export function meetingStatusRoutes({ users, meetings, broadcasts, onEnded }: MeetingStatusRoutesOptions): Router {
   const router = Router();
   router.post(
     '/:meetingId/status',
@@ -33,6 +35,7 @@ export function meetingStatusRoutes({ users, meetings, broadcasts }: MeetingStat
       });
       if (!saved) throw new RequestError('not_found', 'Meeting not found');
       broadcasts.statusChanged(saved.id, saved.status);
+      if (saved.status === 'ended') await onEnded?.(saved.id);
       res.json({ meetingId: saved.id, status: saved.status });
     }),
   );

@@ -58,6 +58,10 @@ export const keys = {
   presentationVersion: (meetingId: string) => `meeting:${meetingId}:presentation-version`,
   /** String: the user id the chair designated as presenter. */
   designatedPresenter: (meetingId: string) => `meeting:${meetingId}:designated-presenter`,
+  /** Hash: meetingId -> ArchiveRecord JSON (archive/archive-repository.ts): every archived meeting's search data. */
+  archiveRecords: () => 'archive:records',
+  /** Pub/sub channel: a meeting id whose archive record changed (every node updates its search index). */
+  archiveChannel: () => 'archive:changed',
   /** Prefix of express-session records (connect-redis appends the session id). */
   sessionPrefix: () => 'sess:',
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */

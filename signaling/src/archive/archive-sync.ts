@@ -1,0 +1,55 @@
+import type { Logger } from '../logger.js';
+import type { RedisClient } from '../redis/client.js';
+import { keys } from '../redis/keys.js';
+import type { ArchiveIndex } from './archive-index.js';
+import type { ArchiveRepository } from './archive-repository.js';
+
+/**
+ * Keeps this node's in-memory index equal to the records in Redis, which every node shares:
+ * built whole at start, then one record re-read for each `archive:changed` message. Pub/sub
+ * drops messages while a connection is down, so the index is rebuilt whole after every reconnect.
+ */
+export class ArchiveSync {
+  private stopped = false;
+
+  constructor(
+    private readonly index: ArchiveIndex,
+    private readonly records: ArchiveRepository,
+    private readonly subscriber: RedisClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.subscriber.subscribe(keys.archiveChannel(), (meetingId) => void this.refresh(meetingId));
+    // Subscribed first, then loaded: a record saved in between is caught by its message.
+    await this.rebuild();
+    this.subscriber.on('ready', () => void this.rebuild());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.subscriber.isOpen) await this.subscriber.quit();
+  }
+
+  /** Re-reads one meeting's record (also called directly by the node that saved it, so it sees it at once). */
+  async refresh(meetingId: string): Promise<void> {
+    try {
+      const record = await this.records.get(meetingId);
+      if (record) this.index.upsert(record);
+    } catch (error) {
+      if (!this.stopped) this.logger.error({ err: error, meetingId }, 'archive index: could not read a record');
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    try {
+      const started = Date.now();
+      const all = [];
+      for await (const record of this.records.all()) all.push(record);
+      this.index.load(all);
+      this.logger.info({ meetings: this.index.size, ms: Date.now() - started }, 'archive index built');
+    } catch (error) {
+      if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
+    }
+  }
+}
