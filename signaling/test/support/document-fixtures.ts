@@ -24,3 +24,18 @@ export function uploadForm(file: Buffer, fileName: string, fields: Record<string
   form.append('file', new Blob([file]), fileName);
   return form;
 }
+
+/** A one-page PDF with real (extractable) Vietnamese text, set in a system font that has the glyphs. */
+export async function vietnameseTextPdf(lines: readonly string[]): Promise<Buffer> {
+  const { default: fontkit } = await import('@pdf-lib/fontkit');
+  const { readFile } = await import('node:fs/promises');
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const fontFile = await readFile('/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf').catch(() =>
+    readFile('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
+  );
+  const font = await pdf.embedFont(fontFile, { subset: true });
+  const page = pdf.addPage([595, 842]);
+  lines.forEach((line, index) => page.drawText(line, { x: 50, y: 780 - index * 24, size: 14, font }));
+  return Buffer.from(await pdf.save());
+}

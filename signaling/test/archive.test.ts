@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ArchiveSearchQuery, DEFAULT_QUORUM, DossierManifest } from '@ehop/protocol';
+import { ArchiveIndex } from '../src/archive/archive-index.js';
+import type { ArchiveRecord } from '../src/archive/archive-repository.js';
+import { foldDiacritics, snippetAround } from '../src/archive/search-text.js';
+import { collectDossier, mayExportConfidential } from '../src/archive/dossier/dossier-builder.js';
+import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from '../src/archive/dossier/dossier-item.js';
+import { safeFileName, uniqueNames } from '../src/archive/dossier/file-names.js';
+import { buildManifest } from '../src/archive/dossier/manifest.js';
+import type { StoredMeeting } from '../src/meetings/meeting-repository.js';
+
+function record(meetingId: string, overrides: Partial<ArchiveRecord> = {}): ArchiveRecord {
+  return {
+    meetingId,
+    title: `Cuộc họp ${meetingId}`,
+    startsAt: '2026-03-10T01:00:00.000Z',
+    location: 'Phòng họp',
+    archivedAt: '2026-03-10T05:00:00.000Z',
+    units: [{ id: 'tinh', name: 'UBND tỉnh' }],
+    minutesText: '',
+    documentsText: '',
+    ...overrides,
+  };
+}
+
+const query = (input: Record<string, string>) => ArchiveSearchQuery.parse(input);
+const ids = (index: ArchiveIndex, input: Record<string, string>, visible: Set<string> | null = null) =>
+  index.find(query(input), visible).entries.map((entry) => entry.meetingId);
+
+describe('Vietnamese folding', () => {
+  it('removes tone marks and vowel marks, and reads đ as d', () => {
+    expect(foldDiacritics('Chuyển đổi số ĐỒNG Ý')).toBe('chuyen doi so dong y');
+    // Decomposed input (as some keyboards and PDFs produce it) folds the same way.
+    expect(foldDiacritics('chuyển'.normalize('NFD'))).toBe('chuyen');
+  });
+
+  it('quotes the original spelling around a match found without diacritics', () => {
+    const text = 'Mở đầu. Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua.';
+    expect(snippetAround(text, ['chuyen', 'doi'])).toContain('chuyển đổi số của tỉnh');
+    expect(snippetAround(text, ['khongco'])).toBeNull();
+  });
+});
+
+describe('archive index', () => {
+  const index = new ArchiveIndex();
+  index.load([
+    record('a', { title: 'Họp chuyên đề chuyển đổi số', startsAt: '2026-01-05T02:00:00.000Z' }),
+    record('b', { documentsText: 'Báo cáo giải ngân vốn đầu tư công', units: [{ id: 'huyen', name: 'UBND huyện' }], startsAt: '2026-02-05T02:00:00.000Z' }),
+    record('c', { minutesText: 'Kết luận: đẩy mạnh chuyển đổi số trong cải cách hành chính', startsAt: '2026-03-05T02:00:00.000Z' }),
+  ]);
+
+  it('finds "chuyen doi so" in titles and minutes written "chuyển đổi số", title matches first', () => {
+    expect(ids(index, { q: 'chuyen doi so' })).toEqual(['a', 'c']);
+    expect(ids(index, { q: 'chuyển đổi số' })).toEqual(['a', 'c']);
+    expect(ids(index, { q: 'CHUYEN DOI SO' })).toEqual(['a', 'c']);
+  });
+
+  it('needs every word, and completes the last one as typed', () => {
+    expect(ids(index, { q: 'giai ngan' })).toEqual(['b']);
+    expect(ids(index, { q: 'giai ngan von dau t' })).toEqual(['b']);
+    expect(ids(index, { q: 'giai ngan chuyen' })).toEqual([]);
+  });
+
+  it('searches only titles when asked', () => {
+    expect(ids(index, { q: 'chuyen doi so', scope: 'title' })).toEqual(['a']);
+  });
+
+  it('filters by unit and by Vietnam calendar days', () => {
+    expect(ids(index, { unitId: 'huyen' })).toEqual(['b']);
+    expect(ids(index, { from: '2026-02-01', to: '2026-02-28' })).toEqual(['b']);
+    // 2026-01-05T02:00Z is 09:00 on the 5th in Vietnam: the 5th includes it, the 4th does not.
+    expect(ids(index, { to: '2026-01-05' })).toEqual(['a']);
+    expect(ids(index, { to: '2026-01-04' })).toEqual([]);
+  });
+
+  it('lists newest first without words, and only the meetings the caller may see', () => {
+    expect(ids(index, {})).toEqual(['c', 'b', 'a']);
+    expect(ids(index, { q: 'chuyen doi so' }, new Set(['c']))).toEqual(['c']);
+    expect(index.unitsOf(new Set(['a'])).map((unit) => unit.id)).toEqual(['tinh']);
+  });
+
+  it('shows a snippet of the text that matched', () => {
+    const [entry] = index.find(query({ q: 'cai cach' }), null).entries;
+    expect(entry?.snippet).toContain('cải cách hành chính');
+  });
+
+  it('replaces a meeting re-archived with new text', () => {
+    const copy = new ArchiveIndex();
+    copy.load([record('x')]);
+    copy.upsert(record('x', { minutesText: 'phê duyệt quy hoạch' }));
+    expect(copy.size).toBe(1);
+    expect(ids(copy, { q: 'quy hoach' })).toEqual(['x']);
+  });
+});
+
+describe('search query', () => {
+  it('refuses unknown fields, bad dates, a reversed range and over-long text', () => {
+    for (const bad of [{ foo: '1' }, { from: '2026-13' }, { from: '2026-03-02', to: '2026-03-01' }, { q: 'x'.repeat(201) }, { limit: '0' }]) {
+      expect(ArchiveSearchQuery.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});
+
+const meeting: StoredMeeting = {
+  id: 'm1',
+  title: 'Họp UBND',
+  startsAt: '2026-03-10T01:00:00.000Z',
+  location: 'Phòng 1',
+  status: 'ended',
+  members: [
+    { userId: 'u-chair', role: 'chair' },
+    { userId: 'u-delegate', role: 'delegate' },
+  ],
+  organizerId: null,
+  invitedUnitIds: [],
+  quorum: DEFAULT_QUORUM,
+};
+
+function fileItem(title: string, confidential: boolean, fileName = 'tai-lieu/a.pdf'): DossierItem {
+  return {
+    kind: 'document',
+    title,
+    fileName,
+    mediaType: 'application/pdf',
+    sizeBytes: 10,
+    sha256: 'a'.repeat(64),
+    confidential,
+    documentId: 'd1',
+    content: { type: 'file', path: '/nowhere' },
+  };
+}
+
+const provider = (items: DossierItem[]): DossierProvider => ({ kind: 'document', items: async () => items });
+const context = (role: DossierContext['role']): DossierContext => ({ meeting, role, people: new Map() });
+
+describe('dossier', () => {
+  it('hands confidential documents over in the ZIP only to the chair and the secretary', async () => {
+    const providers = [provider([fileItem('Công khai', false), fileItem('Mật', true, 'tai-lieu/b.pdf')])];
+    for (const role of ['chair', 'secretary'] as const) {
+      expect((await collectDossier(providers, context(role))).exported.map((item) => item.title)).toEqual(['Công khai', 'Mật']);
+    }
+    for (const role of ['delegate', 'observer', null] as const) {
+      const collected = await collectDossier(providers, context(role));
+      expect(collected.exported.map((item) => item.title)).toEqual(['Công khai']);
+      expect(collected.withheld.map((item) => item.title)).toEqual(['Mật']);
+    }
+    expect(mayExportConfidential('endpoint')).toBe(false);
+  });
+
+  it('gives two files of the same name distinct names in the ZIP', async () => {
+    const collected = await collectDossier([provider([fileItem('A', false), fileItem('A', false)])], context('chair'));
+    expect(collected.items.map((item) => item.fileName)).toEqual(['tai-lieu/a.pdf', 'tai-lieu/a (2).pdf']);
+    expect(uniqueNames(['x.csv', 'X.csv', 'x.csv'])).toEqual(['x.csv', 'X (2).csv', 'x (3).csv']);
+  });
+
+  it('makes file names safe without losing the Vietnamese', () => {
+    expect(safeFileName('../Báo cáo: quý I/2026', '.pdf', 'tai-lieu')).toBe('Báo cáo quý I 2026.pdf');
+    expect(safeFileName('***', '.pdf', 'tai-lieu')).toBe('tai-lieu.pdf');
+  });
+});
+
+describe('manifest', () => {
+  it('lists every exported file with its kind, name, size, type and SHA-256, and withheld ones without content facts', () => {
+    const csv = bytesItem(
+      { kind: 'attendance', title: 'Điểm danh', fileName: 'diem-danh.csv', mediaType: 'text/csv', confidential: false, documentId: null },
+      Buffer.from('a,b\r\n'),
+    );
+    const manifest = buildManifest({
+      meeting: { id: 'm1', title: 'Họp', startsAt: meeting.startsAt, location: 'P1', archivedAt: meeting.startsAt, units: [], members: [] },
+      exportedBy: { userId: 'u-chair', displayName: 'Chủ trì' },
+      exportedAt: new Date('2026-03-11T00:00:00Z'),
+      exported: [csv, fileItem('Công khai', false)],
+      withheld: [fileItem('Mật', true)],
+    });
+    expect(DossierManifest.parse(manifest)).toEqual(manifest);
+    expect(manifest.items[0]).toEqual({
+      kind: 'attendance',
+      title: 'Điểm danh',
+      fileName: 'diem-danh.csv',
+      sizeBytes: 5,
+      mediaType: 'text/csv',
+      sha256: createHash('sha256').update('a,b\r\n').digest('hex'),
+      confidential: false,
+    });
+    expect(manifest.items).toHaveLength(2);
+    expect(manifest.withheld).toEqual([{ kind: 'document', title: 'Mật', reason: 'confidential' }]);
+    expect(JSON.stringify(manifest.withheld)).not.toContain('a'.repeat(64));
+  });
+});
