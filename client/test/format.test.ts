@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avatarHue, formatMeetingTime, initials } from '../src/lib/format.js';
+import { avatarHue, formatBytes, formatMeetingTime, initials } from '../src/lib/format.js';
 import { tileMinWidth } from '../src/lib/grid-layout.js';
 import { canJoin, sortMeetings } from '../src/lib/meetings.js';
 import type { MeetingSummary } from '@ehop/protocol';
@@ -82,5 +82,14 @@ describe('sortMeetings', () => {
     expect(canJoin({ status: 'in_progress' })).toBe(true);
     expect(canJoin({ status: 'published' })).toBe(true);
     expect(canJoin({ status: 'ended' })).toBe(false);
+  });
+});
+
+describe('formatBytes', () => {
+  it('shows sizes in decimal units in the reader’s language', () => {
+    expect(formatBytes(850, 'vi-VN')).toBe('850 B');
+    expect(formatBytes(12_400, 'vi-VN')).toBe('12,4 kB');
+    expect(formatBytes(3_100_000, 'en-US')).toBe('3.1 MB');
+    expect(formatBytes(250_000_000, 'en-US')).toBe('250 MB');
   });
 });

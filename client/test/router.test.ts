@@ -38,3 +38,14 @@ describe('administration routes', () => {
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });
 });
+
+describe('archive routes', () => {
+  it('reads the archive and a dossier, and round-trips them', () => {
+    expect(parseRoute('#/archive')).toEqual({ name: 'archive' });
+    expect(parseRoute('#/archive/demo-1')).toEqual({ name: 'dossier', meetingId: 'demo-1' });
+    expect(parseRoute('#/archive/a%2F..').name).toBe('not-found');
+    for (const route of [{ name: 'archive' }, { name: 'dossier', meetingId: 'm-1' }] as const) {
+      expect(parseRoute(routeHash(route))).toEqual(route);
+    }
+  });
+});

@@ -29,3 +29,16 @@ export function avatarHue(seed: string): number {
   for (const char of seed) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
   return hash % 360;
 }
+
+/** A file size for people: "850 B", "12,4 kB", "3,1 MB" (decimal units, as file managers show them). */
+export function formatBytes(bytes: number, localeTag: string): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${new Intl.NumberFormat(localeTag, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}

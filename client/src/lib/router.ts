@@ -8,10 +8,14 @@ export type Route =
   /** `meetingId` null: a new meeting. */
   | { name: 'admin-meeting'; meetingId: string | null }
   | { name: 'documents'; meetingId: string }
+  /** The archive (lưu trữ) of ended meetings, and one meeting's dossier (hồ sơ). */
+  | { name: 'archive' }
+  | { name: 'dossier'; meetingId: string }
   | { name: 'not-found'; path: string };
 
 const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const ADMIN_MEETING_PATH = /^\/admin\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
+const DOSSIER_PATH = /^\/archive\/([A-Za-z0-9_-]{1,64})\/?$/;
 const DOCUMENTS_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/documents\/?$/;
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +24,9 @@ export function parseRoute(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/admin' || path === '/admin/') return { name: 'admin' };
   if (path === '/admin/meetings' || path === '/admin/meetings/') return { name: 'admin-meetings' };
+  if (path === '/archive' || path === '/archive/') return { name: 'archive' };
+  const dossier = DOSSIER_PATH.exec(path);
+  if (dossier) return { name: 'dossier', meetingId: dossier[1]! };
   const adminMeeting = ADMIN_MEETING_PATH.exec(path);
   if (adminMeeting) return { name: 'admin-meeting', meetingId: adminMeeting[1] === 'new' ? null : adminMeeting[1]! };
   const meeting = MEETING_PATH.exec(path);
@@ -45,6 +52,10 @@ export function routeHash(route: Route): string {
       return `#/admin/meetings/${route.meetingId === null ? 'new' : encodeURIComponent(route.meetingId)}`;
     case 'documents':
       return `#/meetings/${encodeURIComponent(route.meetingId)}/documents`;
+    case 'archive':
+      return '#/archive';
+    case 'dossier':
+      return `#/archive/${encodeURIComponent(route.meetingId)}`;
     case 'not-found':
       return `#${route.path}`;
   }
