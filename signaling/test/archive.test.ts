@@ -3,14 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveSearchQuery, DEFAULT_QUORUM, DossierManifest } from '@ehop/protocol';
 import { ArchiveIndex } from '../src/archive/archive-index.js';
 import type { ArchiveRecord } from '../src/archive/archive-repository.js';
-import { foldDiacritics, snippetAround } from '../src/archive/search-text.js';
+import { foldDiacritics, searchTerms, snippetAround } from '../src/archive/search-text.js';
 import { collectDossier, mayExportConfidential } from '../src/archive/dossier/dossier-builder.js';
 import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from '../src/archive/dossier/dossier-item.js';
 import { safeFileName, uniqueNames } from '../src/archive/dossier/file-names.js';
 import { buildManifest } from '../src/archive/dossier/manifest.js';
 import type { StoredMeeting } from '../src/meetings/meeting-repository.js';
 
-function record(meetingId: string, overrides: Partial<ArchiveRecord> = {}): ArchiveRecord {
+type RecordInput = Partial<Omit<ArchiveRecord, 'minutesTerms' | 'documentsTerms'>> & { minutesText?: string; documentsText?: string };
+
+/** A record as the archive stores it: the texts as their distinct folded words. */
+function record(meetingId: string, { minutesText = '', documentsText = '', ...overrides }: RecordInput = {}): ArchiveRecord {
   return {
     meetingId,
     title: `Cuộc họp ${meetingId}`,
@@ -18,21 +21,25 @@ function record(meetingId: string, overrides: Partial<ArchiveRecord> = {}): Arch
     location: 'Phòng họp',
     archivedAt: '2026-03-10T05:00:00.000Z',
     units: [{ id: 'tinh', name: 'UBND tỉnh' }],
-    minutesText: '',
-    documentsText: '',
+    minutesTerms: searchTerms(minutesText).join(' '),
+    documentsTerms: searchTerms(documentsText).join(' '),
     ...overrides,
   };
 }
 
 const query = (input: Record<string, string>) => ArchiveSearchQuery.parse(input);
 const ids = (index: ArchiveIndex, input: Record<string, string>, visible: Set<string> | null = null) =>
-  index.find(query(input), visible).entries.map((entry) => entry.meetingId);
+  index.find(query(input), visible).records.map((found) => found.meetingId);
 
 describe('Vietnamese folding', () => {
   it('removes tone marks and vowel marks, and reads đ as d', () => {
     expect(foldDiacritics('Chuyển đổi số ĐỒNG Ý')).toBe('chuyen doi so dong y');
     // Decomposed input (as some keyboards and PDFs produce it) folds the same way.
     expect(foldDiacritics('chuyển'.normalize('NFD'))).toBe('chuyen');
+  });
+
+  it('keeps each folded word once', () => {
+    expect(searchTerms('Số 12/QĐ-UBND: số liệu, SỐ LIỆU')).toEqual(['so', '12', 'qd', 'ubnd', 'lieu']);
   });
 
   it('quotes the original spelling around a match found without diacritics', () => {
@@ -80,9 +87,9 @@ describe('archive index', () => {
     expect(index.unitsOf(new Set(['a'])).map((unit) => unit.id)).toEqual(['tinh']);
   });
 
-  it('shows a snippet of the text that matched', () => {
-    const [entry] = index.find(query({ q: 'cai cach' }), null).entries;
-    expect(entry?.snippet).toContain('cải cách hành chính');
+  it('hands back the folded words of the query, for the snippets', () => {
+    expect(index.find(query({ q: 'Cải cách' }), null).terms).toEqual(['cai', 'cach']);
+    expect(index.find(query({ q: 'Cải cách', scope: 'title' }), null).terms).toEqual([]);
   });
 
   it('replaces a meeting re-archived with new text', () => {

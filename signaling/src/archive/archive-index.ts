@@ -1,15 +1,17 @@
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import type { ArchiveEntry, ArchiveSearchQuery, ArchiveUnit } from '@ehop/protocol';
+import type { ArchiveSearchQuery, ArchiveUnit } from '@ehop/protocol';
 import type { ArchiveRecord } from './archive-repository.js';
-import { foldDiacritics, snippetAround, words } from './search-text.js';
+import { searchTerms } from './search-text.js';
 
 /** Vietnam has no daylight saving time: a calendar day there is always UTC+7. */
 const VIETNAM_OFFSET = '+07:00';
-const SEARCH_FIELDS = ['title', 'minutesText', 'documentsText'] as const;
+const SEARCH_FIELDS = ['title', 'minutesTerms', 'documentsTerms'] as const;
 
 export interface ArchiveHits {
-  entries: ArchiveEntry[];
+  records: ArchiveRecord[];
   total: number;
+  /** The query's folded words (for the snippets of the records shown); none for a title-only search. */
+  terms: string[];
 }
 
 /**
@@ -34,10 +36,21 @@ export class ArchiveIndex {
 
   /** Replaces the whole index; searches keep using the old one until the new one is complete. */
   load(records: Iterable<ArchiveRecord>): void {
-    const byId = new Map<string, ArchiveRecord>();
-    for (const record of records) byId.set(record.meetingId, record);
+    const byId = byMeeting(records);
     const search = newMiniSearch();
     search.addAll([...byId.values()]);
+    this.records = byId;
+    this.search = search;
+  }
+
+  /**
+   * The same, a few records at a time with the event loop free in between: indexing 1,000
+   * meetings is seconds of CPU on a busy machine, and the node keeps answering meanwhile.
+   */
+  async loadInBackground(records: Iterable<ArchiveRecord>): Promise<void> {
+    const byId = byMeeting(records);
+    const search = newMiniSearch();
+    await search.addAllAsync([...byId.values()], { chunkSize: 5 });
     this.records = byId;
     this.search = search;
   }
@@ -48,15 +61,14 @@ export class ArchiveIndex {
    */
   find(query: ArchiveSearchQuery, visible: ReadonlySet<string> | null): ArchiveHits {
     const keep = filterFor(query, visible);
-    const terms = queryTerms(query.q);
+    const terms = searchTerms(query.q);
     const matches =
       terms.length === 0
         ? [...this.records.values()].filter(keep).sort(newestFirst)
         : this.search
             .search(query.q, searchOptions(query, (id) => keep(this.records.get(id)!)))
             .map((result) => this.records.get(result.id as string)!);
-    const entries = matches.slice(0, query.limit).map((record) => toEntry(record, query.scope === 'all' ? terms : []));
-    return { entries, total: matches.length };
+    return { records: matches.slice(0, query.limit), total: matches.length, terms: query.scope === 'all' ? terms : [] };
   }
 
   /** The units of the meetings in `visible`, by name, for the unit filter. */
@@ -70,12 +82,23 @@ export class ArchiveIndex {
   }
 }
 
+/**
+ * The minutes and documents fields hold words already folded and distinct (archive-repository.ts);
+ * the title is folded here. Queries are folded by the same function, so "chuyen doi so" and
+ * "chuyển đổi số" are the same three words.
+ */
 function newMiniSearch(): MiniSearch<ArchiveRecord> {
   return new MiniSearch<ArchiveRecord>({
     idField: 'meetingId',
     fields: [...SEARCH_FIELDS],
-    tokenize: words,
-    processTerm: (term) => foldDiacritics(term),
+    extractField: (record, field) => {
+      const value = (record as unknown as Record<string, unknown>)[field];
+      if (typeof value !== 'string') return value as string;
+      return field === 'title' ? searchTerms(value).join(' ') : value;
+    },
+    tokenize: (text) => (text ? text.split(' ') : []),
+    processTerm: (term) => term || null,
+    searchOptions: { tokenize: searchTerms },
   });
 }
 
@@ -84,7 +107,7 @@ function searchOptions(query: ArchiveSearchQuery, keep: (id: string) => boolean)
     fields: query.scope === 'title' ? ['title'] : [...SEARCH_FIELDS],
     combineWith: 'AND',
     prefix: (_term, index, all) => index === all.length - 1,
-    boost: { title: 3, minutesText: 1.5 },
+    boost: { title: 3, minutesTerms: 1.5 },
     filter: (result) => keep(result.id as string),
   };
 }
@@ -101,23 +124,12 @@ function filterFor(query: ArchiveSearchQuery, visible: ReadonlySet<string> | nul
   };
 }
 
-function queryTerms(q: string): string[] {
-  return words(q).map(foldDiacritics);
+function byMeeting(records: Iterable<ArchiveRecord>): Map<string, ArchiveRecord> {
+  const byId = new Map<string, ArchiveRecord>();
+  for (const record of records) byId.set(record.meetingId, record);
+  return byId;
 }
 
 function newestFirst(a: ArchiveRecord, b: ArchiveRecord): number {
   return b.startsAt.localeCompare(a.startsAt);
-}
-
-function toEntry(record: ArchiveRecord, terms: string[]): ArchiveEntry {
-  const snippet = terms.length === 0 ? null : (snippetAround(record.minutesText, terms) ?? snippetAround(record.documentsText, terms));
-  return {
-    meetingId: record.meetingId,
-    title: record.title,
-    startsAt: record.startsAt,
-    location: record.location,
-    archivedAt: record.archivedAt,
-    units: record.units,
-    snippet,
-  };
 }

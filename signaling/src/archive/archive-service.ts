@@ -1,4 +1,4 @@
-import type { ArchiveSearchQuery, ArchiveSearchResult, ArchiveUnit, Dossier, User } from '@ehop/protocol';
+import type { ArchiveEntry, ArchiveSearchQuery, ArchiveSearchResult, ArchiveUnit, Dossier, User } from '@ehop/protocol';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { BlobStore } from '../documents/blob-store.js';
@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import { requireArchiveAccess } from './archive-access.js';
 import type { ArchiveIndex } from './archive-index.js';
-import type { ArchiveRecord, ArchiveRepository } from './archive-repository.js';
+import type { ArchiveRecord, ArchiveRepository, ArchiveTexts } from './archive-repository.js';
 import type { DocumentTextExtractor } from './document-text.js';
 import type { MinutesArchiveSource } from './dossier/archive-sources.js';
 import { searchableDocuments } from './dossier/document-provider.js';
@@ -15,6 +15,7 @@ import { collectDossier, toPart } from './dossier/dossier-builder.js';
 import type { DossierContext, DossierProvider, Person } from './dossier/dossier-item.js';
 import { buildManifest, manifestBytes } from './dossier/manifest.js';
 import { dossierZip, type DossierZip } from './dossier/zip-export.js';
+import { searchTerms, snippetAround } from './search-text.js';
 
 export interface ArchiveServiceDeps {
   meetings: MeetingRepository;
@@ -26,6 +27,8 @@ export interface ArchiveServiceDeps {
   index: ArchiveIndex;
   /** Makes this node's index see a record it just saved (the others hear of it by pub/sub). */
   refreshIndex(meetingId: string): Promise<void>;
+  /** Resolves once the index was built from Redis at start. */
+  indexReady(): Promise<void>;
   text: DocumentTextExtractor;
   minutes: MinutesArchiveSource;
   /** The dossier's sources, in the order its parts are listed. */
@@ -46,6 +49,7 @@ export class ArchiveService {
     const meeting = await meetings.get(meetingId);
     if (!meeting || meeting.status !== 'ended') return null;
     const previous = await records.get(meetingId);
+    const texts: ArchiveTexts = { minutesText: await minutes.text(meetingId), documentsText: await this.documentsText(meetingId) };
     const record: ArchiveRecord = {
       meetingId,
       title: meeting.title,
@@ -53,10 +57,10 @@ export class ArchiveService {
       location: meeting.location,
       archivedAt: previous?.archivedAt ?? new Date().toISOString(),
       units: await this.unitsOf(meeting),
-      minutesText: await minutes.text(meetingId),
-      documentsText: await this.documentsText(meetingId),
+      minutesTerms: searchTerms(texts.minutesText).join(' '),
+      documentsTerms: searchTerms(texts.documentsText).join(' '),
     };
-    await records.save(record);
+    await records.save(record, texts);
     await this.deps.refreshIndex(meetingId);
     return record;
   }
@@ -82,9 +86,15 @@ export class ArchiveService {
   }
 
   async search(user: User, query: ArchiveSearchQuery): Promise<ArchiveSearchResult> {
+    await this.deps.indexReady();
     const visible = user.isAdmin ? null : new Set(await this.deps.meetings.memberMeetingIds(user.id));
     const hits = this.deps.index.find(query, visible);
-    return { ...hits, units: this.deps.index.unitsOf(visible) };
+    const texts = hits.terms.length > 0 ? await this.deps.records.texts(hits.records.map((record) => record.meetingId)) : new Map();
+    return {
+      entries: hits.records.map((record) => toEntry(record, hits.terms, texts.get(record.meetingId))),
+      total: hits.total,
+      units: this.deps.index.unitsOf(visible),
+    };
   }
 
   async dossier(user: User, meetingId: string): Promise<Dossier> {
@@ -167,4 +177,18 @@ export class ArchiveService {
     }
     return texts.join('\n\n');
   }
+}
+
+/** A result as the list shows it, with a few words around the match in the minutes, else in the documents. */
+function toEntry(record: ArchiveRecord, terms: readonly string[], texts: ArchiveTexts | undefined): ArchiveEntry {
+  const snippet = texts && terms.length > 0 ? (snippetAround(texts.minutesText, terms) ?? snippetAround(texts.documentsText, terms)) : null;
+  return {
+    meetingId: record.meetingId,
+    title: record.title,
+    startsAt: record.startsAt,
+    location: record.location,
+    archivedAt: record.archivedAt,
+    units: record.units,
+    snippet,
+  };
 }

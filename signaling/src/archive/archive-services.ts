@@ -60,6 +60,7 @@ export function createArchiveServices(setup: ArchiveSetup): ArchiveServices {
     records,
     index,
     refreshIndex: (meetingId) => sync.refresh(meetingId),
+    indexReady: () => sync.ready,
     text: new DocumentTextExtractor(documents.blobs.cacheDir),
     minutes,
     providers: [

@@ -11,6 +11,8 @@ import type { ArchiveRepository } from './archive-repository.js';
  */
 export class ArchiveSync {
   private stopped = false;
+  /** Meetings whose record changed while the index was being rebuilt (null: no rebuild running). */
+  private changedDuringRebuild: Set<string> | null = null;
 
   constructor(
     private readonly index: ArchiveIndex,
@@ -19,10 +21,18 @@ export class ArchiveSync {
     private readonly logger: Logger,
   ) {}
 
+  /** Resolves once the index holds every record that was in Redis at start (searches wait for it). */
+  ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Subscribes, then builds the index in the background: a node with a large archive starts
+   * serving at once (indexing 1,000 meetings takes seconds on a busy machine), and archive
+   * searches that come meanwhile wait for `ready` instead of seeing a partial list.
+   */
   async start(): Promise<void> {
     await this.subscriber.subscribe(keys.archiveChannel(), (meetingId) => void this.refresh(meetingId));
     // Subscribed first, then loaded: a record saved in between is caught by its message.
-    await this.rebuild();
+    this.ready = this.rebuild();
     this.subscriber.on('ready', () => void this.rebuild());
   }
 
@@ -33,6 +43,8 @@ export class ArchiveSync {
 
   /** Re-reads one meeting's record (also called directly by the node that saved it, so it sees it at once). */
   async refresh(meetingId: string): Promise<void> {
+    // During a rebuild the old index is about to be replaced: remember to apply this again after.
+    this.changedDuringRebuild?.add(meetingId);
     try {
       const record = await this.records.get(meetingId);
       if (record) this.index.upsert(record);
@@ -44,11 +56,16 @@ export class ArchiveSync {
   private async rebuild(): Promise<void> {
     try {
       const started = Date.now();
+      this.changedDuringRebuild = new Set();
       const all = [];
       for await (const record of this.records.all()) all.push(record);
-      this.index.load(all);
+      await this.index.loadInBackground(all);
+      const changed = this.changedDuringRebuild;
+      this.changedDuringRebuild = null;
+      await Promise.all([...changed].map((meetingId) => this.refresh(meetingId)));
       this.logger.info({ meetings: this.index.size, ms: Date.now() - started }, 'archive index built');
     } catch (error) {
+      this.changedDuringRebuild = null;
       if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
     }
   }

@@ -1,37 +1,55 @@
+/*
+ * Text matching for the archive. Plain (non-Unicode-property) regular expressions on purpose:
+ * with `\p{L}`/`\p{M}` and the `u` flag, folding and splitting 20 MB of minutes and documents
+ * took several times longer.
+ */
+
+/** Combining marks of Latin script (Vietnamese tones and vowel marks are all in this block). */
+const COMBINING_MARKS = /[\u0300-\u036f]+/g;
+/** Anything that is not a digit or a Latin letter (with Vietnamese letters, precomposed or not) separates words. */
+const SEPARATORS = /[^0-9A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+/;
+
 /**
  * Folds Vietnamese text for matching: lower case, diacritics removed (NFD and drop the combining
  * marks), đ -> d. Index and query go through the same fold, so "chuyen doi so" finds
  * "chuyển đổi số" and "chuyển đổi số" finds it too.
  */
 export function foldDiacritics(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replaceAll('đ', 'd')
-    .replaceAll('Đ', 'D')
-    .toLowerCase();
+  return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
 
 /** Words: runs of letters and digits (punctuation, dashes and spaces separate them). */
 export function words(text: string): string[] {
-  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return text.split(SEPARATORS).filter((word) => word.length > 0);
+}
+
+/**
+ * The distinct folded words of `text`, as the index stores them. Split first, fold each distinct
+ * word once: a long report repeats the same few thousand words.
+ */
+export function searchTerms(text: string): string[] {
+  const terms = new Set<string>();
+  for (const word of new Set(words(text))) terms.add(foldDiacritics(word));
+  return [...terms];
 }
 
 const SNIPPET_RADIUS = 60;
 
 /**
  * A short excerpt of `text` around the first place any of `terms` (already folded) begins a word,
- * in the original spelling. Folding keeps one character per character for Vietnamese letters
- * once recomposed (NFC), so positions in the folded text are positions in the original.
+ * in the original spelling. Vietnamese letters fold to one character each once recomposed (NFC),
+ * so positions in the folded text are positions in the original.
  */
 export function snippetAround(text: string, terms: readonly string[]): string | null {
   if (terms.length === 0 || text.length === 0) return null;
   const original = text.normalize('NFC');
-  const folded = foldPerCharacter(original);
+  const folded = foldSameLength(original);
   let at = -1;
   for (const term of terms) {
-    const match = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}`, 'u').exec(folded);
-    if (match && (at < 0 || match.index < at)) at = match.index;
+    const match = new RegExp(`(?:^|[^0-9a-z\\u00c0-\\u024f\\u1e00-\\u1eff])${escapeRegExp(term)}`).exec(folded);
+    if (!match) continue;
+    const start = match.index + (match[0].length - term.length);
+    if (at < 0 || start < at) at = start;
   }
   if (at < 0) return null;
   const start = Math.max(0, at - SNIPPET_RADIUS);
@@ -40,12 +58,14 @@ export function snippetAround(text: string, terms: readonly string[]): string | 
   return `${start > 0 ? '…' : ''}${excerpt}${end < original.length ? '…' : ''}`;
 }
 
-/** Folds each UTF-16 unit on its own, so the result has exactly the original's length. */
-function foldPerCharacter(text: string): string {
+/** The fold, kept aligned with the original: whole when lengths agree (the usual case), else character by character. */
+function foldSameLength(text: string): string {
+  const whole = foldDiacritics(text);
+  if (whole.length === text.length) return whole;
   let out = '';
   for (const char of text) {
     const folded = foldDiacritics(char);
-    out += folded.length === char.length ? folded : char.toLowerCase().padEnd(char.length).slice(0, char.length);
+    out += folded.length === char.length ? folded : char;
   }
   return out;
 }

@@ -60,6 +60,8 @@ export const keys = {
   designatedPresenter: (meetingId: string) => `meeting:${meetingId}:designated-presenter`,
   /** Hash: meetingId -> ArchiveRecord JSON (archive/archive-repository.ts): every archived meeting's search data. */
   archiveRecords: () => 'archive:records',
+  /** Hash: meetingId -> ArchiveTexts JSON (the minutes' and documents' text, for result snippets). */
+  archiveTexts: () => 'archive:texts',
   /** Pub/sub channel: a meeting id whose archive record changed (every node updates its search index). */
   archiveChannel: () => 'archive:changed',
   /** Prefix of express-session records (connect-redis appends the session id). */
