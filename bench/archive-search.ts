@@ -46,11 +46,12 @@ const PHRASES = [
 const UNITS = Array.from({ length: 12 }, (_, n) => ({ id: `unit-${n}`, name: `${n < 2 ? 'Sở' : n < 6 ? 'Huyện' : 'Xã'} số ${n}` }));
 const RARE_WORD = 'thủy điện';
 
-function paragraph(wordCount: number, rare: boolean): string {
+/** Each meeting talks about a few subjects (6 of the phrases), as real meetings do: a phrase is in about a quarter of them. */
+function paragraph(wordCount: number, rare: boolean, subjects: readonly string[]): string {
   const parts: string[] = [];
   let count = 0;
   while (count < wordCount) {
-    const phrase = pick(PHRASES);
+    const phrase = pick(subjects);
     parts.push(`${phrase} số ${Math.floor(random() * 5000)}/QĐ-UBND`);
     count += phrase.split(' ').length + 2;
   }
@@ -69,6 +70,7 @@ function meetings(): Meeting[] {
   const start = Date.parse('2024-01-01T01:00:00Z');
   return Array.from({ length: MEETINGS }, (_, n) => {
     const topic = pick(TOPICS);
+    const subjects = Array.from({ length: 6 }, () => pick(PHRASES));
     const startsAt = new Date(start + Math.floor(random() * 3 * 365) * 86_400_000).toISOString();
     return {
       meetingId: `bench-${n}`,
@@ -77,9 +79,9 @@ function meetings(): Meeting[] {
       location: 'Phòng họp trực tuyến',
       archivedAt: startsAt,
       units: [UNITS[0]!, pick(UNITS), pick(UNITS)].filter((unit, i, all) => all.indexOf(unit) === i),
-      minutesText: paragraph(400, false),
+      minutesText: paragraph(400, false, subjects),
       // About one meeting in 200 mentions the rare word.
-      documentsText: `${paragraph(1500, n % 200 === 7)}\n\n${paragraph(1500, false)}`,
+      documentsText: `${paragraph(1500, n % 200 === 7, subjects)}\n\n${paragraph(1500, false, subjects)}`,
     };
   });
 }
