@@ -92,7 +92,7 @@ function rtcRangeStart(): number {
   return 30_000 + slot * RTC_RANGE_SIZE;
 }
 
-async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 15_000): Promise<void> {
+async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sfu-server exited with ${child.exitCode}:\n${output()}`);

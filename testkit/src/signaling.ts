@@ -86,7 +86,7 @@ async function waitForHealth(
   requireHealthy: boolean,
   child: ChildProcess,
   output: () => string,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
