@@ -17,7 +17,8 @@ import { AttendanceDossierProvider } from './dossier/attendance-provider.js';
 import { DocumentDossierProvider } from './dossier/document-provider.js';
 import { MinutesDossierProvider } from './dossier/minutes-provider.js';
 import { RecordingsDossierProvider } from './dossier/recordings-provider.js';
-import { RedisFloorLog, SpeakersDossierProvider, type SpeakersLogSource } from './dossier/speakers-provider.js';
+import { ConferenceRepository } from '../conference/conference-repository.js';
+import { SpeakersDossierProvider, type SpeakersLogSource } from './dossier/speakers-provider.js';
 import { VotesDossierProvider } from './dossier/votes-provider.js';
 
 export interface ArchiveSetup {
@@ -33,7 +34,7 @@ export interface ArchiveSetup {
   minutes?: MinutesArchiveSource;
   /** The recording feature's finished files (none until it is wired). */
   recordings?: RecordingArchiveSource;
-  /** The floor control's speakers log (default: read from its Redis list). */
+  /** The floor control's speakers log (default: its repository on this Redis). */
   speakers?: SpeakersLogSource;
 }
 
@@ -67,7 +68,7 @@ export function createArchiveServices(setup: ArchiveSetup): ArchiveServices {
       new MinutesDossierProvider(minutes, documents.blobs),
       new DocumentDossierProvider(documents.documents, documents.blobs),
       new AttendanceDossierProvider(new AttendanceRepository(redis)),
-      new SpeakersDossierProvider(setup.speakers ?? new RedisFloorLog(redis), new AgendaRepository(redis)),
+      new SpeakersDossierProvider(setup.speakers ?? new ConferenceRepository(redis), new AgendaRepository(redis)),
       new VotesDossierProvider(new VoteRepository(redis)),
       new RecordingsDossierProvider(setup.recordings ?? noRecordings),
     ],
