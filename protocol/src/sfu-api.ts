@@ -12,6 +12,7 @@ import {
   TransportOptions,
 } from './media.js';
 import { producerNotifications, sfuConferenceEvents, sfuConferenceRequests } from './sfu-conference.js';
+import { sfuRecorderRequests } from './sfu-recorder.js';
 
 /*
  * The internal API between signaling and the SFU: socket.io on the SFU's internal port, one
@@ -74,6 +75,7 @@ export const sfuRequests = {
     }),
   },
   ...sfuConferenceRequests,
+  ...sfuRecorderRequests,
 } as const;
 
 export type SfuRequestName = keyof typeof sfuRequests;

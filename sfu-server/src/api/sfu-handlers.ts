@@ -80,5 +80,17 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, fe
       if (!features.enablePlainRtp) throw new RequestError('forbidden', 'plain RTP transports are disabled (SFU_ENABLE_PLAIN_RTP)');
       return registry.get(roomId).createPlainTransport(peerId, direction, remote);
     },
+    // Recorder transports are made by the SFU itself towards the recorder's relay: allowed in production.
+    'recorder:open': ({ roomId, recordingId, video, audio }) => registry.get(roomId).openRecorder(recordingId, { video, audio }),
+    'recorder:follow': ({ roomId, recordingId, videoUserId, audioUserIds }) =>
+      registry.get(roomId).followRecorder(recordingId, videoUserId, audioUserIds),
+    'recorder:keyFrame': async ({ roomId, recordingId }) => {
+      await registry.get(roomId).recorderKeyFrame(recordingId);
+      return {};
+    },
+    'recorder:close': ({ roomId, recordingId }) => {
+      registry.find(roomId)?.closeRecorder(recordingId);
+      return {};
+    },
   };
 }

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../logger.js';
 import { MediaPeer, type ProduceRequest, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
+import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import {
   conferenceRule,
   DEFAULT_LIMITS,
@@ -61,6 +62,8 @@ export interface MediaRoomOptions {
   limits?: ForwardingLimits;
   /** Hears the microphones and names the dominant speaker; optional (tests without one). */
   activeSpeakerObserver?: types.ActiveSpeakerObserver;
+  /** Where the recorder's plain transports listen (the recorder runs on this host by default). */
+  recorderListenIp?: string;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
@@ -90,6 +93,7 @@ const CLOSED_POLICY: MediaPolicy = {
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
   private readonly views = new Map<string, PeerView>();
+  private readonly recorders = new Map<string, RecorderTap>();
   private readonly ownership = new OwnershipIndex();
   private readonly rule: SubscriptionRule;
   private readonly limits: ForwardingLimits;
@@ -272,8 +276,40 @@ export class MediaRoom {
     return stats;
   }
 
+  /** Idempotent: a recorder that reconnects gets its codecs again. */
+  async openRecorder(recordingId: string, destinations: { video: RecorderDestination; audio: RecorderDestination }) {
+    let tap = this.recorders.get(recordingId);
+    if (!tap || tap.closed) {
+      const listenIp = { ip: this.options.recorderListenIp ?? '127.0.0.1' };
+      tap = await RecorderTap.open(recordingId, this.router, listenIp, destinations, this.options.log.child({ recordingId }));
+      this.recorders.set(recordingId, tap);
+    }
+    return tap.codecs();
+  }
+
+  followRecorder(recordingId: string, videoUserId: string | null, audioUserIds: readonly string[]) {
+    const tracks = [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
+    return this.recorder(recordingId).follow(tracks, videoUserId, audioUserIds);
+  }
+
+  async recorderKeyFrame(recordingId: string): Promise<void> {
+    await this.recorder(recordingId).requestKeyFrame();
+  }
+
+  closeRecorder(recordingId: string): void {
+    this.recorders.get(recordingId)?.close();
+    this.recorders.delete(recordingId);
+  }
+
+  private recorder(recordingId: string): RecorderTap {
+    const tap = this.recorders.get(recordingId);
+    if (!tap || tap.closed) throw new RequestError('not_found', `recording ${recordingId} has no tap in room ${this.id}`);
+    return tap;
+  }
+
   /** Closes the router, and with it every transport; nobody is notified (signaling asked). */
   close(): void {
+    this.recorders.clear();
     this.peers.clear();
     this.views.clear();
     this.router.close();
