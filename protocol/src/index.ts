@@ -15,3 +15,4 @@ export * from './attendance.js';
 export * from './votes.js';
 export * from './archive.js';
 export * from './sfu-recorder.js';
+export * from './recordings.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecorderCodec } from '@ehop/protocol';
-import { isBound } from './udp-ports.js';
+import { areBound } from './udp-ports.js';
 
 export interface CaptureOptions {
   host: string;
@@ -85,6 +85,10 @@ export class FfmpegCapture {
   /** `q` makes ffmpeg finish the file; a stuck one is interrupted, then killed. */
   async stop(graceMs = 5000): Promise<number | null> {
     if (this.process.exitCode !== null) return this.process.exitCode;
+    if (graceMs === 0) {
+      this.process.kill('SIGKILL');
+      return this.exited;
+    }
     this.process.stdin!.end('q');
     const timeout = Symbol('timeout');
     const first = await Promise.race([this.exited, sleep(graceMs, timeout)]);
@@ -96,11 +100,12 @@ export class FfmpegCapture {
     return this.exited;
   }
 
+  /** A busy machine can take seconds to start ffmpeg: wait for its sockets, not a fixed time. */
   private async waitUntilListening(...ports: number[]): Promise<void> {
-    for (let attempt = 0; attempt < 200; attempt++) {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
       if (this.process.exitCode !== null) throw new Error(`ffmpeg exited: ${this.log}`);
-      const bound = await Promise.all(ports.map((port) => isBound(port)));
-      if (bound.every(Boolean)) return;
+      if (await areBound(ports)) return;
       await sleep(25);
     }
     this.process.kill('SIGKILL');

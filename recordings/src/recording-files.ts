@@ -34,6 +34,9 @@ export type RecordingRecord = z.infer<typeof RecordingRecord>;
 /** What the archive puts in a dossier for each finished recording. */
 export interface ArchivedRecording {
   id: string;
+  /** For the dossier's manifest: "<meeting title> — <start time>". */
+  title: string;
+  mediaType: string;
   meetingId: string;
   path: string;
   fileName: string;
@@ -110,6 +113,8 @@ export function recordingArchiveSource(files: RecordingFiles): RecordingArchiveS
         record.status === 'finished' && record.sha256 && record.sizeBytes !== null && record.durationSec !== null && record.endedAt
           ? [{
               id: record.id,
+              title: `${record.title} — ${record.startedAt}`,
+              mediaType: 'video/x-matroska',
               meetingId,
               path: files.paths(meetingId, record.id).final,
               fileName: `${record.id}.mkv`,

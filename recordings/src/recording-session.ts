@@ -129,9 +129,19 @@ export class RecordingSession {
     this.record = { ...this.record, status: 'finalising', endedAt };
     await this.files.save(this.record);
     onFinalising?.(this.record);
-    await this.ffmpeg.stop();
+    const receivedMedia = this.relay.packetsForwarded > 0;
+    // Without a single packet ffmpeg is still waiting to learn its streams and would not hear `q`.
+    await this.ffmpeg.stop(receivedMedia ? 5000 : 0);
     this.relay.close();
     await this.sfu.request('recorder:close', { roomId: this.meetingId, recordingId: this.id }).catch(() => {});
+    if (!receivedMedia) {
+      this.log.warn({ recordingId: this.id }, 'nothing was recorded: no camera or microphone to follow');
+      this.record = { ...this.record, status: 'failed', ffmpegPid: null, recorderPid: null };
+      await this.files.save(this.record);
+      const paths = this.files.paths(this.meetingId, this.id);
+      await Promise.all([paths.part, paths.sdp].map((path) => rm(path, { force: true })));
+      return this.record;
+    }
     this.record = await finaliseRecord(this.files, this.record, this.log);
     return this.record;
   }

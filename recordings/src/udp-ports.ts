@@ -23,11 +23,16 @@ export async function freePortPair(host: string): Promise<number> {
 }
 
 /**
- * True once some process holds UDP `port` (ffmpeg has opened its input). Read from /proc rather
- * than by binding, which could steal the port from ffmpeg at the wrong moment.
+ * True once some process holds every one of these UDP ports (ffmpeg has opened its inputs). Read
+ * from /proc rather than by binding, which could steal a port from ffmpeg at the wrong moment.
  */
-export async function isBound(port: number): Promise<boolean> {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+export async function areBound(ports: readonly number[]): Promise<boolean> {
   const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
-  return table.split('\n').some((line) => line.split(/\s+/)[2]?.concat(' ').endsWith(hexPort));
+  const held = new Set<number>();
+  for (const line of table.split('\n')) {
+    const local = line.trim().split(/\s+/)[1];
+    const port = local ? Number.parseInt(local.split(':')[1] ?? '', 16) : Number.NaN;
+    if (Number.isFinite(port)) held.add(port);
+  }
+  return ports.every((port) => held.has(port));
 }

@@ -20,6 +20,9 @@ import { AttendanceService } from './attendance/attendance-service.js';
 import { voteBroadcast } from './votes/vote-broadcasts.js';
 import { VoteRepository } from './votes/vote-repository.js';
 import { VoteService } from './votes/vote-service.js';
+import { RecordingFiles, recordingArchiveSource } from '@ehop/recordings';
+import { RecordingService } from './recordings/recording-service.js';
+import type { MeetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -68,7 +71,16 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   });
 
   let io: SignalingIo | undefined;
-  const broadcasts = meetingBroadcasts(() => io);
+  let conference: ConferenceService | undefined;
+  const recordings = new RecordingService({
+    meetings,
+    sfu,
+    files: recordingFiles,
+    target: async (meetingId) => (conference ? conference.recordingTarget(meetingId) : { videoUserId: null, audioUserIds: [] }),
+    announce: (state) => io?.to(rooms.meeting(state.meetingId)).emit('recording:state', state),
+    logger: log.child({ component: 'recordings' }),
+  });
+  const broadcasts = withRecording(meetingBroadcasts(() => io), recordings, log);
   const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
   const attendanceRepository = new AttendanceRepository(redis);
   const attendance = new AttendanceService({
@@ -84,7 +96,9 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes: new VoteRepository(redis),
     broadcast: voteBroadcast(() => io),
   });
+  const recordingFiles = new RecordingFiles(config.recordingsDir);
   const archive = createArchiveServices({
+    recordings: recordingArchiveSource(recordingFiles),
     redis,
     subscriber: await duplicateConnection(redis, log),
     meetings,
@@ -110,12 +124,17 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcasts,
     votes,
     archive: archive.service,
+    recordings,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
 
   let shuttingDown = false;
-  const conference = new ConferenceService({ io, sfu, meetings, users, units, conferences, logger: log.child({ component: 'conference' }) });
+  conference = new ConferenceService({ io, sfu, meetings, users, units, conferences, logger: log.child({ component: 'conference' }) });
+  conference.onMediaChange = (meetingId) => {
+    recordings.follow(meetingId).catch((error: unknown) => log.warn({ err: error, meetingId }, 'recording could not follow'));
+  };
+  recordings.recover().catch((error: unknown) => log.error({ err: error }, 'recording recovery failed'));
   const deps: RealtimeDeps = {
     io,
     sfu,
@@ -127,6 +146,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     attendance,
     documents,
     votes,
+    recordings,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,
@@ -152,6 +172,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
       // Stop taking new connections first; the sockets already open still need their cleanup.
       const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await leaveAllMeetings(deps);
+      // Recordings are finalised while the SFU link is still up (it closes their taps).
+      await recordings.stopAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       await httpClosed;
@@ -187,4 +209,19 @@ function listen(httpServer: HttpServer, config: SignalingConfig, logger: Logger)
 /** QUIT lets Redis finish the commands already sent (nothing in flight is lost). */
 async function quitAll(clients: RedisClient[]): Promise<void> {
   await Promise.allSettled(clients.map((client) => (client.isOpen ? client.quit() : Promise.resolve())));
+}
+
+/** The meeting's announcements, plus what recording must hear: the end of the meeting, and agenda item changes (chapters). */
+function withRecording(broadcasts: MeetingBroadcasts, recordings: RecordingService, log: Logger): MeetingBroadcasts {
+  return {
+    ...broadcasts,
+    statusChanged(meetingId, status) {
+      broadcasts.statusChanged(meetingId, status);
+      if (status === 'ended') recordings.meetingEnded(meetingId).catch((error: unknown) => log.error({ err: error, meetingId }, 'recording could not be finalised'));
+    },
+    agendaChanged(agenda) {
+      broadcasts.agendaChanged(agenda);
+      recordings.agendaChanged(agenda);
+    },
+  };
 }

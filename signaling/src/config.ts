@@ -73,6 +73,8 @@ export interface SignalingConfig {
   useRedisAdapter: boolean;
   logLevel: string;
   documents: DocumentsConfig;
+  /** Recordings: DATA_DIR/recordings/<meetingId>/<recordingId>.mkv with a JSON record beside each. */
+  recordingsDir: string;
 }
 
 export interface DocumentsConfig {
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
       conversionTimeoutMs: e.DOCUMENT_CONVERSION_TIMEOUT_MS,
       sofficePath: e.SOFFICE_PATH,
     },
+    recordingsDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR, 'recordings'),
   };
 }
 

@@ -29,6 +29,8 @@ export type ConferenceSnapshot = ClientResponse<'conference:get'>;
 export class ConferenceService {
   /** The dominant speaker of each meeting as this node last heard it from the SFU. */
   private readonly activeSpeakers = new Map<string, { userId: string | null; peerId: string | null }>();
+  /** Told after the floor, the main screen or the dominant speaker changed (the recorder follows). */
+  onMediaChange: (meetingId: string) => void = () => {};
 
   constructor(private readonly deps: ConferenceServiceDeps) {}
 
@@ -90,10 +92,28 @@ export class ConferenceService {
 
   rememberActiveSpeaker(meetingId: string, speaker: { userId: string | null; peerId: string | null }): void {
     this.activeSpeakers.set(meetingId, speaker);
+    this.onMediaChange(meetingId);
+  }
+
+  /**
+   * What a recording shows and plays: the main screen's camera (the last one while a document is
+   * shown), and one microphone, the floor holder's, else the chair's (or in open discussion the
+   * dominant speaker's): the recorder copies Opus without mixing.
+   */
+  async recordingTarget(meetingId: string): Promise<{ videoUserId: string | null; audioUserIds: string[] }> {
+    const meeting = await this.meeting(meetingId);
+    const record = await this.deps.conferences.get(meetingId);
+    const chairs = chairsOf(meeting);
+    const policy = mediaPolicyOf(record, chairs);
+    const activeSpeaker = this.activeSpeakers.get(meetingId)?.userId ?? null;
+    const videoUserId = policy.main.followActiveSpeaker ? (activeSpeaker ?? policy.main.userId) : policy.main.userId;
+    const first = record.holder?.userId ?? (policy.speakers.mode === 'everyone' ? activeSpeaker : null);
+    return { videoUserId, audioUserIds: [...new Set([...(first ? [first] : []), ...chairs])] };
   }
 
   private async enforce(meetingId: string, record: ConferenceRecord, chairs: string[]): Promise<void> {
     await this.sfu('room:setPolicy', { roomId: meetingId, policy: mediaPolicyOf(record, chairs) });
+    this.onMediaChange(meetingId);
   }
 
   /**
