@@ -1,0 +1,74 @@
+import type { RecordingState as RecordingStatus, RecordingSummary } from '@ehop/protocol';
+import type { AppError } from '../errors.js';
+import { toAppError } from '../errors.js';
+import { onServerEvent, request } from '../socket.js';
+
+/**
+ * Whether the meeting is being recorded (everyone sees it), kept fresh by `recording:state`, and
+ * for the roles that may see them, the meeting's recordings.
+ */
+export class RecordingState {
+  status = $state.raw<RecordingStatus['status']>('off');
+  startedAt = $state.raw<string | null>(null);
+  recordings = $state.raw<RecordingSummary[]>([]);
+  busy = $state(false);
+
+  constructor(
+    private readonly meetingId: string,
+    private readonly onError: (error: AppError) => void,
+  ) {}
+
+  subscribe(onChange?: () => void): () => void {
+    return onServerEvent('recording:state', (state) => {
+      if (state.meetingId !== this.meetingId) return;
+      this.accept(state);
+      onChange?.();
+    });
+  }
+
+  async load(): Promise<void> {
+    this.accept(await request('recording:state', { meetingId: this.meetingId }));
+  }
+
+  async loadList(): Promise<void> {
+    this.recordings = (await request('recording:list', { meetingId: this.meetingId })).recordings;
+  }
+
+  start(): Promise<boolean> {
+    return this.run(async () => this.accept(await request('recording:start', { meetingId: this.meetingId })));
+  }
+
+  stop(): Promise<boolean> {
+    return this.run(async () => {
+      this.status = 'finalising';
+      await request('recording:stop', { meetingId: this.meetingId });
+    });
+  }
+
+  private accept(state: RecordingStatus): void {
+    this.status = state.status;
+    this.startedAt = state.startedAt;
+  }
+
+  private async run(action: () => Promise<void>): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = true;
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      this.onError(toAppError(error));
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** 1:05:09 or 4:07 */
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const two = (value: number) => String(value).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
