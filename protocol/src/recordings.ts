@@ -23,6 +23,7 @@ export const RecordingSummary = z.object({
   sha256: z.string().nullable(),
   chapters: z.array(z.object({ atMs: z.number(), title: z.string() })),
   recovered: z.boolean(),
+  failure: z.string().nullable(),
 });
 export type RecordingSummary = z.infer<typeof RecordingSummary>;
 

@@ -28,6 +28,8 @@ export const RecordingRecord = z.object({
   sha256: z.string().nullable(),
   /** It was cut short by a crash and finalised from what was on disk. */
   recovered: z.boolean().default(false),
+  /** Why a failed recording failed (for the list and the logs). */
+  failure: z.string().nullable().default(null),
 });
 export type RecordingRecord = z.infer<typeof RecordingRecord>;
 

@@ -136,7 +136,7 @@ export class RecordingSession {
     await this.sfu.request('recorder:close', { roomId: this.meetingId, recordingId: this.id }).catch(() => {});
     if (!receivedMedia) {
       this.log.warn({ recordingId: this.id }, 'nothing was recorded: no camera or microphone to follow');
-      this.record = { ...this.record, status: 'failed', ffmpegPid: null, recorderPid: null };
+      this.record = { ...this.record, status: 'failed', failure: 'no media reached the recorder', ffmpegPid: null, recorderPid: null };
       await this.files.save(this.record);
       const paths = this.files.paths(this.meetingId, this.id);
       await Promise.all([paths.part, paths.sdp].map((path) => rm(path, { force: true })));
@@ -180,7 +180,7 @@ export async function finaliseRecord(files: RecordingFiles, record: RecordingRec
     return finished;
   } catch (error) {
     log.warn({ err: error, recordingId: record.id }, 'recording could not be finalised');
-    const failed: RecordingRecord = { ...record, status: 'failed', endedAt: record.endedAt ?? new Date().toISOString() };
+    const failed: RecordingRecord = { ...record, status: 'failed', failure: String((error as Error).message ?? error).slice(0, 500), endedAt: record.endedAt ?? new Date().toISOString() };
     await files.save(failed);
     return failed;
   }

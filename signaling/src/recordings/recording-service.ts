@@ -58,6 +58,7 @@ export class RecordingService {
         sizeBytes: null,
         sha256: null,
         recovered: false,
+        failure: null,
       };
       const session = await RecordingSession.start({ record, files: this.deps.files, sfu: this.deps.sfu, target: await this.deps.target(meetingId), log: this.deps.logger });
       this.sessions.set(meetingId, session);
@@ -162,6 +163,6 @@ function stateOf(record: RecordingRecord): RecordingState {
 }
 
 function summaryOf(record: RecordingRecord): RecordingSummary {
-  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered } = record;
-  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered };
+  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure } = record;
+  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure };
 }
