@@ -71,6 +71,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   });
 
   let io: SignalingIo | undefined;
+  const recordingFiles = new RecordingFiles(config.recordingsDir);
   let conference: ConferenceService | undefined;
   const recordings = new RecordingService({
     meetings,
@@ -96,7 +97,6 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes: new VoteRepository(redis),
     broadcast: voteBroadcast(() => io),
   });
-  const recordingFiles = new RecordingFiles(config.recordingsDir);
   const archive = createArchiveServices({
     recordings: recordingArchiveSource(recordingFiles),
     redis,
