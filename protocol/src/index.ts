@@ -13,3 +13,4 @@ export * from './meeting-management.js';
 export * from './agenda.js';
 export * from './attendance.js';
 export * from './votes.js';
+export * from './minutes.js';

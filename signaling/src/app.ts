@@ -19,6 +19,11 @@ import { AttendanceService } from './attendance/attendance-service.js';
 import { voteBroadcast } from './votes/vote-broadcasts.js';
 import { VoteRepository } from './votes/vote-repository.js';
 import { VoteService } from './votes/vote-service.js';
+import { minutesBroadcast } from './minutes/minutes-broadcasts.js';
+import { minutesPdfPublisher } from './minutes/minutes-pdf-store.js';
+import { MinutesRepository } from './minutes/minutes-repository.js';
+import { MinutesService } from './minutes/minutes-service.js';
+import { RedisSpeakersLog } from './minutes/speakers-log.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -76,12 +81,25 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
+  const voteRepository = new VoteRepository(redis);
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
     attendance: attendanceRepository,
-    votes: new VoteRepository(redis),
+    votes: voteRepository,
     broadcast: voteBroadcast(() => io),
+  });
+  const minutes = new MinutesService({
+    meetings,
+    users,
+    units,
+    agendas: new AgendaRepository(redis),
+    attendance: attendanceRepository,
+    votes: voteRepository,
+    speakers: new RedisSpeakersLog(redis),
+    minutes: new MinutesRepository(redis),
+    publishPdf: minutesPdfPublisher(documents.blobs, redis),
+    broadcast: minutesBroadcast(() => io),
   });
   const app = createHttpApp({
     logger: log,
@@ -98,6 +116,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     connections: connectionDirectory(() => io),
     broadcasts,
     votes,
+    minutes,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -115,6 +134,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     attendance,
     documents,
     votes,
+    minutes,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,

@@ -18,6 +18,8 @@ import type { RedisClient } from '../redis/client.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
 import type { VoteService } from '../votes/vote-service.js';
 import { voteRoutes } from '../votes/vote-routes.js';
+import type { MinutesService } from '../minutes/minutes-service.js';
+import { minutesRoutes } from '../minutes/minutes-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -37,6 +39,7 @@ export interface HttpAppOptions {
   connections: ConnectionDirectory;
   broadcasts: MeetingBroadcasts;
   votes: VoteService;
+  minutes: MinutesService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -56,6 +59,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use('/meetings', meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts }));
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
+  api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());
