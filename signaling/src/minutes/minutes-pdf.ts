@@ -81,7 +81,7 @@ function headerBlock(minutes: Minutes, date: string): Record<string, unknown> {
       {
         width: '38%',
         stack: [
-          { text: minutes.heading.issuingBody.toLocaleUpperCase('vi'), bold: true, fontSize: 12 },
+          { text: issuingBodyLines(minutes.heading.issuingBody), bold: true, fontSize: 12 },
           shortRule(40),
           { text: `Số: ${number}`, fontSize: 13, margin: [0, 6, 0, 0] },
         ],
@@ -99,6 +99,16 @@ function headerBlock(minutes: Minutes, date: string): Record<string, unknown> {
     ],
     columnGap: 4,
   };
+}
+
+/**
+ * "ỦY BAN NHÂN DÂN" on its own line and the unit below it, as provincial documents print it
+ * (the narrow column would otherwise break the unit's name anywhere).
+ */
+export function issuingBodyLines(issuingBody: string): string {
+  const upper = issuingBody.toLocaleUpperCase('vi').trim();
+  const committee = 'ỦY BAN NHÂN DÂN ';
+  return upper.startsWith(committee) ? `${committee.trim()}\n${upper.slice(committee.length)}` : upper;
 }
 
 /** The short line under the issuing body (about a third of its width, centred). */
