@@ -8,11 +8,13 @@ export type Route =
   /** `meetingId` null: a new meeting. */
   | { name: 'admin-meeting'; meetingId: string | null }
   | { name: 'documents'; meetingId: string }
+  | { name: 'minutes'; meetingId: string }
   | { name: 'not-found'; path: string };
 
 const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const ADMIN_MEETING_PATH = /^\/admin\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const DOCUMENTS_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/documents\/?$/;
+const MINUTES_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/minutes\/?$/;
 
 export function parseRoute(hash: string): Route {
   const path = decodeURIComponent(hash.replace(/^#/, '')) || '/';
@@ -26,6 +28,8 @@ export function parseRoute(hash: string): Route {
   if (meeting) return { name: 'meeting', meetingId: meeting[1]! };
   const documents = DOCUMENTS_PATH.exec(path);
   if (documents) return { name: 'documents', meetingId: documents[1]! };
+  const minutes = MINUTES_PATH.exec(path);
+  if (minutes) return { name: 'minutes', meetingId: minutes[1]! };
   return { name: 'not-found', path };
 }
 
@@ -45,6 +49,8 @@ export function routeHash(route: Route): string {
       return `#/admin/meetings/${route.meetingId === null ? 'new' : encodeURIComponent(route.meetingId)}`;
     case 'documents':
       return `#/meetings/${encodeURIComponent(route.meetingId)}/documents`;
+    case 'minutes':
+      return `#/meetings/${encodeURIComponent(route.meetingId)}/minutes`;
     case 'not-found':
       return `#${route.path}`;
   }
