@@ -23,7 +23,7 @@ import { minutesBroadcast } from './minutes/minutes-broadcasts.js';
 import { minutesPdfPublisher } from './minutes/minutes-pdf-store.js';
 import { MinutesRepository } from './minutes/minutes-repository.js';
 import { MinutesService } from './minutes/minutes-service.js';
-import { RedisSpeakersLog } from './minutes/speakers-log.js';
+import { floorControlSpeakersLog } from './minutes/speakers-log.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -96,7 +96,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     agendas: new AgendaRepository(redis),
     attendance: attendanceRepository,
     votes: voteRepository,
-    speakers: new RedisSpeakersLog(redis),
+    speakers: floorControlSpeakersLog(conferences),
     minutes: new MinutesRepository(redis),
     publishPdf: minutesPdfPublisher(documents.blobs, redis),
     broadcast: minutesBroadcast(() => io),

@@ -66,7 +66,7 @@ function input(overrides: Partial<SkeletonInput> = {}): SkeletonInput {
     agenda: AGENDA,
     turns: [
       { userId: 'u-db1', displayName: 'Lê Minh Tuấn', unitName: 'Huyện Lạc Sơn', agendaItemId: 'a2', grantedAt: '2026-11-27T01:30:00.000Z', durationSec: 125 },
-      { userId: 'u-db2', displayName: 'Bùi Thị Lan', unitName: 'Xã Ân Nghĩa', agendaItemId: null, grantedAt: '2026-11-27T01:40:00.000Z', durationSec: 30 },
+      { userId: 'u-db2', displayName: 'Bùi Thị Lan', unitName: 'Xã Ân Nghĩa', agendaItemId: null, grantedAt: '2026-11-27T01:40:00.000Z', durationSec: 30, kind: 'point_of_order' },
     ],
     votes: [vote({})],
     ...overrides,
@@ -108,7 +108,7 @@ describe('minutes skeleton', () => {
     expect(item.trimEnd().endsWith('Kết luận')).toBe(true);
     expect(textOf(sections, 'item-a1')).toContain('Không có ý kiến phát biểu.');
     // A turn outside any agenda item is not lost: it goes to the closing section.
-    expect(textOf(sections, 'closing')).toContain('Bùi Thị Lan, Xã Ân Nghĩa (08:40, 30 giây)');
+    expect(textOf(sections, 'closing')).toContain('Bùi Thị Lan, Xã Ân Nghĩa (ý kiến về thủ tục, 08:40, 30 giây)');
   });
 
   it('records only the totals of a secret ballot, and no open vote', () => {

@@ -136,7 +136,7 @@ function turnsBlock(turns: readonly SpokenTurn[]): RichNode {
     turns.map((turn) => [
       paragraph(
         { text: turn.displayName, bold: true },
-        `, ${turn.unitName} (${clockTime(turn.grantedAt)}, ${spokenDuration(turn.durationSec)}): `,
+        `, ${turn.unitName} (${turn.kind === 'point_of_order' ? 'ý kiến về thủ tục, ' : ''}${clockTime(turn.grantedAt)}, ${spokenDuration(turn.durationSec)}): `,
       ),
     ]),
   );

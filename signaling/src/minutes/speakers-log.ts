@@ -1,48 +1,38 @@
-import { Id } from '@ehop/protocol';
-import { z } from 'zod';
-import type { RedisClient } from '../redis/client.js';
-import { keys } from '../redis/keys.js';
+import type { FloorLogEntry, FloorRequestKind } from '@ehop/protocol';
+import type { ConferenceRepository } from '../conference/conference-repository.js';
 
 /**
- * One turn to speak, as the minutes need it. Floor control (conference/) writes the full entry;
- * the minutes depend only on these fields, so floor control can add more without touching them.
+ * One turn to speak, as the minutes need it: the fields of floor control's log entry the
+ * minutes use, so floor control can add more without touching the minutes.
  */
-export const SpokenTurn = z.object({
-  userId: Id,
-  displayName: z.string(),
-  unitName: z.string(),
-  agendaItemId: Id.nullable(),
-  grantedAt: z.iso.datetime(),
-  durationSec: z.number().int().min(0),
-});
-export type SpokenTurn = z.infer<typeof SpokenTurn>;
+export type SpokenTurn = Pick<FloorLogEntry, 'userId' | 'displayName' | 'unitName' | 'agendaItemId' | 'grantedAt' | 'durationSec'> & {
+  kind?: FloorRequestKind;
+};
 
-/** Where the minutes read who spoke: the speakers log of floor control. */
+/** Where the minutes read who spoke. */
 export interface SpeakersLog {
   /** Every finished turn of the meeting, oldest first. */
   turns(meetingId: string): Promise<SpokenTurn[]>;
 }
 
 /**
- * Reads floor control's log straight from Redis (a list of JSON entries, oldest first). An entry
- * that does not parse is skipped: a damaged line must not keep the secretary from the minutes.
+ * The speakers log of floor control (conference/): the list `meeting:<id>:floor-log` its
+ * repository appends to in the same step as each change of the floor, read (and checked against
+ * the protocol's FloorLogEntry, damaged lines skipped) by that repository.
  */
-export class RedisSpeakersLog implements SpeakersLog {
-  constructor(private readonly redis: RedisClient) {}
-
-  async turns(meetingId: string): Promise<SpokenTurn[]> {
-    const lines = await this.redis.lRange(keys.meetingFloorLog(meetingId), 0, -1);
-    return lines.flatMap((line) => {
-      const parsed = SpokenTurn.safeParse(safeJson(line));
-      return parsed.success ? [parsed.data] : [];
-    });
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+export function floorControlSpeakersLog(conferences: Pick<ConferenceRepository, 'log'>): SpeakersLog {
+  return {
+    async turns(meetingId) {
+      const entries = await conferences.log(meetingId);
+      return entries.map(({ userId, displayName, unitName, agendaItemId, grantedAt, durationSec, kind }) => ({
+        userId,
+        displayName,
+        unitName,
+        agendaItemId,
+        grantedAt,
+        durationSec,
+        kind,
+      }));
+    },
+  };
 }
