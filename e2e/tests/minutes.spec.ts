@@ -38,8 +38,16 @@ test('the secretary types the minutes, reloads and still has them; the chair app
   await secretary.keyboard.type(CONCLUSION);
   await expect(secretary.getByTestId('minutes-save-state')).toHaveAttribute('data-state', 'saved');
 
+  // The system's data as it is now can be added to a section (then saved like typing).
+  const attendance = secretary.getByTestId('minutes-editor-attendance');
+  await expect(attendance.getByText(/^Tổng số: 3 người/)).toHaveCount(1);
+  await secretary.locator('[data-section-id="attendance"]').getByRole('button', { name: 'Chèn dữ liệu hệ thống mới nhất' }).click();
+  await expect(attendance.getByText(/^Tổng số: 3 người/)).toHaveCount(2);
+  await expect(secretary.getByTestId('minutes-save-state')).toHaveAttribute('data-state', 'saved');
+
   await secretary.reload();
   await expect(secretary.getByTestId('minutes-editor-closing')).toContainText(CONCLUSION);
+  await expect(secretary.getByTestId('minutes-editor-attendance').getByText(/^Tổng số: 3 người/)).toHaveCount(2);
 
   // An earlier version can be viewed (read-only), then back to the current text.
   await secretary.getByRole('button', { name: 'Các phiên bản' }).click();

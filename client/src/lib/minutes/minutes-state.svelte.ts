@@ -135,6 +135,17 @@ export class MinutesState {
     return this.step(() => request('minutes:return', { meetingId: this.meetingId }));
   }
 
+  /** A section as the system would build it now (speakers and votes since the minutes were made). */
+  async freshSection(sectionId: string): Promise<RichDoc | null> {
+    try {
+      const { sections } = await request('minutes:skeleton', { meetingId: this.meetingId });
+      return sections.find((section) => section.id === sectionId)?.doc ?? null;
+    } catch (error) {
+      this.onError(toAppError(error));
+      return null;
+    }
+  }
+
   async loadVersions(): Promise<void> {
     try {
       this.versions = (await request('minutes:versions', { meetingId: this.meetingId })).versions;
