@@ -97,3 +97,37 @@ test('the secretary types the minutes, reloads and still has them; the chair app
   await expect(delegate.getByTestId('minutes-status')).toHaveAttribute('data-status', 'approved');
   await expect(delegate.getByTestId('minutes-editor-closing')).toHaveAttribute('contenteditable', 'false');
 });
+
+test('text typed while the connection is down is kept in the browser and saved when the minutes open again', async ({ signIn }) => {
+  const meetingId = await createPublishedMeeting({
+    title: 'Họp kiểm thử biên bản ngoại tuyến',
+    members: [
+      { userId: 'u-chutri', role: 'chair' },
+      { userId: 'u-thuky', role: 'secretary' },
+    ],
+  });
+  const secretary = await signIn('thuky');
+  await openMinutes(secretary, meetingId);
+  await expect(secretary.getByTestId('minutes-status')).toHaveAttribute('data-status', 'draft');
+
+  await secretary.context().setOffline(true);
+  const closing = secretary.getByTestId('minutes-editor-closing');
+  await closing.click();
+  await secretary.keyboard.press('Control+End');
+  await secretary.keyboard.press('Enter');
+  await secretary.keyboard.type('Ghi khi mất mạng.');
+  await expect(secretary.getByTestId('minutes-save-state')).toHaveAttribute('data-state', /saving|error/);
+  // The tab goes away before anything reached the server.
+  await secretary.close({ runBeforeUnload: false });
+
+  await secretary.context().setOffline(false);
+  const again = await secretary.context().newPage();
+  await again.goto(`/#/meetings/${meetingId}/minutes`);
+  await expect(again.getByTestId('minutes-editor-closing')).toContainText('Ghi khi mất mạng.');
+  await expect(again.getByTestId('minutes-save-state')).toHaveAttribute('data-state', 'saved');
+
+  // It is on the server now: the chair sees it.
+  const chair = await signIn('chutri');
+  await chair.goto(`/#/meetings/${meetingId}/minutes`);
+  await expect(chair.getByTestId('minutes-editor-closing')).toContainText('Ghi khi mất mạng.');
+});

@@ -1,6 +1,7 @@
 import type { Minutes, MinutesHeading, MinutesPermissions, MinutesVersionInfo, RichDoc } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { getSocket, onServerEvent, request } from '../socket.js';
+import { readLocalDraft, removeLocalDraft, writeLocalDraft } from './local-drafts.js';
 
 export type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
 
@@ -83,6 +84,7 @@ export class MinutesState {
       void this.flush();
     }, DEBOUNCE_MS);
     this.drafts.set(sectionId, draft);
+    writeLocalDraft(this.meetingId, sectionId, { baseRevision: this.sectionRevisions.get(sectionId) ?? 0, doc });
     this.saveState = 'pending';
   }
 
@@ -105,7 +107,12 @@ export class MinutesState {
         this.lastSavedAt = result.savedAt;
         this.applySaved(sectionId, doc, result.revision, result.sectionRevision);
         // Typed again while saving: keep the newer text for the next round.
-        if (this.drafts.get(sectionId)?.doc === doc) this.drafts.delete(sectionId);
+        if (this.drafts.get(sectionId)?.doc === doc) {
+          this.drafts.delete(sectionId);
+          removeLocalDraft(this.meetingId, sectionId);
+        } else {
+          writeLocalDraft(this.meetingId, sectionId, { baseRevision: result.sectionRevision, doc: this.drafts.get(sectionId)!.doc });
+        }
       }
       this.saveState = this.drafts.size === 0 ? 'saved' : 'pending';
     } catch (error) {
@@ -168,6 +175,7 @@ export class MinutesState {
     // Refused for good (approved meanwhile, someone else's change, not allowed): show it and
     // read the minutes again; the typed text of a refused section is dropped with the reload.
     if (['conflict', 'forbidden', 'invalid_payload', 'not_found'].includes(error.code)) {
+      for (const sectionId of this.drafts.keys()) removeLocalDraft(this.meetingId, sectionId);
       this.drafts.clear();
       this.onError(error);
       void this.load();
@@ -199,9 +207,26 @@ export class MinutesState {
   }
 
   private accept(minutes: Minutes, permissions: MinutesPermissions): void {
-    this.minutes = minutes;
+    for (const section of minutes.sections) this.sectionRevisions.set(section.id, section.revision);
+    this.minutes = permissions.edit ? this.withLocalDrafts(minutes) : minutes;
     this.permissions = permissions;
     this.generation++;
-    for (const section of minutes.sections) this.sectionRevisions.set(section.id, section.revision);
+    if (this.drafts.size > 0) void this.flush();
+  }
+
+  /** Text typed here but never saved (tab closed, connection down) goes back in, and is saved. */
+  private withLocalDrafts(minutes: Minutes): Minutes {
+    const sections = minutes.sections.map((section) => {
+      if (this.drafts.has(section.id)) return { ...section, doc: this.drafts.get(section.id)!.doc };
+      const local = readLocalDraft(this.meetingId, section.id);
+      if (!local) return section;
+      if (local.baseRevision !== section.revision) {
+        removeLocalDraft(this.meetingId, section.id);
+        return section;
+      }
+      this.drafts.set(section.id, { doc: local.doc, timer: null });
+      return { ...section, doc: local.doc };
+    });
+    return { ...minutes, sections };
   }
 }
