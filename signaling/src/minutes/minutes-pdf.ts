@@ -1,4 +1,3 @@
-import pdfmake from 'pdfmake';
 import type { Minutes, RichMark, RichNode } from '@ehop/protocol';
 import { FONT_FILES, serifFonts, type FontStyle } from './pdf-fonts.js';
 import { vietnameseDate } from './vietnamese-dates.js';
@@ -28,21 +27,28 @@ export interface PdfMeeting {
   title: string;
 }
 
-let configured: Promise<void> | null = null;
+type PdfMake = (typeof import('pdfmake'))['default'];
+let configured: Promise<PdfMake> | null = null;
 
-/** pdfmake keeps fonts in a process-wide virtual file system; it never reads disk or network. */
-function configure(): Promise<void> {
-  configured ??= serifFonts().then((fonts) => {
+/**
+ * pdfmake (with PDFKit and fontkit) is loaded on the first approval, not when signaling starts.
+ * It keeps fonts in a process-wide virtual file system and never reads disk or network.
+ */
+function configure(): Promise<PdfMake> {
+  configured ??= Promise.all([import('pdfmake'), serifFonts()]).then(([module, fonts]) => {
+    const pdfmake = module.default;
     for (const style of Object.keys(FONT_FILES) as FontStyle[]) pdfmake.virtualfs.writeFileSync(FONT_FILES[style], fonts[style]);
     pdfmake.addFonts({ [FONT]: { ...FONT_FILES } });
     pdfmake.setUrlAccessPolicy(() => false);
     pdfmake.setLocalAccessPolicy(() => false);
+    return pdfmake;
   });
+  configured.catch(() => (configured = null));
   return configured;
 }
 
 export async function renderMinutesPdf(minutes: Minutes, meeting: PdfMeeting, signatories: PdfSignatories): Promise<Buffer> {
-  await configure();
+  const pdfmake = await configure();
   return pdfmake.createPdf(minutesDocument(minutes, meeting, signatories)).getBuffer();
 }
 
