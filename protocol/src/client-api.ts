@@ -17,6 +17,7 @@ import { attendanceEvents, attendanceRequests } from './attendance.js';
 import { meetingLifecycleEvents } from './meeting-management.js';
 import { conferenceEvents, conferenceRequests } from './conference.js';
 import { voteEvents, voteRequests } from './votes.js';
+import { minutesEvents, minutesRequests } from './minutes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -84,6 +85,7 @@ export const clientRequests = {
   ...conferenceRequests,
   ...documentRequests,
   ...voteRequests,
+  ...minutesRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -110,6 +112,7 @@ export const serverEvents = {
   ...conferenceEvents,
   ...documentEvents,
   ...voteEvents,
+  ...minutesEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -14,3 +14,4 @@ export * from './agenda.js';
 export * from './attendance.js';
 export * from './votes.js';
 export * from './archive.js';
+export * from './minutes.js';

@@ -20,6 +20,12 @@ import { AttendanceService } from './attendance/attendance-service.js';
 import { voteBroadcast } from './votes/vote-broadcasts.js';
 import { VoteRepository } from './votes/vote-repository.js';
 import { VoteService } from './votes/vote-service.js';
+import { minutesBroadcast } from './minutes/minutes-broadcasts.js';
+import { minutesPdfPublisher } from './minutes/minutes-pdf-store.js';
+import { minutesArchiveSource } from './minutes/minutes-archive.js';
+import { MinutesRepository } from './minutes/minutes-repository.js';
+import { MinutesService } from './minutes/minutes-service.js';
+import { floorControlSpeakersLog } from './minutes/speakers-log.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -77,12 +83,28 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
+  const voteRepository = new VoteRepository(redis);
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
     attendance: attendanceRepository,
-    votes: new VoteRepository(redis),
+    votes: voteRepository,
     broadcast: voteBroadcast(() => io),
+  });
+  const minutesRepository = new MinutesRepository(redis);
+  const minutes = new MinutesService({
+    meetings,
+    users,
+    units,
+    agendas: new AgendaRepository(redis),
+    attendance: attendanceRepository,
+    votes: voteRepository,
+    speakers: floorControlSpeakersLog(conferences),
+    minutes: minutesRepository,
+    publishPdf: minutesPdfPublisher(documents.blobs, redis),
+    broadcast: minutesBroadcast(() => io),
+    // Approved after the meeting ended: the dossier takes the PDF and the search the text.
+    onApproved: (meetingId) => void archive.service.archiveQuietly(meetingId),
   });
   const archive = createArchiveServices({
     redis,
@@ -91,6 +113,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     documents,
+    minutes: minutesArchiveSource(minutesRepository),
     logger: log.child({ component: 'archive' }),
   });
   await archive.start();
@@ -110,6 +133,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcasts,
     votes,
     archive: archive.service,
+    minutes,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -127,6 +151,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     attendance,
     documents,
     votes,
+    minutes,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,

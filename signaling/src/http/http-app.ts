@@ -20,6 +20,8 @@ import type { RedisClient } from '../redis/client.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
 import type { VoteService } from '../votes/vote-service.js';
 import { voteRoutes } from '../votes/vote-routes.js';
+import type { MinutesService } from '../minutes/minutes-service.js';
+import { minutesRoutes } from '../minutes/minutes-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -40,6 +42,7 @@ export interface HttpAppOptions {
   broadcasts: MeetingBroadcasts;
   votes: VoteService;
   archive: ArchiveService;
+  minutes: MinutesService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -63,6 +66,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));
+  api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());

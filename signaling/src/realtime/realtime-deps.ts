@@ -10,6 +10,7 @@ import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { ConferenceService } from '../conference/conference-service.js';
 import type { MeetingHooks } from './meeting-hooks.js';
 import type { VoteService } from '../votes/vote-service.js';
+import type { MinutesService } from '../minutes/minutes-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -25,6 +26,7 @@ export interface RealtimeDeps {
   attendance: AttendanceService;
   documents: DocumentServices;
   votes: VoteService;
+  minutes: MinutesService;
   nodeId: string;
   iceServers: IceServer[];
   /** Floor control and the main screen (conference/). */

@@ -9,6 +9,7 @@ import { keys } from '../redis/keys.js';
 import { agendaHandlers } from '../agenda/agenda-handlers.js';
 import { attendanceHandlers } from '../attendance/attendance-handlers.js';
 import { voteHandlers } from '../votes/vote-handlers.js';
+import { minutesHandlers } from '../minutes/minutes-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
 import { conferenceHandlers } from '../conference/conference-handlers.js';
@@ -53,6 +54,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...conferenceHandlers(deps, socket),
       ...documentHandlers(deps.documents, socket),
       ...voteHandlers(deps.votes, socket),
+      ...minutesHandlers(deps.minutes, socket),
     },
     logger,
   );

@@ -42,6 +42,12 @@ export const keys = {
   meetingConference: (meetingId: string) => `meeting:${meetingId}:conference`,
   /** List of JSON FloorLogEntry: every finished turn to speak, oldest first (for the minutes). */
   meetingFloorLog: (meetingId: string) => `meeting:${meetingId}:floor-log`,
+  /** Hash: version, state (the Minutes as JSON); written only by compare-and-set on version. */
+  meetingMinutes: (meetingId: string) => `meeting:${meetingId}:minutes`,
+  /** List of JSON { info: MinutesVersionInfo, minutes }: the version history, newest first, bounded. */
+  minutesVersions: (meetingId: string) => `meeting:${meetingId}:minutes:versions`,
+  /** Hash: key (author and section of the open save window), start (epoch ms): autosaves within it share a version. */
+  minutesSaveWindow: (meetingId: string) => `meeting:${meetingId}:minutes:save-window`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */
