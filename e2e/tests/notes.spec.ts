@@ -20,6 +20,10 @@ test('the chair files a document under an agenda item; a delegate highlights pag
   const delegate = await signIn('daibieu1');
   await openDocuments(delegate);
   await expect(delegate.getByTestId('upload-agenda-item')).toHaveCount(0);
+  // Everyone sees which agenda item the document belongs to.
+  await expect(delegate.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`).getByTestId('document-agenda-item')).toHaveText(
+    /^Mục: 2\.1\. Kết quả thu ngân sách/,
+  );
   const openDocument = async () => {
     await delegate.locator(`[data-testid="document-item"][data-document-id="${documentId}"]`).getByTestId('document-open').click();
     await expectViewerOnPage(delegate, 1);
