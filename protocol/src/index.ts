@@ -4,6 +4,7 @@ export * from './media.js';
 export * from './http-api.js';
 export * from './client-api.js';
 export * from './documents.js';
+export * from './notes.js';
 export * from './sfu-api.js';
 export * from './conference.js';
 export * from './sfu-conference.js';

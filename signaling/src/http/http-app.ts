@@ -7,6 +7,7 @@ import type { ArchiveService } from '../archive/archive-service.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { documentRoutes } from '../documents/document-routes.js';
+import { notesRoutes } from '../notes/notes-routes.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
@@ -58,6 +59,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/meetings/:meetingId/documents/:documentId/notes', notesRoutes(options.documents.notes, users));
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use(

@@ -58,6 +58,12 @@ export const keys = {
   documentReceipts: (documentId: string) => `document:${documentId}:receipts`,
   /** Set: the documents whose PDF is the file with this SHA-256 (the file goes when the set empties). */
   blobDocuments: (sha256: string) => `document-blob:${sha256}:documents`,
+  /** Hash: text, textUpdatedAt: one person's free-text notes on one document (only they read it). */
+  userDocumentNotes: (userId: string, documentId: string) => `user:${userId}:notes:${documentId}`,
+  /** Hash: annotationId -> Annotation JSON: one person's highlights on one document. */
+  userDocumentAnnotations: (userId: string, documentId: string) => `user:${userId}:notes:${documentId}:annotations`,
+  /** Set: user ids who have notes on the document (their notes go when the document is deleted). */
+  documentNoteAuthors: (documentId: string) => `document:${documentId}:note-authors`,
   /** String: the meeting's PresentationState as JSON (absent: nobody presents). */
   presentation: (meetingId: string) => `meeting:${meetingId}:presentation`,
   /** Counter: the last PresentationState version of the meeting. */
