@@ -11,6 +11,7 @@ RUNTIME_PACKAGES=(
   libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
   libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
+  fonts-liberation2      # Liberation Serif (metric-compatible with Times New Roman) embedded in the minutes PDF
   ca-certificates curl
 )
 TEST_PACKAGES=(

@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     sfuUrl: sfu.url,
     sfuSecret: sfu.secret,
     env: { CLIENT_DIST: `${repoRoot}client/dist`, DATA_DIR: dataDir, DOCUMENT_MAX_BYTES: String(5 * 1024 * 1024) },
+    // A ceiling for a loaded machine (other jobs on the same 2 cores), not a goal.
+    healthTimeoutMs: 60_000,
   });
   execFileSync(process.execPath, ['signaling/dist/seed/seed-demo.js'], {
     cwd: repoRoot,

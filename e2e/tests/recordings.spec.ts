@@ -32,15 +32,7 @@ test('the chair records; every page shows the red indicator; the recording is li
   await delegate.getByTestId('panel-tab-recordings').click();
   const item = delegate.getByTestId('recording-item');
   await expect(item).toHaveCount(1);
-});
-
-// Known failure (see the branch report): with Chromium's fake camera the recording ends up
-// `failed` instead of `finished`; the same path with synthetic RTP endpoints passes in
-// recordings/test/recording.int.test.ts. Kept to be fixed, not deleted.
-test.fixme('a browser-published recording is finished with its duration', async ({ signIn }) => {
-  const chair = await signIn('chutri');
-  await joinMeeting(chair);
-  const item = chair.getByTestId('recording-item').first();
-  await expect(item).toHaveAttribute('data-status', 'finished');
+  // Everyone joined muted: the recording still has its sound track (silence) and is finished.
+  await expect(item).toHaveAttribute('data-status', 'finished', { timeout: 30_000 });
   await expect(item.getByTestId('recording-duration')).toHaveText(/^0:0[2-9]$/);
 });

@@ -18,6 +18,7 @@ import { meetingLifecycleEvents } from './meeting-management.js';
 import { conferenceEvents, conferenceRequests } from './conference.js';
 import { voteEvents, voteRequests } from './votes.js';
 import { recordingEvents, recordingRequests } from './recordings.js';
+import { minutesEvents, minutesRequests } from './minutes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
@@ -86,6 +87,7 @@ export const clientRequests = {
   ...documentRequests,
   ...voteRequests,
   ...recordingRequests,
+  ...minutesRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -113,6 +115,7 @@ export const serverEvents = {
   ...documentEvents,
   ...voteEvents,
   ...recordingEvents,
+  ...minutesEvents,
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -17,6 +17,8 @@ export const ErrorCode = z.enum([
   'unsupported_file_type',
   'damaged_file',
   'conversion_failed',
+  /** A per-person limit was reached (e.g. highlights on one document). */
+  'limit_reached',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -6,7 +6,7 @@ import { FfmpegCapture } from './ffmpeg-capture.js';
 import { finaliseRecording } from './finalise.js';
 import { RecordingFiles, sha256Of, sizeOf, type RecordingRecord } from './recording-files.js';
 import { RtpRelay } from './rtp-relay.js';
-import { AudioFollower, StreamStitcher, VideoFollower } from './stream-stitcher.js';
+import { AudioFollower, SILENCE_FRAME_MS, StreamStitcher, VideoFollower } from './stream-stitcher.js';
 import { freePortPair } from './udp-ports.js';
 
 /** The recorder's door to the SFU's internal API (signaling's SfuClient, or a test's own link). */
@@ -36,6 +36,7 @@ export class RecordingSession {
   private readonly marks: ChapterMark[] = [];
   private readonly startedAtMs = Date.now();
   private refreshTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
   private following: Promise<void> = Promise.resolve();
   private stopping: Promise<RecordingRecord> | null = null;
 
@@ -68,9 +69,10 @@ export class RecordingSession {
     const audio = new AudioFollower(new StreamStitcher(48_000, randomInt(1, 0xffffffff)));
     let codecs: { video: RecorderCodec; audio: RecorderCodec } | undefined;
     let ffmpeg: FfmpegCapture | undefined;
+    let sendAudio: ((packet: Uint8Array) => void) | undefined;
     try {
       await relay.add({ port: relayVideo!, targetPort: ffmpegVideo!, accept: (packet, now) => video.accept(packet, now) });
-      await relay.add({ port: relayAudio!, targetPort: ffmpegAudio!, accept: (packet, now) => audio.accept(packet, now) });
+      sendAudio = await relay.add({ port: relayAudio!, targetPort: ffmpegAudio!, accept: (packet, now) => audio.accept(packet, now) });
       codecs = await sfu.request('recorder:open', {
         ...scope,
         video: { ip: host, port: relayVideo!, rtcpPort: relayVideo! + 1 },
@@ -88,6 +90,11 @@ export class RecordingSession {
     await files.save(session.record);
     await session.follow(options.target);
     session.refreshTimer = setInterval(() => session.refresh(), REFRESH_MS);
+    const opus = codecs.audio.payloadType;
+    session.silenceTimer = setInterval(() => {
+      const packet = audio.silence(opus, performance.now());
+      if (packet) sendAudio!(packet);
+    }, SILENCE_FRAME_MS);
     return session;
   }
 
@@ -125,6 +132,7 @@ export class RecordingSession {
 
   private async finish(onFinalising?: (record: RecordingRecord) => void): Promise<RecordingRecord> {
     clearInterval(this.refreshTimer);
+    clearInterval(this.silenceTimer);
     const endedAt = new Date().toISOString();
     this.record = { ...this.record, status: 'finalising', endedAt };
     await this.files.save(this.record);

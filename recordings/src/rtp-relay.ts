@@ -21,7 +21,8 @@ export class RtpRelay {
 
   constructor(private readonly host: string) {}
 
-  async add(leg: RelayLeg): Promise<void> {
+  /** Starts relaying a leg; returns how to send a packet of our own (silence) down it. */
+  async add(leg: RelayLeg): Promise<(packet: Uint8Array) => void> {
     const rtp = await this.bind(leg.port);
     const rtcp = await this.bind(leg.port + 1);
     rtcp.on('message', () => {}); // the SFU's sender reports: ffmpeg syncs the tracks from their first packets
@@ -32,6 +33,7 @@ export class RtpRelay {
       this.packetsForwarded++;
       rtp.send(packet, leg.targetPort, this.host);
     });
+    return (packet) => rtp.send(packet, leg.targetPort, this.host);
   }
 
   close(): void {

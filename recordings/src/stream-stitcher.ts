@@ -1,4 +1,4 @@
-import { rewriteHeader, sequenceOf, ssrcOf, startsVp8KeyFrame, timestampOf } from './rtp-packet.js';
+import { RTP_HEADER_BYTES, rewriteHeader, sequenceOf, ssrcOf, startsVp8KeyFrame, timestampOf } from './rtp-packet.js';
 
 /*
  * Turns packets from several sources (one SSRC each, as mediasoup's consumers send them) into one
@@ -53,6 +53,28 @@ export class StreamStitcher {
     };
   }
 
+  /** When the last packet went out (wall clock), or null before the first. */
+  get lastSentAtMs(): number | null {
+    return this.last?.atMs ?? null;
+  }
+
+  /**
+   * A packet of our own (silence) continuing the output now; the next source packet is cut in
+   * after it, so sequence numbers and timestamps stay continuous.
+   */
+  synthesize(payloadType: number, payload: Uint8Array, nowMs: number): Uint8Array {
+    const sequence = this.last ? (this.last.sequence + 1) & 0xffff : 0;
+    const timestamp = this.last ? (this.last.timestamp + Math.max(1, Math.round(((nowMs - this.last.atMs) * this.clockRate) / 1000))) >>> 0 : 0;
+    const packet = new Uint8Array(RTP_HEADER_BYTES + payload.length);
+    packet[0] = 0x80; // version 2, no padding, extension or CSRCs
+    packet[1] = payloadType & 0x7f;
+    rewriteHeader(packet, { ssrc: this.outputSsrc, sequence, timestamp });
+    packet.set(payload, RTP_HEADER_BYTES);
+    this.current = null;
+    this.last = { sequence, timestamp, atMs: nowMs };
+    return packet;
+  }
+
   /** Rewrites a packet of the current source in place; false for any other source. */
   rewrite(packet: Uint8Array, nowMs: number): boolean {
     const mapping = this.current;
@@ -101,6 +123,12 @@ export class VideoFollower {
   }
 }
 
+/** A 20 ms Opus frame of silence (CELT, fullband): what WebRTC stacks send for digital silence. */
+export const OPUS_SILENCE_FRAME = Uint8Array.of(0xf8, 0xff, 0xfe);
+/** How often silence is sent while no microphone is heard, and after how long without audio. */
+export const SILENCE_FRAME_MS = 20;
+const SILENCE_AFTER_MS = 3 * SILENCE_FRAME_MS;
+
 /** Silence longer than this hands the recording to the next source in order of preference. */
 export const AUDIO_HANDOVER_MS = 400;
 
@@ -111,6 +139,8 @@ export const AUDIO_HANDOVER_MS = 400;
 export class AudioFollower {
   private ranks = new Map<number, number>();
   private lastHeard = new Map<number, number>();
+  /** The last packet out was our silence. */
+  private silent = false;
 
   constructor(private readonly stitcher: StreamStitcher) {}
 
@@ -126,7 +156,22 @@ export class AudioFollower {
     this.lastHeard.set(ssrc, nowMs);
     const current = this.stitcher.currentSsrc;
     if (current !== ssrc && this.shouldTakeOver(rank, current, nowMs)) this.stitcher.cutTo(packet, nowMs);
-    return this.stitcher.rewrite(packet, nowMs) ? packet : null;
+    if (!this.stitcher.rewrite(packet, nowMs)) return null;
+    this.silent = false;
+    return packet;
+  }
+
+  /**
+   * Opus silence when no microphone has sent for a while (everyone muted, nobody given the
+   * floor): the audio track goes on without a hole, and ffmpeg learns it even before anyone speaks.
+   */
+  silence(payloadType: number, nowMs: number): Uint8Array | null {
+    const lastSent = this.stitcher.lastSentAtMs;
+    // Once silent, a frame every tick; after a microphone, only when it has stopped for a while.
+    const wait = this.silent ? SILENCE_FRAME_MS / 2 : SILENCE_AFTER_MS;
+    if (lastSent !== null && nowMs - lastSent < wait) return null;
+    this.silent = true;
+    return this.stitcher.synthesize(payloadType, OPUS_SILENCE_FRAME, nowMs);
   }
 
   private shouldTakeOver(rank: number, current: number | null, nowMs: number): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sequenceOf, ssrcOf, startsVp8KeyFrame, timestampOf } from '../src/rtp-packet.js';
-import { AudioFollower, StreamStitcher, VideoFollower } from '../src/stream-stitcher.js';
+import { AudioFollower, OPUS_SILENCE_FRAME, StreamStitcher, VideoFollower } from '../src/stream-stitcher.js';
 
 /** An RTP packet with a VP8 payload descriptor (S bit, partition 0) and a frame header byte. */
 function vp8(ssrc: number, sequence: number, timestamp: number, keyFrame: boolean, start = true): Uint8Array {
@@ -77,6 +77,23 @@ describe('AudioFollower', () => {
     const back = follower.accept(opus(1, 12, 2880), 540)!; // the preferred one is back: immediately
     expect(sequenceOf(back)).toBe(13);
     expect(timestampOf(back)).toBe(1920 + 500 * 48 + 20 * 48);
+  });
+
+  it('fills the time nobody speaks with Opus silence, and the speaker continues after it without a jump', () => {
+    const follower = new AudioFollower(new StreamStitcher(48_000, OUT));
+    follower.follow([1]);
+    // Nobody has spoken yet: silence at once, so the file has its audio track from the start.
+    const first = follower.silence(111, 0)!;
+    expect([ssrcOf(first), first[1]! & 0x7f, [...first.subarray(12)]]).toEqual([OUT, 111, [...OPUS_SILENCE_FRAME]]);
+    const second = follower.silence(111, 20)!;
+    expect([sequenceOf(second) - sequenceOf(first), timestampOf(second) - timestampOf(first)]).toEqual([1, 20 * 48]);
+    // The microphone opens: it continues the stream; while it is heard, no silence is added.
+    const spoken = follower.accept(opus(1, 700, 90_000), 40)!;
+    expect([sequenceOf(spoken), timestampOf(spoken)]).toEqual([sequenceOf(second) + 1, timestampOf(second) + 20 * 48]);
+    expect(follower.silence(111, 60)).toBeNull();
+    // It goes quiet (muted): silence again, continuing from its last packet.
+    const after = follower.silence(111, 140)!;
+    expect([sequenceOf(after), timestampOf(after)]).toEqual([sequenceOf(spoken) + 1, timestampOf(spoken) + 100 * 48]);
   });
 
   it('drops sources it does not follow', () => {

@@ -23,6 +23,12 @@ import { VoteService } from './votes/vote-service.js';
 import { RecordingFiles, recordingArchiveSource } from '@ehop/recordings';
 import { RecordingService } from './recordings/recording-service.js';
 import type { MeetingBroadcasts } from './meetings/meeting-broadcasts.js';
+import { minutesBroadcast } from './minutes/minutes-broadcasts.js';
+import { minutesPdfPublisher } from './minutes/minutes-pdf-store.js';
+import { minutesArchiveSource } from './minutes/minutes-archive.js';
+import { MinutesRepository } from './minutes/minutes-repository.js';
+import { MinutesService } from './minutes/minutes-service.js';
+import { floorControlSpeakersLog } from './minutes/speakers-log.js';
 import { meetingBroadcasts } from './meetings/meeting-broadcasts.js';
 import { conferenceHooks } from './conference/conference-hooks.js';
 import { ConferenceRepository } from './conference/conference-repository.js';
@@ -90,12 +96,28 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
+  const voteRepository = new VoteRepository(redis);
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
     attendance: attendanceRepository,
-    votes: new VoteRepository(redis),
+    votes: voteRepository,
     broadcast: voteBroadcast(() => io),
+  });
+  const minutesRepository = new MinutesRepository(redis);
+  const minutes = new MinutesService({
+    meetings,
+    users,
+    units,
+    agendas: new AgendaRepository(redis),
+    attendance: attendanceRepository,
+    votes: voteRepository,
+    speakers: floorControlSpeakersLog(conferences),
+    minutes: minutesRepository,
+    publishPdf: minutesPdfPublisher(documents.blobs, redis),
+    broadcast: minutesBroadcast(() => io),
+    // Approved after the meeting ended: the dossier takes the PDF and the search the text.
+    onApproved: (meetingId) => void archive.service.archiveQuietly(meetingId),
   });
   const archive = createArchiveServices({
     recordings: recordingArchiveSource(recordingFiles),
@@ -105,6 +127,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     documents,
+    minutes: minutesArchiveSource(minutesRepository),
     logger: log.child({ component: 'archive' }),
   });
   await archive.start();
@@ -125,6 +148,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes,
     archive: archive.service,
     recordings,
+    minutes,
   });
   const httpServer = createServer(app, config);
   io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
@@ -147,6 +171,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     documents,
     votes,
     recordings,
+    minutes,
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { DocumentInfo, DocumentList, ReadReceipt, UploadProgress, type PresentationState } from '@ehop/protocol';
-import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
+import { DEMO_AGENDA, DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
 import { multiPagePdf, uploadForm, wordDocument } from './support/document-fixtures.js';
 import { closeAllSockets, collectEvents, connectSocket, login, nextEvent, request, sleep, startStack, type TestStack } from './support/harness.js';
 
@@ -79,11 +79,11 @@ function sha256(bytes: Buffer): string {
 describe('uploading', () => {
   it('stores a PDF by the SHA-256 of its content and lists it for the members', async () => {
     const pdf = await multiPagePdf(6);
-    const response = await upload('thuky', pdf, 'Báo cáo tình hình.pdf', { agendaItemId: 'item-1' });
+    const response = await upload('thuky', pdf, 'Báo cáo tình hình.pdf', { agendaItemId: DEMO_AGENDA[0]!.id });
     expect(response.status).toBe(201);
     const progress = UploadProgress.parse(await response.json());
     expect(progress.status).toBe('ready');
-    expect(progress.document).toMatchObject({ title: 'Báo cáo tình hình', pageCount: 6, sourceType: 'pdf', agendaItemId: 'item-1', confidential: false });
+    expect(progress.document).toMatchObject({ title: 'Báo cáo tình hình', pageCount: 6, sourceType: 'pdf', agendaItemId: DEMO_AGENDA[0]!.id, confidential: false });
 
     const hash = sha256(pdf);
     expect(await readFile(join(stack.dataDir, 'documents', hash.slice(0, 2), `${hash}.pdf`))).toEqual(pdf);

@@ -31,6 +31,8 @@ export interface StartSignalingOptions {
    * will do, e.g. to test signaling while the SFU is down.
    */
   requireHealthy?: boolean;
+  /** How long to wait for /healthz (default 15 s; a loaded 2-core machine may need more). */
+  healthTimeoutMs?: number;
 }
 
 let building: Promise<void> | undefined;
@@ -73,7 +75,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
 
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(url, options.requireHealthy ?? true, child, () => output);
+    await waitForHealth(url, options.requireHealthy ?? true, child, () => output, options.healthTimeoutMs);
   } catch (error) {
     await stopProcess(child);
     throw error;

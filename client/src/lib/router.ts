@@ -11,12 +11,14 @@ export type Route =
   /** The archive (lưu trữ) of ended meetings, and one meeting's dossier (hồ sơ). */
   | { name: 'archive' }
   | { name: 'dossier'; meetingId: string }
+  | { name: 'minutes'; meetingId: string }
   | { name: 'not-found'; path: string };
 
 const MEETING_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const ADMIN_MEETING_PATH = /^\/admin\/meetings\/([A-Za-z0-9_-]{1,64})\/?$/;
 const DOSSIER_PATH = /^\/archive\/([A-Za-z0-9_-]{1,64})\/?$/;
 const DOCUMENTS_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/documents\/?$/;
+const MINUTES_PATH = /^\/meetings\/([A-Za-z0-9_-]{1,64})\/minutes\/?$/;
 
 export function parseRoute(hash: string): Route {
   const path = decodeURIComponent(hash.replace(/^#/, '')) || '/';
@@ -33,6 +35,8 @@ export function parseRoute(hash: string): Route {
   if (meeting) return { name: 'meeting', meetingId: meeting[1]! };
   const documents = DOCUMENTS_PATH.exec(path);
   if (documents) return { name: 'documents', meetingId: documents[1]! };
+  const minutes = MINUTES_PATH.exec(path);
+  if (minutes) return { name: 'minutes', meetingId: minutes[1]! };
   return { name: 'not-found', path };
 }
 
@@ -56,6 +60,8 @@ export function routeHash(route: Route): string {
       return '#/archive';
     case 'dossier':
       return `#/archive/${encodeURIComponent(route.meetingId)}`;
+    case 'minutes':
+      return `#/meetings/${encodeURIComponent(route.meetingId)}/minutes`;
     case 'not-found':
       return `#${route.path}`;
   }

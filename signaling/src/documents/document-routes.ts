@@ -12,6 +12,7 @@ import {
   type User,
 } from '@ehop/protocol';
 import type { UserRepository } from '../accounts/user-repository.js';
+import { entryIds } from '../agenda/agenda-tree.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
 import { requireMembership } from '../meetings/meeting-access.js';
@@ -21,6 +22,7 @@ import type { StoredDocument } from './document-repository.js';
 import type { DocumentServices } from './document-services.js';
 import { mayPresent } from './presenting-rules.js';
 import { receiveUpload } from './receive-upload.js';
+import { watermarkLines } from './watermark.js';
 
 /**
  * `/api/meetings/:meetingId/documents`: list, upload, edit, delete, view, download and read
@@ -71,6 +73,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
         const file = await receiveUpload(req, workDir, config.maxUploadBytes);
         const fields = DocumentUploadFields.safeParse(file.fields);
         if (!fields.success) throw new RequestError('invalid_payload', z.prettifyError(fields.error));
+        await requireAgendaItemOf(services, params.meetingId, fields.data.agendaItemId);
         const progress = await services.intake.accept({
           meetingId: params.meetingId,
           uploader: me,
@@ -100,6 +103,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
     validated({ params: DocumentParams, body: DocumentPatch }, async ({ params, body }, _req, res) => {
       const { role, document } = await visibleDocument(params, currentUser(res));
       requireDocumentManager(role);
+      await requireAgendaItemOf(services, params.meetingId, body.agendaItemId);
       const updated: StoredDocument = { ...document, ...body };
       await documents.update(updated);
       if (!updated.published) await stopPresentingIf(services, document);
@@ -115,6 +119,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
       requireDocumentManager(role);
       await stopPresentingIf(services, document);
       if (await documents.delete(document)) await blobs.remove(document.sha256);
+      await services.noteStore.deleteForDocument(document.id);
       services.notifier.listChanged(params.meetingId);
       res.status(204).end();
     }),
@@ -169,17 +174,21 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
   return router;
 }
 
+/** A document can only be filed under an item (or sub-item) of its own meeting's agenda. */
+async function requireAgendaItemOf(services: DocumentServices, meetingId: string, agendaItemId: string | null | undefined): Promise<void> {
+  if (!agendaItemId) return;
+  const agenda = await services.agendas.get(meetingId);
+  if (!entryIds(agenda.items).includes(agendaItemId)) {
+    throw new RequestError('invalid_payload', 'The agenda item is not on this meeting\'s agenda');
+  }
+}
+
 /** Whoever presented a document that is gone (or hidden) stops presenting it. */
 async function stopPresentingIf(services: DocumentServices, document: StoredDocument): Promise<void> {
   const state = await services.presentations.get(document.meetingId);
   if (state?.documentId !== document.id) return;
   await services.presentations.clear(document.meetingId);
   services.notifier.presentationChanged(document.meetingId, null);
-}
-
-function watermarkLines(viewer: User): string[] {
-  const day = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short' }).format(new Date());
-  return [viewer.displayName, `TÀI LIỆU MẬT · ${day}`];
 }
 
 function downloadName(document: StoredDocument): string {

@@ -1,3 +1,4 @@
+import { AgendaRepository } from '../agenda/agenda-repository.js';
 import type { DocumentsConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
@@ -10,6 +11,8 @@ import { DocumentRepository } from './document-repository.js';
 import { OfficeConverter } from './office-converter.js';
 import { PresentationRepository } from './presentation-repository.js';
 import { Watermarker } from './watermark.js';
+import { NotesRepository } from '../notes/notes-repository.js';
+import { NotesService } from '../notes/notes-service.js';
 
 /** Everything the documents feature's routes and socket handlers share on one node. */
 export interface DocumentServices {
@@ -21,6 +24,11 @@ export interface DocumentServices {
   intake: DocumentIntake;
   watermarker: Watermarker;
   notifier: DocumentNotifier;
+  /** To check that a document's agenda item is one of its meeting's. */
+  agendas: AgendaRepository;
+  /** Everyone's personal notes, by owner (deleted with their document). */
+  noteStore: NotesRepository;
+  notes: NotesService;
   logger: Logger;
 }
 
@@ -41,10 +49,14 @@ export async function createDocumentServices(
     timeoutMs: config.conversionTimeoutMs,
     logger,
   });
+  const noteStore = new NotesRepository(redis);
   return {
     config,
     meetings,
     documents,
+    agendas: new AgendaRepository(redis),
+    noteStore,
+    notes: new NotesService({ meetings, documents, blobs, notes: noteStore }),
     presentations: new PresentationRepository(redis),
     blobs,
     intake: new DocumentIntake({ blobs, documents, converter, notifier, logger }),

@@ -1,17 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-
-/** Fonts with Vietnamese glyphs, from Debian's fonts-noto-core (or fonts-dejavu-core). */
-const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf',
-  '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-];
+import type { User } from '@ehop/protocol';
+import { unicodeFont } from './unicode-font.js';
 
 /**
  * Copies of confidential PDFs with the viewer's name stamped across every page. The stamp is
@@ -21,7 +14,6 @@ const FONT_CANDIDATES = [
 export class Watermarker {
   private readonly dir: string;
   private readonly inFlight = new Map<string, Promise<string>>();
-  private fontBytes: Promise<Buffer> | null = null;
 
   constructor(cacheDir: string) {
     this.dir = join(cacheDir, 'watermarked');
@@ -43,7 +35,7 @@ export class Watermarker {
     if (await isFile(target)) return target;
     const pdf = await PDFDocument.load(await readFile(sourcePath), { updateMetadata: false });
     pdf.registerFontkit(fontkit);
-    const font = await pdf.embedFont(await this.font(), { subset: true });
+    const font = await pdf.embedFont(await unicodeFont('bold'), { subset: true });
     for (const page of pdf.getPages()) stampPage(page, font, lines);
     await mkdir(this.dir, { recursive: true });
     // Written aside and renamed: a concurrent reader never gets half a file.
@@ -52,17 +44,16 @@ export class Watermarker {
     await rename(partial, target);
     return target;
   }
+}
 
-  private font(): Promise<Buffer> {
-    const path = FONT_CANDIDATES.find((candidate) => existsSync(candidate));
-    if (!path) return Promise.reject(new Error('no font with Vietnamese glyphs: install fonts-noto-core'));
-    this.fontBytes ??= readFile(path);
-    return this.fontBytes;
-  }
+/** What a confidential page carries: who is looking, and that it is confidential, with the day. */
+export function watermarkLines(viewer: Pick<User, 'displayName'>, now = new Date()): string[] {
+  const day = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short' }).format(now);
+  return [viewer.displayName, `TÀI LIỆU MẬT · ${day}`];
 }
 
 /** Three diagonal rows across the page, light enough to read the page through them. */
-function stampPage(page: PDFPage, font: PDFFont, lines: string[]): void {
+export function stampPage(page: PDFPage, font: PDFFont, lines: string[]): void {
   const { width, height } = page.getSize();
   const size = Math.max(12, Math.min(width, height) / 22);
   const color = rgb(0.75, 0.1, 0.1);

@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unsupported_file_type: 415,
   damaged_file: 422,
   conversion_failed: 422,
+  limit_reached: 409,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

@@ -7,6 +7,7 @@ import type { ArchiveService } from '../archive/archive-service.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { documentRoutes } from '../documents/document-routes.js';
+import { notesRoutes } from '../notes/notes-routes.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
@@ -22,6 +23,8 @@ import type { VoteService } from '../votes/vote-service.js';
 import { voteRoutes } from '../votes/vote-routes.js';
 import type { RecordingService } from '../recordings/recording-service.js';
 import { recordingRoutes } from '../recordings/recording-routes.js';
+import type { MinutesService } from '../minutes/minutes-service.js';
+import { minutesRoutes } from '../minutes/minutes-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoute } from './health.js';
 import { serveClient } from './static-client.js';
@@ -43,6 +46,7 @@ export interface HttpAppOptions {
   votes: VoteService;
   archive: ArchiveService;
   recordings: RecordingService;
+  minutes: MinutesService;
 }
 
 /** The express app: JSON API under /api, /healthz, and the built web app for everything else. */
@@ -58,6 +62,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
   api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/meetings/:meetingId/documents/:documentId/notes', notesRoutes(options.documents.notes, users));
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use(
@@ -66,6 +71,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));
+  api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
   api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
   api.use('/meetings', recordingRoutes({ users, recordings: options.recordings }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));

@@ -11,6 +11,7 @@ import type { ConferenceService } from '../conference/conference-service.js';
 import type { MeetingHooks } from './meeting-hooks.js';
 import type { VoteService } from '../votes/vote-service.js';
 import type { RecordingService } from '../recordings/recording-service.js';
+import type { MinutesService } from '../minutes/minutes-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
 
@@ -27,6 +28,7 @@ export interface RealtimeDeps {
   documents: DocumentServices;
   votes: VoteService;
   recordings: RecordingService;
+  minutes: MinutesService;
   nodeId: string;
   iceServers: IceServer[];
   /** Floor control and the main screen (conference/). */

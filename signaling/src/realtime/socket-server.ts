@@ -10,6 +10,7 @@ import { agendaHandlers } from '../agenda/agenda-handlers.js';
 import { attendanceHandlers } from '../attendance/attendance-handlers.js';
 import { voteHandlers } from '../votes/vote-handlers.js';
 import { recordingHandlers } from '../recordings/recording-handlers.js';
+import { minutesHandlers } from '../minutes/minutes-handlers.js';
 import { bindClientRequests } from './bind-requests.js';
 import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
 import { conferenceHandlers } from '../conference/conference-handlers.js';
@@ -55,6 +56,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...documentHandlers(deps.documents, socket),
       ...voteHandlers(deps.votes, socket),
       ...recordingHandlers(deps.recordings, socket),
+      ...minutesHandlers(deps.minutes, socket),
     },
     logger,
   );

@@ -42,6 +42,12 @@ export const keys = {
   meetingConference: (meetingId: string) => `meeting:${meetingId}:conference`,
   /** List of JSON FloorLogEntry: every finished turn to speak, oldest first (for the minutes). */
   meetingFloorLog: (meetingId: string) => `meeting:${meetingId}:floor-log`,
+  /** Hash: version, state (the Minutes as JSON); written only by compare-and-set on version. */
+  meetingMinutes: (meetingId: string) => `meeting:${meetingId}:minutes`,
+  /** List of JSON { info: MinutesVersionInfo, minutes }: the version history, newest first, bounded. */
+  minutesVersions: (meetingId: string) => `meeting:${meetingId}:minutes:versions`,
+  /** Hash: key (author and section of the open save window), start (epoch ms): autosaves within it share a version. */
+  minutesSaveWindow: (meetingId: string) => `meeting:${meetingId}:minutes:save-window`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */
@@ -52,6 +58,12 @@ export const keys = {
   documentReceipts: (documentId: string) => `document:${documentId}:receipts`,
   /** Set: the documents whose PDF is the file with this SHA-256 (the file goes when the set empties). */
   blobDocuments: (sha256: string) => `document-blob:${sha256}:documents`,
+  /** Hash: text, textUpdatedAt: one person's free-text notes on one document (only they read it). */
+  userDocumentNotes: (userId: string, documentId: string) => `user:${userId}:notes:${documentId}`,
+  /** Hash: annotationId -> Annotation JSON: one person's highlights on one document. */
+  userDocumentAnnotations: (userId: string, documentId: string) => `user:${userId}:notes:${documentId}:annotations`,
+  /** Set: user ids who have notes on the document (their notes go when the document is deleted). */
+  documentNoteAuthors: (documentId: string) => `document:${documentId}:note-authors`,
   /** String: the meeting's PresentationState as JSON (absent: nobody presents). */
   presentation: (meetingId: string) => `meeting:${meetingId}:presentation`,
   /** Counter: the last PresentationState version of the meeting. */

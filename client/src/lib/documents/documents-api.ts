@@ -10,10 +10,11 @@ export const documentUrls = {
   download: (meetingId: string, documentId: string) => `${base(meetingId)}/${encodeURIComponent(documentId)}/download`,
 };
 
-async function send(method: string, url: string, body?: unknown): Promise<unknown> {
+export async function send(method: string, url: string, body?: unknown, init: RequestInit = {}): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
+      ...init,
       method,
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },

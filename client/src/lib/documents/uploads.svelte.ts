@@ -40,7 +40,7 @@ export class UploadTracker {
     });
   }
 
-  async upload(file: File, options: { confidential: boolean; published: boolean }): Promise<void> {
+  async upload(file: File, options: { confidential: boolean; published: boolean; agendaItemId?: string }): Promise<void> {
     const key = this.nextKey++;
     this.items = [
       { key, fileName: file.name, phase: 'sending', sent: 0, uploadId: null, queuePosition: 0, errorCode: null, errorMessage: null },
