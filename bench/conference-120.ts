@@ -37,6 +37,8 @@ const { values: args } = parseArgs({
     browsers: { type: 'string', default: '3' },
     grants: { type: 'string', default: '6' },
     window: { type: 'string', default: '10' },
+    /** Seconds between the speaker's request and the chair's grant (the chair reads the queue first). */
+    'ask-lead': { type: 'string', default: '1.5' },
     'thumbs-share': { type: 'string', default: '0.25' },
     page: { type: 'string', default: '6' },
     deadline: { type: 'string', default: '900' },
@@ -275,7 +277,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     if (tv) await tv.requestFloor().catch((error: unknown) => log(`  (the TV could not ask to speak: ${String(error).slice(0, 80)})`));
     else await syntheticSpeaker!.request('floor:request', { kind: 'speak', agendaItemId: null });
     log(`  the speaker's request was answered in ${round2(performance.now() - askedAt)} ms`);
-    await sleep(1_500);
+    await sleep(Number(args['ask-lead']) * 1000);
 
     const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
     const t0 = performance.now();
