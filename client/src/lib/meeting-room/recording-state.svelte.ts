@@ -1,6 +1,6 @@
 import type { RecordingState as RecordingStatus, RecordingSummary } from '@ehop/protocol';
 import type { AppError } from '../errors.js';
-import { toAppError } from '../errors.js';
+import { runExclusively } from '../exclusive-action.js';
 import { onServerEvent, request } from '../socket.js';
 
 /**
@@ -50,18 +50,8 @@ export class RecordingState {
     this.startedAt = state.startedAt;
   }
 
-  private async run(action: () => Promise<void>): Promise<boolean> {
-    if (this.busy) return false;
-    this.busy = true;
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      this.onError(toAppError(error));
-      return false;
-    } finally {
-      this.busy = false;
-    }
+  private run(action: () => Promise<void>): Promise<boolean> {
+    return runExclusively(this, this.onError, action);
   }
 }
 

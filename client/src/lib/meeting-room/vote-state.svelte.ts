@@ -1,6 +1,6 @@
 import type { OpenVoteRequest, Vote } from '@ehop/protocol';
 import type { AppError } from '../errors.js';
-import { toAppError } from '../errors.js';
+import { runExclusively } from '../exclusive-action.js';
 import { onServerEvent, request } from '../socket.js';
 
 export type VoteDraft = Omit<OpenVoteRequest, 'meetingId'>;
@@ -51,18 +51,8 @@ export class VoteState {
     return this.run(async () => this.accept(await request('votes:close', { meetingId: this.meetingId, voteId })));
   }
 
-  private async run(action: () => Promise<void>): Promise<boolean> {
-    if (this.busy) return false;
-    this.busy = true;
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      this.onError(toAppError(error));
-      return false;
-    } finally {
-      this.busy = false;
-    }
+  private run(action: () => Promise<void>): Promise<boolean> {
+    return runExclusively(this, this.onError, action);
   }
 
   private accept(vote: Vote): void {

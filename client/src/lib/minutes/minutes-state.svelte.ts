@@ -1,6 +1,7 @@
 import type { Minutes, MinutesHeading, MinutesPermissions, MinutesVersionInfo, RichDoc } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { getSocket, onServerEvent, request } from '../socket.js';
+import { runExclusively } from '../exclusive-action.js';
 import { readLocalDraft, removeLocalDraft, writeLocalDraft } from './local-drafts.js';
 
 export type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
@@ -184,19 +185,11 @@ export class MinutesState {
     setTimeout(() => void this.flush(), RETRY_MS);
   }
 
-  private async step(action: () => Promise<{ minutes: Minutes; permissions: MinutesPermissions }>): Promise<boolean> {
-    if (this.busy) return false;
-    this.busy = true;
-    try {
+  private step(action: () => Promise<{ minutes: Minutes; permissions: MinutesPermissions }>): Promise<boolean> {
+    return runExclusively(this, this.onError, async () => {
       const view = await action();
       this.accept(view.minutes, view.permissions);
-      return true;
-    } catch (error) {
-      this.onError(toAppError(error));
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private applySaved(sectionId: string, doc: RichDoc, revision: number, sectionRevision: number): void {
