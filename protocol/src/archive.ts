@@ -29,14 +29,19 @@ export type ArchiveSearchQuery = z.infer<typeof ArchiveSearchQuery>;
 export const ArchiveUnit = z.object({ id: Id, name: z.string() });
 export type ArchiveUnit = z.infer<typeof ArchiveUnit>;
 
-/** One archived meeting in the result list. */
-export const ArchiveEntry = z.object({
+/** What every view of an archived meeting says about it. */
+export const ArchivedMeeting = z.object({
   meetingId: Id,
   title: z.string(),
   startsAt: z.iso.datetime(),
   location: z.string(),
   archivedAt: z.iso.datetime(),
   units: z.array(ArchiveUnit),
+});
+export type ArchivedMeeting = z.infer<typeof ArchivedMeeting>;
+
+/** One archived meeting in the result list. */
+export const ArchiveEntry = ArchivedMeeting.extend({
   /** A few words around the first match in the minutes or documents (none for a title-only match). */
   snippet: z.string().nullable(),
 });
@@ -55,8 +60,8 @@ export type ArchiveSearchResult = z.infer<typeof ArchiveSearchResult>;
 export const DossierPartKind = z.enum(['minutes', 'document', 'attendance', 'speakers', 'votes', 'recording']);
 export type DossierPartKind = z.infer<typeof DossierPartKind>;
 
-/** One part of a dossier as the caller sees it (and as the manifest lists it). */
-export const DossierPart = z.object({
+/** One file of the ZIP as `manifest.json` describes it. */
+export const ManifestItem = z.object({
   kind: DossierPartKind,
   title: z.string(),
   /** The file's path inside the ZIP. */
@@ -66,6 +71,11 @@ export const DossierPart = z.object({
   /** Known ahead for stored and generated files. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   confidential: z.boolean(),
+});
+export type ManifestItem = z.infer<typeof ManifestItem>;
+
+/** One part of a dossier as the caller sees it: its manifest item, and what the caller may do with it. */
+export const DossierPart = ManifestItem.extend({
   /**
    * False for a confidential document when the caller is not the meeting's chair or secretary:
    * listed (and viewable with a watermark in the meeting) but left out of the ZIP.
@@ -77,30 +87,13 @@ export const DossierPart = z.object({
 export type DossierPart = z.infer<typeof DossierPart>;
 
 /** `GET /api/archive/:meetingId`. */
-export const Dossier = z.object({
-  meetingId: Id,
-  title: z.string(),
-  startsAt: z.iso.datetime(),
-  location: z.string(),
-  archivedAt: z.iso.datetime(),
-  units: z.array(ArchiveUnit),
+export const Dossier = ArchivedMeeting.extend({
   /** The caller's role in the meeting (null: an administrator who is not a member). */
   myRole: MeetingRole.nullable(),
   parts: z.array(DossierPart),
 });
 export type Dossier = z.infer<typeof Dossier>;
 
-/** One file of the ZIP as `manifest.json` describes it. */
-export const ManifestItem = z.object({
-  kind: DossierPartKind,
-  title: z.string(),
-  fileName: z.string(),
-  sizeBytes: z.number().int().nonnegative(),
-  mediaType: z.string(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  confidential: z.boolean(),
-});
-export type ManifestItem = z.infer<typeof ManifestItem>;
 
 /** `manifest.json` at the root of an exported dossier. */
 export const DossierManifest = z.object({

@@ -1,4 +1,4 @@
-import { ArchiveUnit, Id } from '@ehop/protocol';
+import { ArchivedMeeting } from '@ehop/protocol';
 import { z } from 'zod';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
@@ -10,13 +10,7 @@ import { keys } from '../redis/keys.js';
  * of re-splitting and re-folding megabytes of reports. The dossier's files are not copied: they
  * stay where their features store them and are read when the dossier is opened or exported.
  */
-export const ArchiveRecord = z.object({
-  meetingId: Id,
-  title: z.string(),
-  startsAt: z.iso.datetime(),
-  location: z.string(),
-  archivedAt: z.iso.datetime(),
-  units: z.array(ArchiveUnit),
+export const ArchiveRecord = ArchivedMeeting.extend({
   minutesTerms: z.string(),
   documentsTerms: z.string(),
 });

@@ -1,6 +1,7 @@
 import type { DossierPart, MeetingRole } from '@ehop/protocol';
 import type { DossierContext, DossierItem, DossierProvider } from './dossier-item.js';
 import { uniqueNames } from './file-names.js';
+import { manifestItem } from './manifest.js';
 
 /** A collected dossier: every item, and which of them go into the caller's ZIP. */
 export interface CollectedDossier {
@@ -37,15 +38,5 @@ export async function collectDossier(providers: readonly DossierProvider[], cont
 
 /** An item as the dossier view lists it. */
 export function toPart(item: DossierItem, inZip: boolean): DossierPart {
-  return {
-    kind: item.kind,
-    title: item.title,
-    fileName: item.fileName,
-    sizeBytes: item.sizeBytes,
-    mediaType: item.mediaType,
-    sha256: item.sha256,
-    confidential: item.confidential,
-    inZip,
-    documentId: item.documentId,
-  };
+  return { ...manifestItem(item), inZip, documentId: item.documentId };
 }

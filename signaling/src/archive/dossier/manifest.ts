@@ -33,7 +33,7 @@ export function buildManifest(input: ManifestInput): DossierManifest {
   };
 }
 
-function manifestItem(item: DossierItem): ManifestItem {
+export function manifestItem(item: DossierItem): ManifestItem {
   return {
     kind: item.kind,
     title: item.title,
