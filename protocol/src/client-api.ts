@@ -4,6 +4,7 @@ import { Id, MediaSource, PeerInfo } from './domain.js';
 import { documentEvents, documentRequests } from './documents.js';
 import {
   ConsumerOptions,
+  MainFeedSource,
   DtlsParameters,
   IceParameters,
   MediaKind,
@@ -106,6 +107,8 @@ export const serverEvents = {
   'media:consumerClosed': z.object({ consumerId: z.string() }),
   'media:consumerPaused': z.object({ consumerId: z.string() }),
   'media:consumerResumed': z.object({ consumerId: z.string() }),
+  /** The main-screen feed now carries this person's picture. */
+  'media:mainFeed': MainFeedSource,
   /** The media room was lost (e.g. an SFU worker restarted): rebuild transports and rejoin. */
   'media:restart': z.object({ reason: z.string() }),
   ...meetingLifecycleEvents,

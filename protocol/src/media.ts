@@ -66,6 +66,17 @@ export const TransportOptions = z.object({
 });
 export type TransportOptions = z.infer<typeof TransportOptions>;
 
+/** The `peerId` of the main-screen feed's consumers: the SFU's own stream, no participant. */
+export const MAIN_FEED_PEER_ID = 'main-feed';
+
+/**
+ * Who the main-screen feed carries from now on (null: nobody, e.g. a camera turned off). `since`
+ * is when the SFU sent that person's first key frame into the feed (epoch ms): the picture
+ * changes there, not when the chair clicked.
+ */
+export const MainFeedSource = z.object({ peerId: z.string().nullable(), userId: z.string().nullable(), since: z.number() });
+export type MainFeedSource = z.infer<typeof MainFeedSource>;
+
 export const ConsumerOptions = z.object({
   consumerId: z.string(),
   producerId: z.string(),
@@ -75,5 +86,11 @@ export const ConsumerOptions = z.object({
   source: z.enum(['mic', 'camera']),
   rtpParameters: RtpParameters,
   producerPaused: z.boolean(),
+  /**
+   * Set on the consumer of the room's main-screen feed: one stream whose picture is whoever the
+   * main screen shows (see `media:mainFeed`), so a change of speaker needs no new consumer.
+   * `peerId` is then MAIN_FEED_PEER_ID, not a participant.
+   */
+  feed: z.literal('main').optional(),
 });
 export type ConsumerOptions = z.infer<typeof ConsumerOptions>;

@@ -3,6 +3,7 @@ import type { Ack } from './result.js';
 import { Id, MediaSource } from './domain.js';
 import {
   ConsumerOptions,
+  MainFeedSource,
   DtlsParameters,
   IceParameters,
   MediaKind,
@@ -89,6 +90,7 @@ export const PeerNotification = z.discriminatedUnion('event', [
   z.object({ event: z.literal('media:consumerClosed'), payload: z.object({ consumerId: z.string() }) }),
   z.object({ event: z.literal('media:consumerPaused'), payload: z.object({ consumerId: z.string() }) }),
   z.object({ event: z.literal('media:consumerResumed'), payload: z.object({ consumerId: z.string() }) }),
+  z.object({ event: z.literal('media:mainFeed'), payload: MainFeedSource }),
   ...producerNotifications,
 ]);
 export type PeerNotification = z.infer<typeof PeerNotification>;
