@@ -5,6 +5,7 @@ const alias = {
   // Tests run the protocol's TypeScript source; the servers' builds use its compiled output.
   '@ehop/protocol': fileURLToPath(new URL('./protocol/src/index.ts', import.meta.url)),
   '@ehop/testkit': fileURLToPath(new URL('./testkit/src/index.ts', import.meta.url)),
+  '@ehop/rtp': fileURLToPath(new URL('./rtp/src/index.ts', import.meta.url)),
   '@ehop/recordings': fileURLToPath(new URL('./recordings/src/index.ts', import.meta.url)),
 };
 

@@ -6,7 +6,7 @@ import { FfmpegCapture } from './ffmpeg-capture.js';
 import { finaliseRecording } from './finalise.js';
 import { RecordingFiles, sha256Of, sizeOf, type RecordingRecord } from './recording-files.js';
 import { RtpRelay } from './rtp-relay.js';
-import { AudioFollower, SILENCE_FRAME_MS, StreamStitcher, VideoFollower } from './stream-stitcher.js';
+import { AudioFollower, SILENCE_FRAME_MS, StreamStitcher, VideoFollower } from '@ehop/rtp';
 import { freePortPair } from './udp-ports.js';
 
 /** The recorder's door to the SFU's internal API (signaling's SfuClient, or a test's own link). */

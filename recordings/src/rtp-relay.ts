@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isRtp } from './rtp-packet.js';
+import { isRtp } from '@ehop/rtp';
 
 export interface RelayLeg {
   /** Where the SFU sends (RTP on `port`, RTCP on `port + 1`, which the relay only drains). */
