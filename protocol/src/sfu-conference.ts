@@ -22,15 +22,16 @@ export const MediaPolicy = z.object({
     z.object({ mode: z.literal('everyone') }),
     z.object({ mode: z.literal('listed'), userIds: z.array(Id).max(64) }),
   ]),
-  /** Whose camera every receiver gets at the high layer. */
+  /** Whose camera every main screen shows (through the room's main-screen feed). */
   main: z.object({
     userId: Id.nullable(),
     /** Follow the ActiveSpeakerObserver's dominant speaker (falling back to `userId`). */
     followActiveSpeaker: z.boolean(),
   }),
   /**
-   * The next speakers (head of the queue): their cameras are kept ready, paused, at every
-   * receiver, so when the chair gives one of them the floor only a key frame is missing.
+   * The next speakers (head of the queue): their cameras are kept ready (paused) in the room's
+   * main-screen feed and their microphones at every receiver, so when the chair gives one of them
+   * the floor only a key frame is missing.
    */
   upcomingUserIds: z.array(Id).max(4).default([]),
 });

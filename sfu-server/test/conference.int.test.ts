@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PLAIN_OPUS_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
-import type { MediaPolicy, RtpCapabilities } from '@ehop/protocol';
+import { PLAIN_OPUS_PAYLOAD_TYPE, PLAIN_VP8_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import type { ConsumerOptions, MainFeedSource, MediaPolicy, RtpCapabilities } from '@ehop/protocol';
 import { settle, SignalingLink, waitUntil } from './support/signaling-link.js';
-import { RtpReceiver, RtpSender } from './support/rtp-socket.js';
+import { RtpReceiver, RtpSender, type ReceivedPacket } from './support/rtp-socket.js';
 
 /*
  * Floor control enforced on the media itself: a real mediasoup worker, synthetic endpoints on plain
@@ -49,7 +49,13 @@ async function openRoom(policy: MediaPolicy): Promise<Room> {
 }
 
 /** An endpoint whose microphone (and optionally camera) is a UDP socket sending RTP into a plain transport. */
-async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean } = {}) {
+/** A camera that sends: a key frame every `keyFrameEvery` frames, frames of `fillerBytes` (so a receiver can tell cameras apart). */
+interface SendingCamera {
+  keyFrameEvery: number;
+  fillerBytes: number;
+}
+
+async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean; sending?: SendingCamera } = {}) {
   const { roomId } = room;
   await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
   const transport = await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' });
@@ -59,10 +65,17 @@ async function speaker(room: Room, peerId: string, options: { camera?: boolean; 
   });
   let cameraId: string | undefined;
   if (options.camera) {
+    // A sending camera has its own socket, so its own (comedia) transport.
+    const cameraTransport = options.sending ? await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' }) : transport;
     const camera = await link.ok('producer:create', {
-      roomId, peerId, transportId: transport.id, kind: 'video', rtpParameters: plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
+      roomId, peerId, transportId: cameraTransport.id, kind: 'video', rtpParameters: plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
     });
     cameraId = camera.producerId;
+    if (options.sending) {
+      const video = new RtpSender();
+      sockets.push(video);
+      video.startCamera(cameraTransport.port, PLAIN_VP8_PAYLOAD_TYPE, micSsrc + 50, options.sending.keyFrameEvery, options.sending.fillerBytes);
+    }
   }
   const sender = new RtpSender();
   sockets.push(sender);
@@ -79,12 +92,14 @@ async function listener(room: Room, peerId: string) {
   await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
   await link.ok('peer:setRtpCapabilities', { roomId, peerId, rtpCapabilities: caps });
   await link.ok('plain:createTransport', { roomId, peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } });
-  const consumerOf = (producerId: string) => {
-    for (const { notification } of link.notificationsFor(peerId, 'media:newConsumer').reverse()) {
-      if (notification.event === 'media:newConsumer' && notification.payload.producerId === producerId) return notification.payload;
+  const announced = (matches: (consumer: ConsumerOptions) => boolean) => {
+    for (const { notification, roomId: inRoom } of link.notificationsFor(peerId, 'media:newConsumer').reverse()) {
+      if (inRoom === roomId && notification.event === 'media:newConsumer' && matches(notification.payload)) return notification.payload;
     }
     return undefined;
   };
+  const consumerOf = (producerId: string) => announced((consumer) => consumer.producerId === producerId);
+  const feedConsumer = () => announced((consumer) => consumer.feed === 'main');
   return {
     peerId,
     consumerOf,
@@ -94,6 +109,20 @@ async function listener(room: Room, peerId: string) {
       await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
       return consumer;
     },
+    /** Waits for the main-screen feed's consumer and resumes it. */
+    async acceptFeed() {
+      const consumer = await waitUntil(feedConsumer, 5_000, `the main-screen feed for ${peerId}`);
+      await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
+      return consumer;
+    },
+    /** Everything the feed brought, in arrival order. */
+    feedPackets(): readonly ReceivedPacket[] {
+      const ssrc = feedConsumer()?.rtpParameters.encodings?.[0]?.['ssrc'];
+      return typeof ssrc === 'number' ? socket.received(ssrc) : [];
+    },
+    /** Who the SFU said the feed carries, latest last. */
+    feedSources: () =>
+      link.notificationsFor(peerId, 'media:mainFeed').flatMap(({ notification, roomId: inRoom }) => (inRoom === roomId ? [notification.payload as MainFeedSource] : [])),
     packetsFrom(producerId: string): number {
       const ssrc = consumerOf(producerId)?.rtpParameters.encodings?.[0]?.['ssrc'];
       return typeof ssrc === 'number' ? socket.packetsFrom(ssrc) : 0;
@@ -189,17 +218,18 @@ describe('what each receiver gets', () => {
     const viewer = await listener(room, 'viewer');
     const { roomId } = room;
 
-    // Without a view: the main screen (e0's camera) and the speaker's microphone, nothing else.
-    await viewer.accept(endpoints[0]!.cameraId!);
+    // Without a view: the main screen (the feed, carrying e0's camera) and the speaker's microphone, nothing else.
+    await viewer.acceptFeed();
     await viewer.accept(endpoints[0]!.micId);
     await settle(300);
     expect(link.notificationsFor('viewer', 'media:newConsumer')).toHaveLength(2);
+    expect(viewer.consumerOf(endpoints[0]!.cameraId!)).toBeUndefined();
 
     // A page of two thumbnails: their cameras come, at the low layer.
     await link.ok('peer:setView', { roomId, peerId: 'viewer', thumbnails: ['e1', 'e2'] });
     await viewer.accept(endpoints[1]!.cameraId!);
     await viewer.accept(endpoints[2]!.cameraId!);
-    // Running: three cameras (the speaker's microphone is muted by its sender, so not counted).
+    // Running: the feed and two cameras (the speaker's microphone is muted by its sender, so not counted).
     expect((await link.ok('room:traffic', { roomId })).activeConsumers).toBe(3);
 
     // The next page: e3 and e4 come; e1 and e2 stay, paused (no new consumer when paging back).
@@ -219,27 +249,45 @@ describe('what each receiver gets', () => {
     });
   });
 
-  it('keeps the next speaker\'s camera ready (paused) at every receiver, and runs it once they have the floor', async () => {
+  it('switches the main screen inside one feed: the new speaker comes in at their key frame, the stream never restarts', async () => {
     const room = await openRoom(floorPolicy(1, ['u-chair'], 'u-chair'));
-    const chair = await speaker(room, 'chair', { camera: true });
-    const next = await speaker(room, 'next', { camera: true, micPaused: true });
+    const chair = await speaker(room, 'chair', { camera: true, sending: { keyFrameEvery: 10, fillerBytes: 200 } });
+    await speaker(room, 'next', { camera: true, micPaused: true, sending: { keyFrameEvery: 15, fillerBytes: 300 } });
     const viewer = await listener(room, 'viewer');
-    await viewer.accept(chair.cameraId!);
-    await settle(200);
-    expect(viewer.consumerOf(next.cameraId!)).toBeUndefined();
+    await viewer.acceptFeed();
+    const carrying = (peerId: string | null, after = 0) =>
+      waitUntil(() => viewer.feedSources().find((source) => source.peerId === peerId && source.since >= after), 5_000, `the feed carrying ${peerId}`);
+    const chairCut = await carrying('chair');
+    await waitUntil(() => (viewer.feedPackets().length > 20 ? true : undefined), 5_000, 'the chair\'s picture at the viewer');
+    expect(viewer.consumerOf(chair.cameraId!)).toBeUndefined();
 
-    await link.ok('room:setPolicy', { roomId: room.roomId, policy: { ...floorPolicy(2, ['u-chair'], 'u-chair'), upcomingUserIds: ['u-next'] } });
-    await viewer.accept(next.cameraId!);
-    await settle(200);
-    // Created, but paused: only the main screen (the chair's camera) runs.
-    expect((await link.ok('room:traffic', { roomId: room.roomId })).activeConsumers).toBe(1);
+    // The grant: the same consumer, the next speaker's packets from their first key frame on.
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(2, ['u-chair', 'u-next'], 'u-next') });
+    const nextCut = await carrying('next', chairCut.since);
+    await waitUntil(() => (viewer.feedPackets().filter((packet) => packet.at >= nextCut.since).length > 20 ? true : undefined), 5_000, 'the next speaker\'s picture');
+    const packets = viewer.feedPackets();
+    // The chair's frames are 200 bytes of filler plus headers, the next speaker's 300.
+    const fromNext = (packet: ReceivedPacket) => packet.bytes > 250;
+    const firstOfNext = packets.findIndex(fromNext);
+    expect(firstOfNext).toBeGreaterThan(0);
+    expect(packets[firstOfNext]!.keyFrame).toBe(true);
+    expect(packets.slice(firstOfNext).every(fromNext)).toBe(true);
+    for (let index = 1; index < packets.length; index++) {
+      expect((packets[index]!.sequence - packets[index - 1]!.sequence) & 0xffff).toBe(1);
+      expect(((packets[index]!.timestamp - packets[index - 1]!.timestamp) >>> 0) < 2 ** 31).toBe(true);
+    }
+    const feedConsumers = link
+      .notificationsFor('viewer', 'media:newConsumer')
+      .filter(({ roomId, notification }) => roomId === room.roomId && notification.event === 'media:newConsumer' && notification.payload.feed === 'main');
+    expect(feedConsumers).toHaveLength(1);
 
-    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(3, ['u-chair', 'u-next'], 'u-next') });
+    // The main screen on someone without a camera: the feed goes dark instead of showing the previous speaker.
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(3, ['u-chair'], 'u-nobody') });
+    await carrying(null, nextCut.since);
     await settle(300);
-    // The grant reuses the ready consumer (no new one to negotiate); the chair's camera now waits paused.
-    const announced = link.notificationsFor('viewer', 'media:newConsumer');
-    expect(announced.filter(({ notification }) => notification.event === 'media:newConsumer' && notification.payload.producerId === next.cameraId)).toHaveLength(1);
-    expect((await link.ok('room:traffic', { roomId: room.roomId })).activeConsumers).toBe(1);
+    const frozen = viewer.feedPackets().length;
+    await settle(500);
+    expect(viewer.feedPackets().length).toBe(frozen);
   });
 
   it('reports each peer\'s network quality from the SFU\'s own measurements', async () => {

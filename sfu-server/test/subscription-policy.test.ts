@@ -72,10 +72,18 @@ describe('conferenceRule: video', () => {
     expect(deliveries.size).toBe(1 + 3 + 2);
   });
 
-  it('keeps the next speakers ready (paused) without taking the place of the page', () => {
-    const limits: ForwardingLimits = { maxAudio: 2, maxThumbnails: 2, maxRetained: 1 };
-    const deliveries = videoDeliveries(receiver('e9', ['e1', 'e2'], ['e5']), 'e0', limits, ['e3', 'e1', 'e4', 'e6']);
-    expect(Object.fromEntries(deliveries)).toEqual({ e0: 'high', e1: 'low', e2: 'low', e3: 'paused', e5: 'paused' });
+  it('with a main-screen feed, sends the feed instead of the main camera, paused for the one on the main screen', () => {
+    const state: ForwardingState = { ...floorOf(['e0'], 'e0'), mainFeedProducerId: 'feed', upcomingPeerIds: ['e3'] };
+    const wanted = conferenceRule([receiver('e5', ['e1']), receiver('e0', ['e1'])], meeting(6), state, DEFAULT_LIMITS);
+    // The next speaker's camera is not prepared at the receivers: the feed switches to it inside the SFU.
+    expect(deliveriesOf(wanted, 'e5')).toEqual({ feed: 'high', 'e1-cam': 'low', 'e0-mic': 'audio', 'e3-mic': 'audio' });
+    expect(deliveriesOf(wanted, 'e0')).toEqual({ feed: 'paused', 'e1-cam': 'low', 'e3-mic': 'audio' });
+  });
+
+  it('with a main-screen feed, still shows the main screen\'s person as a thumbnail when it is on the page', () => {
+    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeedProducerId: 'feed' };
+    const wanted = conferenceRule([receiver('e5', ['e0'])], meeting(6), state, DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e5')).toEqual({ feed: 'high', 'e0-cam': 'low' });
   });
 
   it('sends nothing to a peer that is not ready yet', () => {
@@ -120,7 +128,7 @@ describe('a meeting of 120 endpoints', () => {
       const page = Array.from({ length: 8 }, (_, k) => `e${(index + 1 + k) % 120}`);
       return receiver(`e${index}`, page, [`e${(index + 50) % 120}`]);
     });
-    const state = floorOf(['e0', 'e7'], 'e7');
+    const state = { ...floorOf(['e0', 'e7'], 'e7'), mainFeedProducerId: 'feed' };
     const wanted = conferenceRule(receivers, tracks, state, DEFAULT_LIMITS);
     const perReceiver = new Map<string, number>();
     for (const w of wanted) perReceiver.set(w.subscriberId, (perReceiver.get(w.subscriberId) ?? 0) + 1);

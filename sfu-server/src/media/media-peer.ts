@@ -45,12 +45,14 @@ interface TransportData {
   direction: TransportDirection;
   connected: boolean;
 }
-interface ProducerData {
+export interface ProducerData {
   peerId: string;
   userId: string;
   source: MediaSource;
   /** When it was last resumed, for choosing among many open microphones. */
   activeSince: number;
+  /** The room's main-screen feed (see main-feed.ts), not a participant's track. */
+  feed?: 'main';
 }
 
 /** What the network looks like from this peer, as far as the SFU can tell. */
@@ -301,7 +303,7 @@ export class MediaPeer {
       this.context.log.warn({ producerId: producer.id }, 'peer cannot decode this track');
       return;
     }
-    const { peerId, source } = producer.appData as ProducerData;
+    const { peerId, source, feed } = producer.appData as ProducerData;
     const preferredLayers = initialLayers(delivery);
     const appData: ConsumerData = {
       publisherId: peerId,
@@ -330,6 +332,7 @@ export class MediaPeer {
         source,
         rtpParameters: consumer.rtpParameters,
         producerPaused: consumer.producerPaused,
+        ...(feed ? { feed } : {}),
       },
     });
   }

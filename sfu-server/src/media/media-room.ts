@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import {
   RequestError,
+  type MainFeedSource,
   type MediaPolicy,
   type MicrophoneTarget,
   type PeerNetworkQuality,
@@ -10,12 +11,14 @@ import {
   type TransportDirection,
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import { MainFeed, type FeedSource } from './main-feed.js';
 import { MediaPeer, type ProduceRequest, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import {
   conferenceRule,
   DEFAULT_LIMITS,
+  MAX_UPCOMING,
   nextRetained,
   planSubscriptions,
   resolveMainPeer,
@@ -102,6 +105,8 @@ export class MediaRoom {
   private mainPeerId: string | null = null;
   private reconciliation: Promise<void> = Promise.resolve();
   private reconciliationQueued = false;
+  /** The main screen as one stream per receiver; null if it could not be opened (cameras are then sent directly). */
+  private readonly mainFeed: Promise<MainFeed | null>;
 
   constructor(
     readonly id: string,
@@ -110,6 +115,12 @@ export class MediaRoom {
   ) {
     this.rule = options.rule ?? conferenceRule;
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), (carrying) => this.announceMainFeed(carrying)).catch(
+      (error: unknown) => {
+        options.log.error({ err: error, roomId: id }, 'main-screen feed unavailable: cameras go to the main screens directly');
+        return null;
+      },
+    );
     options.activeSpeakerObserver?.on('dominantspeaker', ({ producer }: { producer: types.Producer }) =>
       this.onDominantSpeaker(producer),
     );
@@ -205,10 +216,13 @@ export class MediaRoom {
   async setPolicy(policy: MediaPolicy): Promise<boolean> {
     if (policy.version < this.policy.version) return false;
     this.policy = policy;
+    // The main screen first: it is what everyone waits for, and it costs the worker a few requests.
+    const switching = this.showOnMainFeed();
     for (const peer of this.peers.values()) {
       if (!this.mayUnmute(peer.userId)) await peer.pauseMicrophones();
     }
     this.scheduleReconciliation();
+    await switching;
     return true;
   }
 
@@ -309,6 +323,7 @@ export class MediaRoom {
 
   /** Closes the router, and with it every transport; nobody is notified (signaling asked). */
   close(): void {
+    void this.mainFeed.then((feed) => feed?.close());
     this.recorders.clear();
     this.peers.clear();
     this.views.clear();
@@ -357,9 +372,9 @@ export class MediaRoom {
     if (this.closed) return;
     const peers = [...this.peers.values()];
     const tracks = peers.flatMap((peer) => peer.publishedTracks());
-    this.updateMainPeer(resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks));
+    const feed = await this.showOnMainFeed();
     const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
-    const wanted = this.rule(receivers, tracks, this.forwardingState(tracks), this.limits);
+    const wanted = this.rule(receivers, tracks, this.forwardingState(tracks, feed), this.limits);
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
     const startedAt = performance.now();
 
@@ -385,9 +400,13 @@ export class MediaRoom {
     await inParallel(
       [...plan.open].sort(byUrgency).map(({ subscriberId, producerId, delivery }) => () => {
         const subscriber = this.peers.get(subscriberId);
-        const producer = this.findProducer(producerId);
+        const producer = feed?.producer.id === producerId ? feed.producer : this.findProducer(producerId);
         if (!subscriber || !producer || producer.closed || this.closed) return Promise.resolve();
-        return this.attempt(subscriberId, producerId, () => subscriber.subscribe(producer, delivery));
+        return this.attempt(subscriberId, producerId, async () => {
+          await subscriber.subscribe(producer, delivery);
+          // A new feed consumer: its browser learns whom the picture shows.
+          if (producer === feed?.producer) this.options.notify(subscriberId, { event: 'media:mainFeed', payload: feed.source });
+        });
       }),
       CONCURRENT_UPDATES,
       superseded,
@@ -406,30 +425,42 @@ export class MediaRoom {
     }
   }
 
-  /** A peer that was on the main screen stays warm (paused) for everyone, so switching back is quick. */
-  private updateMainPeer(mainPeerId: string | null): void {
-    if (mainPeerId === this.mainPeerId) return;
-    const previous = this.mainPeerId;
-    this.mainPeerId = mainPeerId;
-    if (previous === null) return;
-    for (const [peerId, view] of this.views) {
-      if (peerId === previous || view.thumbnails.includes(previous)) continue;
-      view.retained = [previous, ...view.retained.filter((id) => id !== previous)].slice(0, this.limits.maxRetained);
-    }
+  /**
+   * Points the main-screen feed at whoever the main screen shows now, and keeps the next speakers'
+   * cameras ready in it. Returns the feed (null without one).
+   */
+  private async showOnMainFeed(): Promise<MainFeed | null> {
+    const tracks = [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
+    this.mainPeerId = resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks);
+    const feed = await this.mainFeed;
+    if (!feed || this.closed) return feed;
+    const cameraOf = (peerId: string | null): FeedSource[] =>
+      tracks.filter((track) => track.peerId === peerId && track.source === 'camera' && !track.paused);
+    const upcoming = this.upcomingPeerIds(tracks).flatMap(cameraOf).filter((track) => track.peerId !== this.mainPeerId);
+    await feed.show(cameraOf(this.mainPeerId)[0] ?? null, upcoming.slice(0, MAX_UPCOMING));
+    return feed;
+  }
+
+  private announceMainFeed(carrying: MainFeedSource): void {
+    for (const peerId of this.peers.keys()) this.options.notify(peerId, { event: 'media:mainFeed', payload: carrying });
   }
 
   private viewOf(peerId: string): PeerView {
     return this.views.get(peerId) ?? { thumbnails: [], retained: [] };
   }
 
-  private forwardingState(tracks: readonly PublishedTrack[]): ForwardingState {
-    const { speakers, upcomingUserIds } = this.policy;
-    const upcoming = upcomingUserIds.flatMap((userId) => resolveMainPeer({ userId, followActiveSpeaker: false }, null, tracks) ?? []);
+  private forwardingState(tracks: readonly PublishedTrack[], feed: MainFeed | null): ForwardingState {
+    const { speakers } = this.policy;
     return {
       speakers: speakers.mode === 'everyone' ? 'everyone' : new Set(speakers.userIds),
       mainPeerId: this.mainPeerId,
-      upcomingPeerIds: upcoming,
+      upcomingPeerIds: this.upcomingPeerIds(tracks),
+      mainFeedProducerId: feed?.producer.id ?? null,
     };
+  }
+
+  private upcomingPeerIds(tracks: readonly PublishedTrack[]): string[] {
+    return this.policy.upcomingUserIds.flatMap((userId) => resolveMainPeer({ userId, followActiveSpeaker: false }, null, tracks) ?? []);
   }
 
   private findProducer(producerId: string): types.Producer | undefined {

@@ -5,7 +5,9 @@ import type { MediaKind, MediaSource } from '@ehop/protocol';
  * carries out the plan, so the rule can be read and unit-tested without mediasoup.
  *
  * The conference rule keeps every receiver's load bounded whatever the meeting's size:
- * - the main screen's camera at the high simulcast layer,
+ * - the main screen: the room's main-screen feed (one stream whose picture follows the main
+ *   screen, see main-feed.ts), paused for the one who is on it; without a feed, the main
+ *   screen's camera itself at the high simulcast layer,
  * - the thumbnails the receiver shows now (at most `maxThumbnails`) at the low layer,
  * - thumbnails it showed recently (at most `maxRetained`) kept but paused, so paging back is instant,
  * - the microphones of people allowed to speak (at most `maxAudio`), nothing else.
@@ -41,8 +43,10 @@ export interface ForwardingState {
   speakers: 'everyone' | ReadonlySet<string>;
   /** The peer every main screen shows (high layer); null for a document or nobody. */
   mainPeerId: string | null;
-  /** Peers likely to be on the main screen next (the head of the floor queue): kept ready, paused. */
+  /** Peers likely to be on the main screen next (the head of the floor queue): their microphones are kept ready. */
   upcomingPeerIds?: readonly string[];
+  /** The producer of the room's main-screen feed, when it has one. */
+  mainFeedProducerId?: string | null;
 }
 
 export interface ForwardingLimits {
@@ -101,35 +105,32 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
     const want = (track: PublishedTrack | undefined, delivery: Delivery) => {
       if (track && track.peerId !== receiver.peerId) wanted.push({ subscriberId: receiver.peerId, producerId: track.producerId, delivery });
     };
-    for (const [peerId, delivery] of videoDeliveries(receiver, state.mainPeerId, limits, state.upcomingPeerIds)) {
-      want(cameras.get(peerId), delivery);
+    if (state.mainFeedProducerId) {
+      const onMainScreen = receiver.peerId === state.mainPeerId;
+      wanted.push({ subscriberId: receiver.peerId, producerId: state.mainFeedProducerId, delivery: onMainScreen ? 'paused' : 'high' });
     }
+    const mainCamera = state.mainFeedProducerId ? null : state.mainPeerId;
+    for (const [peerId, delivery] of videoDeliveries(receiver, mainCamera, limits)) want(cameras.get(peerId), delivery);
     for (const mic of speakers.filter((track) => track.peerId !== receiver.peerId).slice(0, limits.maxAudio)) want(mic, 'audio');
     for (const mic of upcomingMics) want(mic, 'audio');
   }
   return wanted;
 };
 
-/** Upcoming speakers kept ready per receiver, on top of the retained thumbnails. */
+/** Upcoming speakers kept ready. */
 export const MAX_UPCOMING = 2;
 
 /**
- * For one receiver: which peers' cameras it gets, and how: the main screen first, then its page
- * of thumbnails, then the next speakers and the recently shown ones (both kept paused).
+ * For one receiver: which peers' cameras it gets, and how: the main screen's camera first (when
+ * there is no feed), then its page of thumbnails, then the recently shown ones (kept paused).
  */
-export function videoDeliveries(
-  receiver: Receiver,
-  mainPeerId: string | null,
-  limits: ForwardingLimits,
-  upcomingPeerIds: readonly string[] = [],
-): Map<string, Delivery> {
+export function videoDeliveries(receiver: Receiver, mainPeerId: string | null, limits: ForwardingLimits): Map<string, Delivery> {
   const deliveries = new Map<string, Delivery>();
   const add = (peerId: string, delivery: Delivery) => {
     if (peerId !== receiver.peerId && !deliveries.has(peerId)) deliveries.set(peerId, delivery);
   };
   if (mainPeerId) add(mainPeerId, 'high');
   for (const peerId of receiver.thumbnails.slice(0, limits.maxThumbnails)) add(peerId, 'low');
-  for (const peerId of upcomingPeerIds.slice(0, MAX_UPCOMING)) add(peerId, 'paused');
   let retained = 0;
   for (const peerId of receiver.retained) {
     if (retained >= limits.maxRetained) break;
