@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConferenceState, PeerInfo, Unit, UnitGroup } from '@ehop/protocol';
 import { clockOffset, formatClock, remainingSeconds } from '../src/lib/conference/countdown.js';
-import { maySpeak, pickPeerOfUser, shownMainUserId } from '../src/lib/conference/main-screen.js';
+import { mainScreenPicture, maySpeak, shownMainUserId, type MainScreenInput } from '../src/lib/conference/main-screen.js';
 import { byWorstLink, formatBitrate, networkGrade } from '../src/lib/conference/network-grade.js';
 import { ALL_GROUPS, groupIdOf, pageSizeFor, thumbnailPage } from '../src/lib/conference/thumbnail-pages.js';
 
@@ -112,14 +112,104 @@ describe('the main screen', () => {
     expect(shownMainUserId(null, 'u-x')).toBeNull();
   });
 
-  it('shows the device of a user whose camera runs', () => {
-    const off = { ...peer('laptop', province), video: { paused: true } };
-    const on = peer('tablet', province);
-    off.info.userId = 'u-chair';
-    on.info.userId = 'u-chair';
-    expect(pickPeerOfUser([off, on], 'u-chair')?.info.peerId).toBe('tablet');
-    expect(pickPeerOfUser([off], 'u-chair')?.info.peerId).toBe('laptop');
-    expect(pickPeerOfUser([off], null)).toBeNull();
+  describe('what it shows', () => {
+    const chair = peer('chair-laptop', province, 'chair').info;
+    const a = peer('a', lacSon).info;
+    const b = peer('b', kimBoi).info;
+    const me = { userId: 'u-me', displayName: 'Tôi', unit: anNghia };
+    const input = (changes: Partial<MainScreenInput<string>>): MainScreenInput<string> => ({
+      selection: { mode: 'floor' },
+      mainUserId: a.userId,
+      self: { ...me, track: 'my-camera' },
+      feed: { track: 'feed', source: { peerId: 'a', userId: a.userId, since: 1_000 } },
+      peers: [chair, a, b],
+      holder: null,
+      ...changes,
+    });
+    const named = (info: PeerInfo) => ({ userId: info.userId, displayName: info.displayName, unit: info.unit });
+
+    it('shows the presented document whatever the feed carries', () => {
+      expect(mainScreenPicture(input({ selection: { mode: 'document', documentId: 'doc-1' }, mainUserId: null }))).toEqual({
+        kind: 'document',
+        documentId: 'doc-1',
+      });
+    });
+
+    it('shows the feed named after the person it carries', () => {
+      expect(mainScreenPicture(input({}))).toEqual({
+        kind: 'feed',
+        track: 'feed',
+        peerId: 'a',
+        userId: a.userId,
+        since: 1_000,
+        person: named(a),
+      });
+    });
+
+    it('keeps the previous person, picture and caption, until the feed cuts over to the chair\'s new choice', () => {
+      const clicked = input({ mainUserId: b.userId });
+      expect(mainScreenPicture(clicked)).toMatchObject({ kind: 'feed', peerId: 'a', since: 1_000, person: named(a) });
+      const cutOver = input({ mainUserId: b.userId, feed: { track: 'feed', source: { peerId: 'b', userId: b.userId, since: 1_400 } } });
+      expect(mainScreenPicture(cutOver)).toMatchObject({ kind: 'feed', peerId: 'b', userId: b.userId, since: 1_400, person: named(b) });
+    });
+
+    it('shows our own camera when we are the main user, not the feed', () => {
+      expect(mainScreenPicture(input({ mainUserId: me.userId }))).toEqual({ kind: 'self', track: 'my-camera', person: me });
+      expect(mainScreenPicture(input({ mainUserId: me.userId, self: { ...me, track: null } }))).toEqual({
+        kind: 'placeholder',
+        peerId: 'self',
+        person: me,
+        cameraOff: true,
+      });
+    });
+
+    it('keeps our own camera while the feed (paused for us) still carries us after the chair chose someone else', () => {
+      const feed = { track: null, source: { peerId: 'my-peer', userId: me.userId, since: 900 } };
+      expect(mainScreenPicture(input({ mainUserId: b.userId, feed }))).toEqual({ kind: 'self', track: 'my-camera', person: me });
+    });
+
+    it('names the floor holder whose device is not listed yet', () => {
+      const holder = { userId: 'u-new', displayName: 'Người mới', unit: lacSon };
+      const feed = { track: 'feed', source: { peerId: 'new', userId: 'u-new', since: 2_000 } };
+      expect(mainScreenPicture(input({ mainUserId: 'u-new', feed, holder }))).toMatchObject({ kind: 'feed', peerId: 'new', person: holder });
+      expect(mainScreenPicture(input({ mainUserId: 'u-new', feed }))).toMatchObject({ kind: 'feed', peerId: 'new', person: null });
+    });
+
+    it('waits for video, or says the camera is off, when the feed has no picture of anyone', () => {
+      const nobody = { track: 'feed', source: { peerId: null, userId: null, since: 3_000 } };
+      expect(mainScreenPicture(input({ feed: nobody }))).toEqual({ kind: 'placeholder', peerId: 'a', person: named(a), cameraOff: false });
+      const cameraOff = { ...a, camOn: false };
+      expect(mainScreenPicture(input({ feed: nobody, peers: [chair, cameraOff, b] }))).toEqual({
+        kind: 'placeholder',
+        peerId: 'a',
+        person: named(a),
+        cameraOff: true,
+      });
+      // The source is known before its consumer exists, or the consumer is paused: no picture yet.
+      expect(mainScreenPicture(input({ feed: { track: null, source: { peerId: 'a', userId: a.userId, since: 1_000 } } }))).toMatchObject({
+        kind: 'placeholder',
+        peerId: 'a',
+        cameraOff: false,
+      });
+      expect(mainScreenPicture(input({ feed: { track: 'feed', source: null } }))).toMatchObject({ kind: 'placeholder', peerId: 'a' });
+    });
+
+    it('of a user on several devices, names the one whose camera runs', () => {
+      const phone = { ...a, peerId: 'a-phone', camOn: false };
+      const laptop = { ...a, peerId: 'a-laptop' };
+      const noFeed = { track: null, source: null };
+      expect(mainScreenPicture(input({ feed: noFeed, peers: [phone, laptop] }))).toMatchObject({ peerId: 'a-laptop', cameraOff: false });
+      expect(mainScreenPicture(input({ feed: noFeed, peers: [phone] }))).toMatchObject({ peerId: 'a-phone', cameraOff: true });
+    });
+
+    it('says nobody is on the main screen when nobody is chosen and the feed has no picture', () => {
+      expect(mainScreenPicture(input({ mainUserId: null, feed: { track: null, source: null } }))).toEqual({
+        kind: 'placeholder',
+        peerId: null,
+        person: null,
+        cameraOff: false,
+      });
+    });
   });
 
   it('lets the chair and the floor holder unmute in floor mode, everyone in open discussion', () => {

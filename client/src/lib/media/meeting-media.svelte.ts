@@ -13,6 +13,7 @@ import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } f
 import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
+import { MainFeed, NO_MAIN_FEED, type MainFeedView } from './main-feed.js';
 import { PeerRoster, type RemotePeerView } from './peer-roster.js';
 import { cameraEncodings } from './simulcast.js';
 
@@ -36,13 +37,16 @@ const REJOIN_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000];
 
 /**
  * One meeting's media in this browser: the mediasoup Device, the send and receive transports,
- * our producers and the consumers of everyone else. Components only read its reactive state
- * (`phase`, `self`, `peers`, `micOn`, `camOn`) and call `join`, `leave`, `setMicOn`, `setCamOn`.
+ * our producers, the consumers of everyone else and of the room's main-screen feed. Components
+ * only read its reactive state (`phase`, `self`, `peers`, `mainFeed`, `micOn`, `camOn`) and call
+ * `join`, `leave`, `setMicOn`, `setCamOn`.
  */
 export class MeetingMedia {
   phase = $state<RoomPhase>('idle');
   self = $state.raw<PeerInfo | null>(null);
   peers = $state.raw<RemotePeerView[]>([]);
+  /** The main-screen feed: one picture that follows whoever the main screen shows, and who that is. */
+  mainFeed = $state.raw<MainFeedView>(NO_MAIN_FEED);
   micOn = $state(false);
   camOn = $state(false);
   /** A toggle is being applied: its button waits so clicks cannot interleave. */
@@ -55,6 +59,7 @@ export class MeetingMedia {
   private readonly consumers = new Map<string, ms.Consumer<ConsumerAppData>>();
   private readonly earlyConsumerEvents = new Map<string, EarlyConsumerEvents>();
   private readonly roster = new PeerRoster();
+  private readonly feed = new MainFeed();
   private readonly iceRestarted = new Set<string>();
   private unsubscribers: (() => void)[] = [];
   /** Bumped on every (re)join so work started for an older session drops its result. */
@@ -332,6 +337,10 @@ export class MeetingMedia {
       onServerEvent('media:consumerClosed', ({ consumerId }) => this.onConsumerClosed(consumerId)),
       onServerEvent('media:consumerPaused', ({ consumerId }) => this.onConsumerPaused(consumerId, true)),
       onServerEvent('media:consumerResumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false)),
+      onServerEvent('media:mainFeed', (source) => {
+        this.feed.setSource(source);
+        this.publishFeed();
+      }),
       onServerEvent('media:restart', () => void this.rejoin()),
       onServerEvent('media:producerPaused', ({ producerId }) => this.onServerMute(producerId, true)),
       onServerEvent('media:producerResumed', ({ producerId }) => this.onServerMute(producerId, false)),
@@ -428,14 +437,21 @@ export class MeetingMedia {
     }
     this.consumers.set(consumer.id, consumer);
     consumer.on('transportclose', () => this.consumers.delete(consumer.id));
-    this.roster.addTrack(options.peerId, {
-      consumerId: consumer.id,
-      kind: consumer.kind,
-      source: options.source,
-      track: consumer.track,
-      paused: early?.paused ?? options.producerPaused,
-    });
-    this.publishRoster();
+    const paused = early?.paused ?? options.producerPaused;
+    if (options.feed === 'main') {
+      // Not a participant's camera: the main screen shows it, no tile does.
+      this.feed.setConsumer(consumer.id, consumer.track, paused);
+      this.publishFeed();
+    } else {
+      this.roster.addTrack(options.peerId, {
+        consumerId: consumer.id,
+        kind: consumer.kind,
+        source: options.source,
+        track: consumer.track,
+        paused,
+      });
+      this.publishRoster();
+    }
     if (consumer.kind === 'video') markRemoteVideoTrack();
     try {
       await request('media:resumeConsumer', { consumerId: consumer.id });
@@ -449,12 +465,14 @@ export class MeetingMedia {
     if (early) early.closed = true;
     this.closeConsumer(consumerId);
     if (this.roster.removeTrack(consumerId)) this.publishRoster();
+    if (this.feed.removeConsumer(consumerId)) this.publishFeed();
   }
 
   private onConsumerPaused(consumerId: string, paused: boolean): void {
     const early = this.earlyConsumerEvents.get(consumerId);
     if (early) early.paused = paused;
     if (this.roster.setPaused(consumerId, paused)) this.publishRoster();
+    if (this.feed.setPaused(consumerId, paused)) this.publishFeed();
   }
 
   private closeConsumer(consumerId: string): void {
@@ -506,10 +524,16 @@ export class MeetingMedia {
     this.iceRestarted.clear();
     this.roster.reset(this.self?.peerId ?? '', []);
     this.publishRoster();
+    this.feed.reset();
+    this.publishFeed();
   }
 
   private publishRoster(): void {
     this.peers = this.roster.view();
+  }
+
+  private publishFeed(): void {
+    this.mainFeed = this.feed.view();
   }
 
   /** Read through a method: the phase changes across awaits, which TypeScript's narrowing ignores. */
