@@ -188,7 +188,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   await waitFor(async () => ((await sfuLink.request('room:traffic', { roomId: meetingId })).packetsReceived > 0 ? true : null), 30_000);
   const joinStart = performance.now();
   await mapLimit(others, 6, (endpoint) => endpoint.join());
-  const receiving = await Promise.all(others.map((endpoint) => endpoint.waitForVideoFrom(chair.peerId, 90_000)));
+  const receiving = await Promise.all(others.map((endpoint) => endpoint.waitForMainScreenShowing(chair.peerId, 90_000)));
   others.forEach((endpoint, index) => (endpoint.timings.receiving = receiving[index] ?? Number.NaN));
   const joined = receiving.filter((at) => at !== null) as number[];
   const joinAllSeconds = (Math.max(...joined) - joinStart) / 1000;

@@ -30,7 +30,7 @@ export interface EndpointTimings {
   start: number;
   joined: number;
   producing: number;
-  /** First packet of the main screen's camera at this endpoint's receiver. */
+  /** When its main screen showed the chair: its feed carried the chair (the SFU's notice) and feed packets arrived. */
   receiving: number;
 }
 
@@ -102,13 +102,17 @@ export class SyntheticEndpoint {
     this.timings.producing = performance.now();
   }
 
-  /** Resolves once the camera of `publisherPeerId` reaches this endpoint (its main screen). */
-  async waitForVideoFrom(publisherPeerId: string, timeoutMs: number): Promise<number | null> {
+  /**
+   * Resolves once this endpoint's main screen shows `peerId`: the SFU's latest notice says its feed
+   * carries that peer, and feed packets arrive.
+   */
+  async waitForMainScreenShowing(peerId: string, timeoutMs: number): Promise<number | null> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
-      const consumer = this.consumerOf(publisherPeerId, 'video');
-      const at = consumer ? this.sink.lastPacketAt(ssrcOf(consumer)) : undefined;
-      if (at !== undefined) return at;
+      const notice = this.feedNotices.at(-1);
+      const ssrc = this.feedSsrc();
+      const packetAt = ssrc === undefined ? undefined : this.sink.lastPacketAt(ssrc);
+      if (notice?.source.peerId === peerId && packetAt !== undefined) return Math.max(notice.at, packetAt);
       await sleep(20);
     }
     return null;
