@@ -11,6 +11,13 @@
  *   1. baseline: the old all-to-all forwarding rule at a smaller size (--baseline endpoints);
  *   2. the conference rule at that same size;
  *   3. the conference rule with --endpoints endpoints and --browsers Chromium hall TVs.
+ *
+ * The main screen is one feed per receiver: a single consumer of the room's main-screen feed, whose
+ * picture the SFU cuts over (at the new source's key frame) to whoever the main screen shows.
+ * "Grant → main screen" at a synthetic receiver is the latest of: the conference state naming the
+ * speaker as main, the SFU's `media:mainFeed` notice naming the speaker's peer, and the first VP8
+ * key frame on the feed sent from that notice's `since` on; at a Chromium TV, the page's
+ * `data-showing` change. The speaker itself (its feed paused) is not a receiver.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -188,7 +195,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   await waitFor(async () => ((await sfuLink.request('room:traffic', { roomId: meetingId })).packetsReceived > 0 ? true : null), 30_000);
   const joinStart = performance.now();
   await mapLimit(others, 6, (endpoint) => endpoint.join());
-  const receiving = await Promise.all(others.map((endpoint) => endpoint.waitForVideoFrom(chair.peerId, 90_000)));
+  const receiving = await Promise.all(others.map((endpoint) => endpoint.waitForMainScreenShowing(chair.peerId, 90_000)));
   others.forEach((endpoint, index) => (endpoint.timings.receiving = receiving[index] ?? Number.NaN));
   const joined = receiving.filter((at) => at !== null) as number[];
   const joinAllSeconds = (Math.max(...joined) - joinStart) / 1000;
@@ -282,15 +289,13 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
     const t0 = performance.now();
     const t0Wall = Date.now();
-    // Which receivers already had the speaker's video running (a thumbnail on their page): decided now, before the grant.
-    const flowingBefore = new Set(receivers.filter((receiver) => videoFlowing(receiver, speakerPeerId, t0)));
     await chair.request('floor:grant', { userId: speakerUserId, speakingTimeSec: null });
     const switched = new Map<SyntheticEndpoint, number>();
     const until = performance.now() + 8_000;
     while (switched.size < receivers.length && performance.now() < until) {
       for (const receiver of receivers) {
         if (switched.has(receiver)) continue;
-        const at = mainScreenCarries(receiver, speakerUserId, speakerPeerId, t0, flowingBefore.has(receiver));
+        const at = mainScreenCarries(receiver, speakerUserId, speakerPeerId, t0);
         if (at !== undefined) switched.set(receiver, at - t0);
       }
       await sleep(20);
@@ -303,10 +308,9 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       if (at === null) missed[kind].browsers++;
       else switchTimes[kind].browsers.push(at - t0Wall);
     }
-    const flowing = flowingBefore.size;
     log(
-      `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched ` +
-        `(${flowing} already had its video as a thumbnail), p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms`,
+      `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched, ` +
+        `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms`,
     );
     await sleep(1_000);
   }
@@ -354,22 +358,16 @@ function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoin
 }
 
 /**
- * When `receiver`'s main screen can show `speaker`: it has been told so, and it has a picture —
- * either the speaker's video was already flowing to it (a thumbnail), or a key frame arrived.
+ * When `receiver`'s main screen carries the speaker (all three, after the grant): it was told so
+ * (conference state), the SFU said its feed now carries the speaker (media:mainFeed), and the feed's
+ * first key frame sent from that cut-over on (the notice's `since`) arrived.
  */
-function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number, wasFlowing: boolean): number | undefined {
+function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number): number | undefined {
   const told = receiver.toldMainAfter(speakerUserId, t0);
-  const consumer = receiver.consumerOf(speakerPeerId, 'video');
-  if (told === undefined || !consumer) return undefined;
-  if (wasFlowing) return told;
-  const keyframe = receiver.sink.keyframeAfter(ssrcOf(consumer), t0);
-  return keyframe === undefined ? undefined : Math.max(told, keyframe);
-}
-
-/** The speaker's video reached this receiver in the last 300 ms (so its picture is already decoded). */
-function videoFlowing(receiver: SyntheticEndpoint, speakerPeerId: string, at: number): boolean {
-  const consumer = receiver.consumerOf(speakerPeerId, 'video');
-  return consumer !== undefined && (receiver.sink.lastPacketAt(ssrcOf(consumer)) ?? 0) > at - 300;
+  const notice = receiver.feedNoticeFor(speakerPeerId, t0);
+  const picture = notice && receiver.feedKeyframeSince(notice.source.since);
+  if (told === undefined || notice === undefined || picture === undefined) return undefined;
+  return Math.max(told, notice.at, picture);
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {

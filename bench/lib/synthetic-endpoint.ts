@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState } from '@ehop/protocol';
+import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, MainFeedSource } from '@ehop/protocol';
 import type { RtpReplayer } from './rtp-replayer.js';
 import { PLAIN_OPUS_PAYLOAD_TYPE, PLAIN_VP8_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters } from '@ehop/testkit';
 import { RtpSink } from './rtp-sink.js';
@@ -9,12 +9,28 @@ import { sleep } from './stats.js';
 
 const VP8_PT = PLAIN_VP8_PAYLOAD_TYPE;
 const OPUS_PT = PLAIN_OPUS_PAYLOAD_TYPE;
+/**
+ * A feed notice's `since` is the SFU's Date.now() (whole ms) just before the new source's first key
+ * frame left; on loopback that frame arrives within a fraction of a ms, and moving `since` to
+ * performance.now() (via performance.timeOrigin) is only exact to about 1 ms. Looking this much
+ * earlier keeps that frame from being missed, which would count the source's next one instead.
+ */
+const SINCE_MARGIN_MS = 1;
+
+type AnnouncedConsumer = ConsumerOptions & { announcedAt: number };
+
+/** A `media:mainFeed` notice: whom the main-screen feed carries from `source.since` on. */
+export interface FeedNotice {
+  /** When it arrived (performance.now()). */
+  at: number;
+  source: MainFeedSource;
+}
 
 export interface EndpointTimings {
   start: number;
   joined: number;
   producing: number;
-  /** First packet of the main screen's camera at this endpoint's receiver. */
+  /** When its main screen showed the chair: its feed carried the chair (the SFU's notice) and feed packets arrived. */
   receiving: number;
 }
 
@@ -44,8 +60,12 @@ export class SyntheticEndpoint {
   timings: EndpointTimings = { start: 0, joined: 0, producing: 0, receiving: 0 };
   /** The conference states this endpoint was sent, with their arrival time. */
   readonly states: { at: number; state: ConferenceState }[] = [];
-  /** Consumers by the publishing peer and kind (latest wins). */
-  private readonly consumers = new Map<string, ConsumerOptions & { announcedAt: number }>();
+  /** Consumers by the publishing peer and kind (latest wins); the main-screen feed is apart. */
+  private readonly consumers = new Map<string, AnnouncedConsumer>();
+  /** The consumer of the room's main-screen feed (latest wins). */
+  private feed: AnnouncedConsumer | undefined;
+  /** The SFU's notices of whom the feed carries, in arrival order. */
+  readonly feedNotices: FeedNotice[] = [];
   /** Peer ids of the meeting by user id, from the join answer and peer:joined. */
   readonly peerOfUser = new Map<string, string>();
   private routerRtpCapabilities: unknown;
@@ -82,24 +102,44 @@ export class SyntheticEndpoint {
     this.timings.producing = performance.now();
   }
 
-  /** Resolves once the camera of `publisherPeerId` reaches this endpoint (its main screen). */
-  async waitForVideoFrom(publisherPeerId: string, timeoutMs: number): Promise<number | null> {
+  /**
+   * Resolves once this endpoint's main screen shows `peerId`: the SFU's latest notice says its feed
+   * carries that peer, and feed packets arrive.
+   */
+  async waitForMainScreenShowing(peerId: string, timeoutMs: number): Promise<number | null> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
-      const consumer = this.consumerOf(publisherPeerId, 'video');
-      const at = consumer ? this.sink.lastPacketAt(ssrcOf(consumer)) : undefined;
-      if (at !== undefined) return at;
+      const notice = this.feedNotices.at(-1);
+      const ssrc = this.feedSsrc();
+      const packetAt = ssrc === undefined ? undefined : this.sink.lastPacketAt(ssrc);
+      if (notice?.source.peerId === peerId && packetAt !== undefined) return Math.max(notice.at, packetAt);
       await sleep(20);
     }
     return null;
   }
 
-  consumerOf(publisherPeerId: string, kind: 'audio' | 'video'): (ConsumerOptions & { announcedAt: number }) | undefined {
+  consumerOf(publisherPeerId: string, kind: 'audio' | 'video'): AnnouncedConsumer | undefined {
     return this.consumers.get(`${publisherPeerId}/${kind}`);
   }
 
   consumerCount(): number {
-    return this.consumers.size;
+    return this.consumers.size + (this.feed ? 1 : 0);
+  }
+
+  /** The SSRC the main-screen feed arrives on, once its consumer is announced. */
+  feedSsrc(): number | undefined {
+    return this.feed && ssrcOf(this.feed);
+  }
+
+  /** The first notice that the feed carries `peerId` received after `afterPerfMs` (performance.now()). */
+  feedNoticeFor(peerId: string, afterPerfMs: number): FeedNotice | undefined {
+    return this.feedNotices.find(({ at, source }) => at > afterPerfMs && source.peerId === peerId);
+  }
+
+  /** When (performance.now()) the first key frame the feed sent from `since` (epoch ms) on arrived. */
+  feedKeyframeSince(since: number): number | undefined {
+    const ssrc = this.feedSsrc();
+    return ssrc === undefined ? undefined : this.sink.keyframeAfter(ssrc, since - performance.timeOrigin - SINCE_MARGIN_MS);
   }
 
   /** When this endpoint was told that `userId` is on the main screen, after `after`. */
@@ -135,6 +175,7 @@ export class SyntheticEndpoint {
     });
     this.socket = socket;
     socket.on('media:newConsumer', (consumer: ConsumerOptions) => this.onNewConsumer(consumer));
+    socket.on('media:mainFeed', (source: MainFeedSource) => this.feedNotices.push({ at: performance.now(), source }));
     socket.on('conference:state', (state: ConferenceState) => this.states.push({ at: performance.now(), state }));
     socket.on('peer:joined', (peer: { userId: string; peerId: string }) => this.peerOfUser.set(peer.userId, peer.peerId));
     return new Promise((resolve, reject) => {
@@ -144,7 +185,9 @@ export class SyntheticEndpoint {
   }
 
   private onNewConsumer(consumer: ConsumerOptions): void {
-    this.consumers.set(`${consumer.peerId}/${consumer.kind}`, { ...consumer, announcedAt: performance.now() });
+    const announced = { ...consumer, announcedAt: performance.now() };
+    if (consumer.feed === 'main') this.feed = announced;
+    else this.consumers.set(`${consumer.peerId}/${consumer.kind}`, announced);
     if (consumer.kind === 'video') this.sink.markVideo(ssrcOf(consumer));
     // A browser resumes once it can decode; so do we (the policy may still keep it paused).
     this.request('media:resumeConsumer', { consumerId: consumer.consumerId }).catch(() => undefined);
