@@ -364,6 +364,8 @@ function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoin
  */
 function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number): number | undefined {
   const told = receiver.toldMainAfter(speakerUserId, t0);
+  // The all-to-all baseline has no feed: every camera already runs at every receiver, so being told is enough.
+  if (!receiver.hasFeed) return told;
   const notice = receiver.feedNoticeFor(speakerPeerId, t0);
   const picture = notice && receiver.feedKeyframeSince(notice.source.since);
   if (told === undefined || notice === undefined || picture === undefined) return undefined;

@@ -113,6 +113,10 @@ export class SyntheticEndpoint {
       const ssrc = this.feedSsrc();
       const packetAt = ssrc === undefined ? undefined : this.sink.lastPacketAt(ssrc);
       if (notice?.source.peerId === peerId && packetAt !== undefined) return Math.max(notice.at, packetAt);
+      // The all-to-all baseline has no feed: its main screen is the camera itself.
+      const camera = this.consumerOf(peerId, 'video');
+      const cameraAt = camera && !this.feed ? this.sink.lastPacketAt(ssrcOf(camera)) : undefined;
+      if (cameraAt !== undefined) return cameraAt;
       await sleep(20);
     }
     return null;
@@ -127,6 +131,10 @@ export class SyntheticEndpoint {
   }
 
   /** The SSRC the main-screen feed arrives on, once its consumer is announced. */
+  get hasFeed(): boolean {
+    return this.feed !== undefined;
+  }
+
   feedSsrc(): number | undefined {
     return this.feed && ssrcOf(this.feed);
   }
