@@ -29,9 +29,15 @@ export const MediaPolicy = z.object({
     followActiveSpeaker: z.boolean(),
   }),
   /**
-   * The next speakers (head of the queue): their cameras are kept ready (paused) in the room's
-   * main-screen feed and their microphones at every receiver, so when the chair gives one of them
-   * the floor only a key frame is missing.
+   * Whose microphone the room's main-screen feed carries to every receiver (the floor holder): a
+   * change of speaker then needs no consumer per receiver. Their microphone still only flows while
+   * `speakers` lets them speak.
+   */
+  floorHolderUserId: Id.nullable().default(null),
+  /**
+   * The next speakers (head of the queue): their camera and microphone are kept ready (paused) in
+   * the room's main-screen feed, so when the chair gives one of them the floor only a key frame is
+   * missing.
    */
   upcomingUserIds: z.array(Id).max(4).default([]),
 });

@@ -27,11 +27,12 @@ afterEach(() => {
 
 const OPUS_PT = PLAIN_OPUS_PAYLOAD_TYPE;
 
-function floorPolicy(version: number, speakerUserIds: string[] | 'everyone', mainUserId: string | null = null): MediaPolicy {
+function floorPolicy(version: number, speakerUserIds: string[] | 'everyone', mainUserId: string | null = null, floorHolderUserId: string | null = null): MediaPolicy {
   return {
     version,
     speakers: speakerUserIds === 'everyone' ? { mode: 'everyone' } : { mode: 'listed', userIds: speakerUserIds },
     main: { userId: mainUserId, followActiveSpeaker: false },
+    floorHolderUserId,
     upcomingUserIds: [],
   };
 }
@@ -99,7 +100,7 @@ async function listener(room: Room, peerId: string) {
     return undefined;
   };
   const consumerOf = (producerId: string) => announced((consumer) => consumer.producerId === producerId);
-  const feedConsumer = () => announced((consumer) => consumer.feed === 'main');
+  const feedConsumer = (kind: 'audio' | 'video') => announced((consumer) => consumer.feed === 'main' && consumer.kind === kind);
   return {
     peerId,
     consumerOf,
@@ -109,15 +110,16 @@ async function listener(room: Room, peerId: string) {
       await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
       return consumer;
     },
-    /** Waits for the main-screen feed's consumer and resumes it. */
+    /** Waits for the main-screen feed's consumers (picture and voice) and resumes them. */
     async acceptFeed() {
-      const consumer = await waitUntil(feedConsumer, 5_000, `the main-screen feed for ${peerId}`);
-      await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
-      return consumer;
+      for (const kind of ['video', 'audio'] as const) {
+        const consumer = await waitUntil(() => feedConsumer(kind), 5_000, `the main-screen feed's ${kind} for ${peerId}`);
+        await link.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
+      }
     },
-    /** Everything the feed brought, in arrival order. */
-    feedPackets(): readonly ReceivedPacket[] {
-      const ssrc = feedConsumer()?.rtpParameters.encodings?.[0]?.['ssrc'];
+    /** Everything the feed's picture (or voice) brought, in arrival order. */
+    feedPackets(kind: 'audio' | 'video' = 'video'): readonly ReceivedPacket[] {
+      const ssrc = feedConsumer(kind)?.rtpParameters.encodings?.[0]?.['ssrc'];
       return typeof ssrc === 'number' ? socket.received(ssrc) : [];
     },
     /** Who the SFU said the feed carries, latest last. */
@@ -218,19 +220,19 @@ describe('what each receiver gets', () => {
     const viewer = await listener(room, 'viewer');
     const { roomId } = room;
 
-    // Without a view: the main screen (the feed, carrying e0's camera) and the speaker's microphone, nothing else.
+    // Without a view: the main screen (the feed's picture, carrying e0's camera, and its voice) and the speaker's microphone, nothing else.
     await viewer.acceptFeed();
     await viewer.accept(endpoints[0]!.micId);
     await settle(300);
-    expect(link.notificationsFor('viewer', 'media:newConsumer')).toHaveLength(2);
+    expect(link.notificationsFor('viewer', 'media:newConsumer')).toHaveLength(3);
     expect(viewer.consumerOf(endpoints[0]!.cameraId!)).toBeUndefined();
 
     // A page of two thumbnails: their cameras come, at the low layer.
     await link.ok('peer:setView', { roomId, peerId: 'viewer', thumbnails: ['e1', 'e2'] });
     await viewer.accept(endpoints[1]!.cameraId!);
     await viewer.accept(endpoints[2]!.cameraId!);
-    // Running: the feed and two cameras (the speaker's microphone is muted by its sender, so not counted).
-    expect((await link.ok('room:traffic', { roomId })).activeConsumers).toBe(3);
+    // Running: the feed (picture and voice) and two cameras (the speaker's microphone is muted by its sender, so not counted).
+    expect((await link.ok('room:traffic', { roomId })).activeConsumers).toBe(4);
 
     // The next page: e3 and e4 come; e1 and e2 stay, paused (no new consumer when paging back).
     await link.ok('peer:setView', { roomId, peerId: 'viewer', thumbnails: ['e3', 'e4'] });
@@ -238,7 +240,7 @@ describe('what each receiver gets', () => {
     await viewer.accept(endpoints[4]!.cameraId!);
     await settle(200);
     const traffic = await link.ok('room:traffic', { roomId });
-    expect(traffic).toMatchObject({ consumers: 6, activeConsumers: 3 });
+    expect(traffic).toMatchObject({ consumers: 7, activeConsumers: 4 });
     expect(viewer.consumerOf(endpoints[5]!.cameraId!)).toBeUndefined();
     expect(link.notificationsFor('viewer', 'media:consumerClosed')).toEqual([]);
 
@@ -249,10 +251,10 @@ describe('what each receiver gets', () => {
     });
   });
 
-  it('switches the main screen inside one feed: the new speaker comes in at their key frame, the stream never restarts', async () => {
+  it('switches the main screen inside one feed: the new speaker comes in at their key frame, the stream never restarts, their voice follows', async () => {
     const room = await openRoom(floorPolicy(1, ['u-chair'], 'u-chair'));
     const chair = await speaker(room, 'chair', { camera: true, sending: { keyFrameEvery: 10, fillerBytes: 200 } });
-    await speaker(room, 'next', { camera: true, micPaused: true, sending: { keyFrameEvery: 15, fillerBytes: 300 } });
+    const next = await speaker(room, 'next', { camera: true, micPaused: true, sending: { keyFrameEvery: 15, fillerBytes: 300 } });
     const viewer = await listener(room, 'viewer');
     await viewer.acceptFeed();
     const carrying = (peerId: string | null, after = 0) =>
@@ -261,8 +263,12 @@ describe('what each receiver gets', () => {
     await waitUntil(() => (viewer.feedPackets().length > 20 ? true : undefined), 5_000, 'the chair\'s picture at the viewer');
     expect(viewer.consumerOf(chair.cameraId!)).toBeUndefined();
 
+    // Nobody holds the floor: the feed's voice is silent (the chair is heard through their own microphone's consumer).
+    expect(viewer.feedPackets('audio')).toHaveLength(0);
+
     // The grant: the same consumer, the next speaker's packets from their first key frame on.
-    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(2, ['u-chair', 'u-next'], 'u-next') });
+    await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(2, ['u-chair', 'u-next'], 'u-next', 'u-next') });
+    await link.ok('room:setMicrophones', { roomId: room.roomId, muted: false, who: { target: 'users', userIds: ['u-next'] } });
     const nextCut = await carrying('next', chairCut.since);
     await waitUntil(() => (viewer.feedPackets().filter((packet) => packet.at >= nextCut.since).length > 20 ? true : undefined), 5_000, 'the next speaker\'s picture');
     const packets = viewer.feedPackets();
@@ -279,15 +285,18 @@ describe('what each receiver gets', () => {
     const feedConsumers = link
       .notificationsFor('viewer', 'media:newConsumer')
       .filter(({ roomId, notification }) => roomId === room.roomId && notification.event === 'media:newConsumer' && notification.payload.feed === 'main');
-    expect(feedConsumers).toHaveLength(1);
+    expect(feedConsumers).toHaveLength(2);
+    // Their voice comes through the feed, without a consumer of their microphone.
+    await waitUntil(() => (viewer.feedPackets('audio').length > 10 ? true : undefined), 5_000, 'the holder\'s voice through the feed');
+    expect(viewer.consumerOf(next.micId)).toBeUndefined();
 
-    // The main screen on someone without a camera: the feed goes dark instead of showing the previous speaker.
+    // The floor taken back and the main screen on someone without a camera: picture and voice stop.
     await link.ok('room:setPolicy', { roomId: room.roomId, policy: floorPolicy(3, ['u-chair'], 'u-nobody') });
     await carrying(null, nextCut.since);
     await settle(300);
-    const frozen = viewer.feedPackets().length;
+    const frozen = { picture: viewer.feedPackets().length, voice: viewer.feedPackets('audio').length };
     await settle(500);
-    expect(viewer.feedPackets().length).toBe(frozen);
+    expect({ picture: viewer.feedPackets().length, voice: viewer.feedPackets('audio').length }).toEqual(frozen);
   });
 
   it('reports each peer\'s network quality from the SFU\'s own measurements', async () => {

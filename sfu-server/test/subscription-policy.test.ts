@@ -72,18 +72,20 @@ describe('conferenceRule: video', () => {
     expect(deliveries.size).toBe(1 + 3 + 2);
   });
 
-  it('with a main-screen feed, sends the feed instead of the main camera, paused for the one on the main screen', () => {
-    const state: ForwardingState = { ...floorOf(['e0'], 'e0'), mainFeedProducerId: 'feed', upcomingPeerIds: ['e3'] };
-    const wanted = conferenceRule([receiver('e5', ['e1']), receiver('e0', ['e1'])], meeting(6), state, DEFAULT_LIMITS);
-    // The next speaker's camera is not prepared at the receivers: the feed switches to it inside the SFU.
-    expect(deliveriesOf(wanted, 'e5')).toEqual({ feed: 'high', 'e1-cam': 'low', 'e0-mic': 'audio', 'e3-mic': 'audio' });
-    expect(deliveriesOf(wanted, 'e0')).toEqual({ feed: 'paused', 'e1-cam': 'low', 'e3-mic': 'audio' });
+  it('with a main-screen feed, sends its picture and voice instead of the main camera and the holder\'s microphone', () => {
+    const feed = { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: 'e2' };
+    const state: ForwardingState = { ...floorOf(['e0', 'e2'], 'e2'), mainFeed: feed, upcomingPeerIds: ['e3'] };
+    const wanted = conferenceRule([receiver('e5', ['e1']), receiver('e2', ['e1'])], meeting(6), state, DEFAULT_LIMITS);
+    // The holder's microphone and the next speaker's tracks are not prepared at the receivers: the feed switches inside the SFU.
+    expect(deliveriesOf(wanted, 'e5')).toEqual({ 'feed-picture': 'high', 'feed-voice': 'audio', 'e1-cam': 'low', 'e0-mic': 'audio' });
+    // The holder gets neither their own picture nor their own voice back.
+    expect(deliveriesOf(wanted, 'e2')).toEqual({ 'feed-picture': 'paused', 'feed-voice': 'paused', 'e1-cam': 'low', 'e0-mic': 'audio' });
   });
 
   it('with a main-screen feed, still shows the main screen\'s person as a thumbnail when it is on the page', () => {
-    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeedProducerId: 'feed' };
+    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeed: { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: null } };
     const wanted = conferenceRule([receiver('e5', ['e0'])], meeting(6), state, DEFAULT_LIMITS);
-    expect(deliveriesOf(wanted, 'e5')).toEqual({ feed: 'high', 'e0-cam': 'low' });
+    expect(deliveriesOf(wanted, 'e5')).toEqual({ 'feed-picture': 'high', 'feed-voice': 'audio', 'e0-cam': 'low' });
   });
 
   it('sends nothing to a peer that is not ready yet', () => {
@@ -128,7 +130,7 @@ describe('a meeting of 120 endpoints', () => {
       const page = Array.from({ length: 8 }, (_, k) => `e${(index + 1 + k) % 120}`);
       return receiver(`e${index}`, page, [`e${(index + 50) % 120}`]);
     });
-    const state = { ...floorOf(['e0', 'e7'], 'e7'), mainFeedProducerId: 'feed' };
+    const state = { ...floorOf(['e0', 'e7'], 'e7'), mainFeed: { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: 'e7' } };
     const wanted = conferenceRule(receivers, tracks, state, DEFAULT_LIMITS);
     const perReceiver = new Map<string, number>();
     for (const w of wanted) perReceiver.set(w.subscriberId, (perReceiver.get(w.subscriberId) ?? 0) + 1);

@@ -1,90 +1,88 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { types } from 'mediasoup';
 import { MAIN_FEED_PEER_ID, type MainFeedSource } from '@ehop/protocol';
-import { asksForKeyFrame, isRtcp, isRtp, ssrcOf, startsVp8KeyFrame, StreamStitcher } from '@ehop/rtp';
+import { asksForKeyFrame, isRtcp, isRtp, ssrcOf, startsVp8KeyFrame } from '@ehop/rtp';
 import type { Logger } from '../logger.js';
+import { FeedLane, type FeedSource } from './feed-lane.js';
 import type { ProducerData } from './media-peer.js';
 
+export type { FeedSource } from './feed-lane.js';
+
 /*
- * The main screen as one stream. Every receiver consumes the feed's producer once; what it shows is
- * switched here, inside the SFU process: the sources (cameras) are consumed on a loopback plain
- * transport, their packets come to a UDP socket of this process, and the one whose turn it is goes
- * back into the feed's producer, rewritten into one continuous stream (one SSRC, sequence numbers
- * and timestamps without a jump). A new speaker takes over at their first key frame.
+ * The main screen as one stream. Every receiver consumes the feed's two producers once: the
+ * picture of whoever the main screen shows, and the floor holder's voice. What they carry is
+ * switched here, inside the SFU process: the sources are consumed on a loopback plain transport,
+ * their packets come to a UDP socket of this process, and the current ones go back into the
+ * feed's producers, rewritten into continuous streams (one SSRC, sequence numbers and timestamps
+ * without a jump). A new speaker's picture takes over at their first key frame.
  *
  * So changing the speaker costs the worker a handful of requests, whatever the number of
  * receivers; before, it cost two consumer changes per receiver (hundreds at 120 endpoints), and
- * every prepared speaker cost a consumer per receiver too.
+ * every prepared speaker cost two consumers per receiver too.
  */
 
-/** A camera the feed may carry. */
-export interface FeedSource {
-  peerId: string;
-  userId: string;
-  producerId: string;
+/** What the feed should carry now, and the next speakers' tracks to keep ready. */
+export interface FeedTarget {
+  camera: FeedSource | null;
+  microphone: FeedSource | null;
+  upcoming: readonly FeedSource[];
 }
 
-interface SourceConsumer {
-  source: FeedSource;
-  consumer: types.Consumer;
-  ssrc: number;
-}
-
-/** One SSRC for the feed in every room: it never leaves the SFU (receivers see their consumer's own). */
-const FEED_SSRC = 0x6d61696e;
-/**
- * A camera that sends no key frame this long (broken, or not sending at all) no longer holds the
- * main screen: the feed goes dark, and the browsers show the new speaker's name without a picture.
- */
-const KEY_FRAME_WAIT_MS = 3_000;
+/** The feed's SSRCs never leave the SFU: receivers see their own consumer's. */
+const FEED_SSRC = { video: 0x6d61696e, audio: 0x766f6963 } as const;
 /** A receiver asking again and again for a key frame must not flood the speaker's encoder. */
 const KEY_FRAME_REQUEST_INTERVAL_MS = 300;
 
 export class MainFeed {
-  private readonly sources = new Map<string, SourceConsumer>();
-  private readonly bySsrc = new Map<number, SourceConsumer>();
-  private readonly stitcher = new StreamStitcher(90_000, FEED_SSRC);
-  /** The source going out now, and the one taking over at its next key frame. */
-  private current: SourceConsumer | null = null;
-  private wanted: SourceConsumer | null = null;
   private carrying: MainFeedSource = { peerId: null, userId: null, since: Date.now() };
-  private target: { show: FeedSource | null; upcoming: readonly FeedSource[] } = { show: null, upcoming: [] };
+  private target: FeedTarget = { camera: null, microphone: null, upcoming: [] };
   private applying: Promise<void> | null = null;
   private lastKeyFrameRequest = 0;
   private closed = false;
+  private readonly lanes: { video: FeedLane; audio: FeedLane };
 
   private constructor(
     private readonly transport: types.PlainTransport,
     private readonly socket: Socket,
-    readonly producer: types.Producer,
-    private readonly capabilities: types.RtpCapabilities,
+    readonly producers: { video: types.Producer; audio: types.Producer },
+    capabilities: types.RtpCapabilities,
     private readonly onCutOver: (carrying: MainFeedSource) => void,
     private readonly log: Logger,
   ) {
+    const lane = (kind: types.MediaKind, onCutOver: (source: FeedSource | null) => void, startsPicture?: (packet: Uint8Array) => boolean) =>
+      new FeedLane({ kind, producer: producers[kind], transport, capabilities, onCutOver, log, ...(startsPicture ? { startsPicture } : {}) });
+    this.lanes = {
+      video: lane('video', (source) => this.pictureCutOver(source), startsVp8KeyFrame),
+      audio: lane('audio', () => this.letGoOfPrevious()),
+    };
     socket.on('message', (message) => this.onPacket(message));
   }
 
-  /** Null when the router has no VP8 (nothing to switch); the room then shows cameras directly. */
+  /** Null when the router lacks VP8 or Opus (nothing to switch); the room then sends tracks directly. */
   static async open(router: types.Router, log: Logger, onCutOver: (carrying: MainFeedSource) => void): Promise<MainFeed | null> {
-    const vp8 = router.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'video/vp8');
-    if (!vp8?.preferredPayloadType) return null;
+    const codecOf = (mimeType: string) => router.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === mimeType);
+    const [vp8, opus] = [codecOf('video/vp8'), codecOf('audio/opus')];
+    if (!vp8?.preferredPayloadType || !opus?.preferredPayloadType) return null;
     const socket = await bindLoopbackSocket();
     const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false, appData: { feed: 'main' } });
     try {
       await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
-      const appData: ProducerData = { peerId: MAIN_FEED_PEER_ID, userId: MAIN_FEED_PEER_ID, source: 'camera', activeSince: 0, feed: 'main' };
-      const producer = await transport.produce({
-        kind: 'video',
-        rtpParameters: {
-          codecs: [{ mimeType: vp8.mimeType, payloadType: vp8.preferredPayloadType, clockRate: vp8.clockRate, rtcpFeedback: vp8.rtcpFeedback ?? [] }],
-          encodings: [{ ssrc: FEED_SSRC }],
-          rtcp: { cname: MAIN_FEED_PEER_ID, reducedSize: true },
-        },
-        appData,
-      });
-      // The sources come with the same payload type the feed declares, so packets need no new one.
-      const capabilities: types.RtpCapabilities = { codecs: [{ ...vp8, rtcpFeedback: [] }], headerExtensions: [] };
-      return new MainFeed(transport, socket, producer, capabilities, onCutOver, log);
+      const produce = (codec: types.RtpCodecCapability, kind: types.MediaKind) => {
+        const appData: ProducerData = { peerId: MAIN_FEED_PEER_ID, userId: MAIN_FEED_PEER_ID, source: kind === 'video' ? 'camera' : 'mic', activeSince: 0, feed: 'main' };
+        return transport.produce({
+          kind,
+          rtpParameters: {
+            // The sources are consumed with the same payload type, so packets keep theirs.
+            codecs: [{ mimeType: codec.mimeType, payloadType: codec.preferredPayloadType!, clockRate: codec.clockRate, ...(codec.channels ? { channels: codec.channels } : {}), rtcpFeedback: codec.rtcpFeedback ?? [] }],
+            encodings: [{ ssrc: FEED_SSRC[kind] }],
+            rtcp: { cname: MAIN_FEED_PEER_ID, reducedSize: true },
+          },
+          appData,
+        });
+      };
+      const producers = { video: await produce(vp8, 'video'), audio: await produce(opus, 'audio') };
+      const capabilities: types.RtpCapabilities = { codecs: [{ ...vp8, rtcpFeedback: [] }, { ...opus, rtcpFeedback: [] }], headerExtensions: [] };
+      return new MainFeed(transport, socket, producers, capabilities, onCutOver, log);
     } catch (error) {
       transport.close();
       socket.close();
@@ -92,19 +90,15 @@ export class MainFeed {
     }
   }
 
-  /** Who the feed carries now, since when. */
+  /** Whose picture the feed carries now, since when. */
   get source(): MainFeedSource {
     return this.carrying;
   }
 
-  /**
-   * Show `show` (null: nothing) and keep the `upcoming` cameras consumed but paused, so a grant
-   * to one of them needs no new consumer. The latest call wins; calls never overlap at the worker.
-   */
-  show(show: FeedSource | null, upcoming: readonly FeedSource[]): Promise<void> {
-    this.target = { show, upcoming };
-    this.applying ??= this.applyUntilSettled().finally(() => (this.applying = null));
-    return this.applying;
+  /** The latest call wins; the lanes' requests to the worker never overlap. */
+  show(target: FeedTarget): Promise<void> {
+    this.target = target;
+    return this.settle();
   }
 
   close(): void {
@@ -113,84 +107,39 @@ export class MainFeed {
     this.socket.close();
   }
 
+  /** Applies the latest target, again if it changed meanwhile (or a cut-over left a source to let go). */
+  private settle(): Promise<void> {
+    this.applying ??= this.applyUntilSettled().finally(() => (this.applying = null));
+    return this.applying;
+  }
+
   private async applyUntilSettled(): Promise<void> {
-    let applied: typeof this.target | null = null;
+    let applied: FeedTarget | null = null;
     while (!this.closed && applied !== this.target) {
       applied = this.target;
+      const { camera, microphone, upcoming } = applied;
       try {
-        await this.apply(applied.show, applied.upcoming);
+        await this.lanes.video.show(camera);
+        await this.lanes.audio.show(microphone);
+        for (const lane of [this.lanes.video, this.lanes.audio]) {
+          await lane.prepareOnly(upcoming.filter((source) => source.kind === lane.kind));
+        }
       } catch (error) {
-        this.log.warn({ err: error }, 'main-screen feed could not switch its source');
+        if (!this.closed) this.log.warn({ err: error }, 'main-screen feed could not switch its sources');
       }
     }
   }
 
-  private async apply(show: FeedSource | null, upcoming: readonly FeedSource[]): Promise<void> {
-    if (show === null) this.stop();
-    else if (show.producerId !== (this.wanted ?? this.current)?.source.producerId) await this.takeOverAtKeyFrame(show);
-    for (const source of upcoming) if (!this.closed) await this.consumerOf(source, true);
-    await this.release(upcoming);
+  private pictureCutOver(source: FeedSource | null): void {
+    this.carrying = { peerId: source?.peerId ?? null, userId: source?.userId ?? null, since: Date.now() };
+    this.onCutOver(this.carrying);
+    this.letGoOfPrevious();
   }
 
-  /** The new source goes out from its first key frame on; until then the previous one keeps going. */
-  private async takeOverAtKeyFrame(source: FeedSource): Promise<void> {
-    const entry = await this.consumerOf(source, false);
-    if (!entry) return;
-    this.wanted = entry === this.current ? null : entry;
-    if (entry.consumer.paused) await entry.consumer.resume();
-    if (this.wanted !== entry) return;
-    await entry.consumer.requestKeyFrame();
-    setTimeout(() => this.stopWaitingFor(entry), KEY_FRAME_WAIT_MS).unref();
-  }
-
-  /** Still no key frame: stop showing the previous person; a late key frame still cuts in. */
-  private stopWaitingFor(entry: SourceConsumer): void {
-    if (this.wanted !== entry || this.current === null) return;
-    this.current = null;
-    this.announce({ peerId: null, userId: null, since: Date.now() });
-  }
-
-  private stop(): void {
-    this.wanted = null;
-    if (this.current === null) return;
-    this.current = null;
-    this.announce({ peerId: null, userId: null, since: Date.now() });
-  }
-
-  /** Pauses or closes what is no longer wanted: only the feed's own and the upcoming sources stay. */
-  private async release(upcoming: readonly FeedSource[]): Promise<void> {
-    const prepared = new Set(upcoming.map((source) => source.producerId));
-    for (const entry of [...this.sources.values()]) {
-      if (entry === this.current || entry === this.wanted) continue;
-      if (!prepared.has(entry.source.producerId)) this.forget(entry, true);
-      else if (!entry.consumer.paused) await entry.consumer.pause();
-    }
-  }
-
-  private async consumerOf(source: FeedSource, paused: boolean): Promise<SourceConsumer | null> {
-    const existing = this.sources.get(source.producerId);
-    if (existing && !existing.consumer.closed) return existing;
-    let consumer: types.Consumer;
-    try {
-      // The top simulcast layer (a too-high index is clamped): the main screen is the big picture.
-      consumer = await this.transport.consume({ producerId: source.producerId, rtpCapabilities: this.capabilities, paused, preferredLayers: { spatialLayer: 9 } });
-    } catch (error) {
-      this.log.warn({ err: error, producerId: source.producerId }, 'main-screen feed cannot carry this camera');
-      return null;
-    }
-    const entry: SourceConsumer = { source, consumer, ssrc: consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0 };
-    this.sources.set(source.producerId, entry);
-    this.bySsrc.set(entry.ssrc, entry);
-    consumer.on('producerclose', () => this.forget(entry, false));
-    return entry;
-  }
-
-  private forget(entry: SourceConsumer, close: boolean): void {
-    if (close) entry.consumer.close();
-    this.sources.delete(entry.source.producerId);
-    this.bySsrc.delete(entry.ssrc);
-    if (this.wanted === entry) this.wanted = null;
-    if (this.current === entry) this.stop();
+  /** After a cut-over the previous source is no longer needed running: apply the same target again. */
+  private letGoOfPrevious(): void {
+    this.target = { ...this.target };
+    void this.settle();
   }
 
   private onPacket(packet: Buffer): void {
@@ -200,35 +149,16 @@ export class MainFeed {
       return;
     }
     if (!isRtp(packet)) return;
-    const entry = this.bySsrc.get(ssrcOf(packet));
-    if (!entry) return;
-    const now = performance.now();
-    if (entry === this.wanted && startsVp8KeyFrame(packet)) this.cutOver(entry, packet, now);
-    if (entry !== this.current || !this.stitcher.rewrite(packet, now)) return;
-    this.socket.send(packet, this.transport.tuple.localPort, '127.0.0.1');
+    const ssrc = ssrcOf(packet);
+    const lane = this.lanes.video.owns(ssrc) ? this.lanes.video : this.lanes.audio;
+    if (lane.accept(packet, ssrc, performance.now())) this.socket.send(packet, this.transport.tuple.localPort, '127.0.0.1');
   }
 
-  private cutOver(entry: SourceConsumer, packet: Buffer, now: number): void {
-    this.stitcher.cutTo(packet, now);
-    this.current = entry;
-    this.wanted = null;
-    this.announce({ peerId: entry.source.peerId, userId: entry.source.userId, since: Date.now() });
-    // The previous source is no longer needed running.
-    void this.show(this.target.show, this.target.upcoming);
-  }
-
-  private announce(carrying: MainFeedSource): void {
-    this.carrying = carrying;
-    this.onCutOver(carrying);
-  }
-
-  /** A receiver lost the picture (or just joined): ask whoever the feed is about to carry. */
   private forwardKeyFrameRequest(): void {
     const now = performance.now();
-    const entry = this.wanted ?? this.current;
-    if (!entry || now - this.lastKeyFrameRequest < KEY_FRAME_REQUEST_INTERVAL_MS) return;
+    if (now - this.lastKeyFrameRequest < KEY_FRAME_REQUEST_INTERVAL_MS) return;
     this.lastKeyFrameRequest = now;
-    entry.consumer.requestKeyFrame().catch(() => undefined);
+    this.lanes.video.requestKeyFrame();
   }
 }
 

@@ -84,6 +84,7 @@ const CLOSED_POLICY: MediaPolicy = {
   version: 0,
   speakers: { mode: 'listed', userIds: [] },
   main: { userId: null, followActiveSpeaker: false },
+  floorHolderUserId: null,
   upcomingUserIds: [],
 };
 
@@ -400,12 +401,13 @@ export class MediaRoom {
     await inParallel(
       [...plan.open].sort(byUrgency).map(({ subscriberId, producerId, delivery }) => () => {
         const subscriber = this.peers.get(subscriberId);
-        const producer = feed?.producer.id === producerId ? feed.producer : this.findProducer(producerId);
+        const feedPicture = feed?.producers.video;
+        const producer = [feedPicture, feed?.producers.audio].find((candidate) => candidate?.id === producerId) ?? this.findProducer(producerId);
         if (!subscriber || !producer || producer.closed || this.closed) return Promise.resolve();
         return this.attempt(subscriberId, producerId, async () => {
           await subscriber.subscribe(producer, delivery);
-          // A new feed consumer: its browser learns whom the picture shows.
-          if (producer === feed?.producer) this.options.notify(subscriberId, { event: 'media:mainFeed', payload: feed.source });
+          // A new consumer of the feed's picture: its browser learns whom the picture shows.
+          if (feed && producer === feedPicture) this.options.notify(subscriberId, { event: 'media:mainFeed', payload: feed.source });
         });
       }),
       CONCURRENT_UPDATES,
@@ -426,19 +428,27 @@ export class MediaRoom {
   }
 
   /**
-   * Points the main-screen feed at whoever the main screen shows now, and keeps the next speakers'
-   * cameras ready in it. Returns the feed (null without one).
+   * Points the main-screen feed at whoever the main screen shows now and at the floor holder's
+   * microphone, and keeps the next speakers' tracks ready in it. Returns the feed (null without one).
    */
   private async showOnMainFeed(): Promise<MainFeed | null> {
     const tracks = [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
     this.mainPeerId = resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks);
     const feed = await this.mainFeed;
     if (!feed || this.closed) return feed;
-    const cameraOf = (peerId: string | null): FeedSource[] =>
-      tracks.filter((track) => track.peerId === peerId && track.source === 'camera' && !track.paused);
-    const upcoming = this.upcomingPeerIds(tracks).flatMap(cameraOf).filter((track) => track.peerId !== this.mainPeerId);
-    await feed.show(cameraOf(this.mainPeerId)[0] ?? null, upcoming.slice(0, MAX_UPCOMING));
+    const camera = tracks.find((track) => track.peerId === this.mainPeerId && track.source === 'camera' && !track.paused) ?? null;
+    const upcomingPeers = new Set(this.upcomingPeerIds(tracks));
+    const upcoming = tracks.filter((track) => upcomingPeers.has(track.peerId) && track !== camera);
+    await feed.show({ camera, microphone: this.floorMicrophone(tracks), upcoming: upcoming.slice(0, 2 * MAX_UPCOMING) });
     return feed;
+  }
+
+  /** The floor holder's microphone (of their devices, the one that is on), while they may speak. */
+  private floorMicrophone(tracks: readonly PublishedTrack[]): PublishedTrack | null {
+    const holder = this.policy.floorHolderUserId;
+    if (holder === null || !this.mayUnmute(holder)) return null;
+    const mics = tracks.filter((track) => track.userId === holder && track.source === 'mic');
+    return mics.find((track) => !track.paused) ?? mics[0] ?? null;
   }
 
   private announceMainFeed(carrying: MainFeedSource): void {
@@ -455,7 +465,9 @@ export class MediaRoom {
       speakers: speakers.mode === 'everyone' ? 'everyone' : new Set(speakers.userIds),
       mainPeerId: this.mainPeerId,
       upcomingPeerIds: this.upcomingPeerIds(tracks),
-      mainFeedProducerId: feed?.producer.id ?? null,
+      mainFeed: feed
+        ? { picture: feed.producers.video.id, voice: feed.producers.audio.id, voicePeerId: this.floorMicrophone(tracks)?.peerId ?? null }
+        : null,
     };
   }
 

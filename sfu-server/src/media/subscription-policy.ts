@@ -5,9 +5,9 @@ import type { MediaKind, MediaSource } from '@ehop/protocol';
  * carries out the plan, so the rule can be read and unit-tested without mediasoup.
  *
  * The conference rule keeps every receiver's load bounded whatever the meeting's size:
- * - the main screen: the room's main-screen feed (one stream whose picture follows the main
- *   screen, see main-feed.ts), paused for the one who is on it; without a feed, the main
- *   screen's camera itself at the high simulcast layer,
+ * - the main screen: the room's main-screen feed (see main-feed.ts), one picture that follows the
+ *   main screen (paused for the one who is on it) and the floor holder's voice (paused for the
+ *   holder); without a feed, the main screen's camera itself at the high simulcast layer,
  * - the thumbnails the receiver shows now (at most `maxThumbnails`) at the low layer,
  * - thumbnails it showed recently (at most `maxRetained`) kept but paused, so paging back is instant,
  * - the microphones of people allowed to speak (at most `maxAudio`), nothing else.
@@ -45,8 +45,17 @@ export interface ForwardingState {
   mainPeerId: string | null;
   /** Peers likely to be on the main screen next (the head of the floor queue): their microphones are kept ready. */
   upcomingPeerIds?: readonly string[];
-  /** The producer of the room's main-screen feed, when it has one. */
-  mainFeedProducerId?: string | null;
+  /** The room's main-screen feed, when it has one. */
+  mainFeed?: MainFeedProducers | null;
+}
+
+export interface MainFeedProducers {
+  /** Its picture: whoever the main screen shows. */
+  picture: string;
+  /** Its voice: the floor holder's microphone, which then needs no consumer of its own. */
+  voice: string;
+  /** The peer whose microphone the voice carries now. */
+  voicePeerId: string | null;
 }
 
 export interface ForwardingLimits {
@@ -93,10 +102,13 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
   const cameras = new Map<string, PublishedTrack>();
   for (const track of tracks) if (track.source === 'camera') cameras.set(track.peerId, track);
   // One more than the cap, so that dropping the receiver's own microphone still leaves enough.
-  const speakers = audibleMicrophones(tracks, state.speakers).slice(0, limits.maxAudio + 1);
-  // The next speakers' microphones too: paused on the SFU (they may not speak yet) they carry
-  // nothing, and when the floor is given their audio starts without a consumer to negotiate.
-  const upcoming = new Set((state.upcomingPeerIds ?? []).slice(0, MAX_UPCOMING));
+  const { mainFeed } = state;
+  // The floor holder is heard through the feed's voice, not through a consumer of their own.
+  const inFeed = (track: PublishedTrack) => mainFeed?.voicePeerId === track.peerId;
+  const speakers = audibleMicrophones(tracks, state.speakers).filter((track) => !inFeed(track)).slice(0, limits.maxAudio + 1);
+  // Without a feed, the next speakers' microphones too: paused on the SFU (they may not speak yet)
+  // they carry nothing, and when the floor is given their audio starts without a consumer to negotiate.
+  const upcoming = new Set(mainFeed ? [] : (state.upcomingPeerIds ?? []).slice(0, MAX_UPCOMING));
   const upcomingMics = tracks.filter((track) => track.source === 'mic' && upcoming.has(track.peerId) && !speakers.includes(track));
 
   const wanted: WantedSubscription[] = [];
@@ -105,11 +117,12 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
     const want = (track: PublishedTrack | undefined, delivery: Delivery) => {
       if (track && track.peerId !== receiver.peerId) wanted.push({ subscriberId: receiver.peerId, producerId: track.producerId, delivery });
     };
-    if (state.mainFeedProducerId) {
-      const onMainScreen = receiver.peerId === state.mainPeerId;
-      wanted.push({ subscriberId: receiver.peerId, producerId: state.mainFeedProducerId, delivery: onMainScreen ? 'paused' : 'high' });
+    if (mainFeed) {
+      // Nobody gets their own picture or voice back.
+      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.picture, delivery: receiver.peerId === state.mainPeerId ? 'paused' : 'high' });
+      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.voice, delivery: receiver.peerId === mainFeed.voicePeerId ? 'paused' : 'audio' });
     }
-    const mainCamera = state.mainFeedProducerId ? null : state.mainPeerId;
+    const mainCamera = mainFeed ? null : state.mainPeerId;
     for (const [peerId, delivery] of videoDeliveries(receiver, mainCamera, limits)) want(cameras.get(peerId), delivery);
     for (const mic of speakers.filter((track) => track.peerId !== receiver.peerId).slice(0, limits.maxAudio)) want(mic, 'audio');
     for (const mic of upcomingMics) want(mic, 'audio');

@@ -54,11 +54,15 @@ export class ConferenceService {
       before = current;
       return change(current);
     });
-    await this.enforce(meetingId, record, chairsOf(meeting));
-    if (before && before.holder?.userId !== record.holder?.userId && record.holder) {
-      await this.sfu('room:setMicrophones', { roomId: meetingId, muted: false, who: { target: 'users', userIds: [record.holder.userId] } });
-    }
+    const enforcing = this.enforce(meetingId, record, chairsOf(meeting)).then(async () => {
+      if (before && before.holder?.userId !== record.holder?.userId && record.holder) {
+        await this.sfu('room:setMicrophones', { roomId: meetingId, muted: false, who: { target: 'users', userIds: [record.holder.userId] } });
+      }
+    });
+    // Everyone learns of the change while the SFU applies it: what the SFU enforces (who is heard,
+    // whose picture the main screen carries) does not wait for the news, nor the news for it.
     this.broadcast(meetingId, before, record, chairsOf(meeting));
+    await enforcing;
     return record;
   }
 

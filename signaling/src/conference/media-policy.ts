@@ -10,7 +10,8 @@ export function mediaPolicyOf(record: ConferenceRecord, chairUserIds: readonly s
     version: record.version,
     speakers: speakers === null ? { mode: 'everyone' } : { mode: 'listed', userIds: speakers },
     main: { userId: mainUserId(record, chairUserIds), followActiveSpeaker: record.mainScreen.mode === 'active_speaker' },
-    // The chair usually gives the floor to the head of the queue: have their camera ready everywhere.
+    floorHolderUserId: record.holder?.userId ?? null,
+    // The chair usually gives the floor to the head of the queue: have their camera and microphone ready.
     upcomingUserIds: record.queue.slice(0, UPCOMING_SPEAKERS).map((request) => request.userId),
   };
 }

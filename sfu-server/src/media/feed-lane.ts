@@ -1,0 +1,151 @@
+import type { types } from 'mediasoup';
+import { StreamStitcher } from '@ehop/rtp';
+import type { Logger } from '../logger.js';
+
+/** A track the feed may carry. */
+export interface FeedSource {
+  peerId: string;
+  userId: string;
+  producerId: string;
+  kind: types.MediaKind;
+}
+
+interface SourceConsumer {
+  source: FeedSource;
+  consumer: types.Consumer;
+  ssrc: number;
+}
+
+export interface FeedLaneOptions {
+  kind: types.MediaKind;
+  /** The feed's producer of this kind: what the rewritten packets go into. */
+  producer: types.Producer;
+  /** Where the sources are consumed (their packets come back to the feed's socket). */
+  transport: types.PlainTransport;
+  capabilities: types.RtpCapabilities;
+  /** Video switches at the new source's key frame; audio (Opus) at its first packet. */
+  startsPicture?: (packet: Uint8Array) => boolean;
+  /** The lane now carries `source` (null: nothing). */
+  onCutOver: (source: FeedSource | null) => void;
+  log: Logger;
+}
+
+/**
+ * A camera that sends no key frame this long (broken, or not sending at all) no longer holds the
+ * main screen: the lane goes dark, and the browsers show the new speaker's name without a picture.
+ */
+const KEY_FRAME_WAIT_MS = 3_000;
+/** The top simulcast layer (a too-high index is clamped): the main screen is the big picture. */
+const TOP_LAYER = { spatialLayer: 9 };
+
+/**
+ * One kind of the main-screen feed: its sources (consumers on the feed's loopback transport, a few:
+ * the one going out, the one taking over, the prepared next speakers) and the rewriting of the
+ * current one's packets into the feed's single continuous stream.
+ */
+export class FeedLane {
+  private readonly sources = new Map<string, SourceConsumer>();
+  private readonly bySsrc = new Map<number, SourceConsumer>();
+  private readonly stitcher: StreamStitcher;
+  private current: SourceConsumer | null = null;
+  private wanted: SourceConsumer | null = null;
+
+  constructor(private readonly options: FeedLaneOptions) {
+    const { codecs, encodings } = options.producer.rtpParameters;
+    this.stitcher = new StreamStitcher(codecs[0]!.clockRate, encodings![0]!.ssrc!);
+  }
+
+  get kind(): types.MediaKind {
+    return this.options.kind;
+  }
+
+  owns(ssrc: number): boolean {
+    return this.bySsrc.has(ssrc);
+  }
+
+  /** The packet rewritten into the feed, or null when it is not (or not yet) the lane's to send. */
+  accept(packet: Uint8Array, ssrc: number, nowMs: number): Uint8Array | null {
+    const entry = this.bySsrc.get(ssrc);
+    if (!entry) return null;
+    const { startsPicture } = this.options;
+    if (entry === this.wanted && (!startsPicture || startsPicture(packet))) this.cutOver(entry, packet, nowMs);
+    return entry === this.current && this.stitcher.rewrite(packet, nowMs) ? packet : null;
+  }
+
+  /** Carry `source` (null: nothing) from its next key frame (video) or packet (audio) on. */
+  async show(source: FeedSource | null): Promise<void> {
+    if (source === null) return this.stop();
+    if (source.producerId === (this.wanted ?? this.current)?.source.producerId) return;
+    const entry = await this.consumerOf(source, false);
+    if (!entry) return;
+    this.wanted = entry === this.current ? null : entry;
+    if (entry.consumer.paused) await entry.consumer.resume();
+    if (this.wanted !== entry || !this.options.startsPicture) return;
+    await entry.consumer.requestKeyFrame();
+    setTimeout(() => this.stopWaitingFor(entry), KEY_FRAME_WAIT_MS).unref();
+  }
+
+  /** Keeps these sources consumed but paused, ready to take over; lets go of the others. */
+  async prepareOnly(upcoming: readonly FeedSource[]): Promise<void> {
+    for (const source of upcoming) await this.consumerOf(source, true);
+    const prepared = new Set(upcoming.map((source) => source.producerId));
+    for (const entry of [...this.sources.values()]) {
+      if (entry === this.current || entry === this.wanted) continue;
+      if (!prepared.has(entry.source.producerId)) this.forget(entry, true);
+      else if (!entry.consumer.paused) await entry.consumer.pause();
+    }
+  }
+
+  /** A receiver lost the picture: whoever the lane is about to carry, or carries, sends a key frame. */
+  requestKeyFrame(): void {
+    const entry = this.wanted ?? this.current;
+    entry?.consumer.requestKeyFrame().catch(() => undefined);
+  }
+
+  private stop(): void {
+    this.wanted = null;
+    if (this.current === null) return;
+    this.current = null;
+    this.options.onCutOver(null);
+  }
+
+  private cutOver(entry: SourceConsumer, packet: Uint8Array, nowMs: number): void {
+    this.stitcher.cutTo(packet, nowMs);
+    this.current = entry;
+    this.wanted = null;
+    this.options.onCutOver(entry.source);
+  }
+
+  /** Still no key frame: stop showing the previous person; a late key frame still cuts in. */
+  private stopWaitingFor(entry: SourceConsumer): void {
+    if (this.wanted !== entry || this.current === null) return;
+    this.current = null;
+    this.options.onCutOver(null);
+  }
+
+  private async consumerOf(source: FeedSource, paused: boolean): Promise<SourceConsumer | null> {
+    const existing = this.sources.get(source.producerId);
+    if (existing && !existing.consumer.closed) return existing;
+    const { transport, capabilities, kind, log } = this.options;
+    let consumer: types.Consumer;
+    try {
+      consumer = await transport.consume({ producerId: source.producerId, rtpCapabilities: capabilities, paused, ...(kind === 'video' ? { preferredLayers: TOP_LAYER } : {}) });
+    } catch (error) {
+      log.warn({ err: error, producerId: source.producerId }, `main-screen feed cannot carry this ${kind} track`);
+      return null;
+    }
+    const entry: SourceConsumer = { source, consumer, ssrc: consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0 };
+    this.sources.set(source.producerId, entry);
+    this.bySsrc.set(entry.ssrc, entry);
+    consumer.on('producerclose', () => this.forget(entry, false));
+    return entry;
+  }
+
+  private forget(entry: SourceConsumer, close: boolean): void {
+    if (close) entry.consumer.close();
+    this.sources.delete(entry.source.producerId);
+    this.bySsrc.delete(entry.ssrc);
+    if (this.wanted === entry) this.wanted = null;
+    if (this.current === entry) this.stop();
+  }
+}
