@@ -310,7 +310,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     }
     log(
       `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched, ` +
-        `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms`,
+        `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms; ${breakdown(receivers, speakerUserId, speakerPeerId, t0, t0Wall)}`,
     );
     await sleep(1_000);
   }
@@ -351,10 +351,12 @@ function round2(value: number): number {
   return Number.isFinite(value) ? Math.round(value) : Number.NaN;
 }
 
+/** Audio packets `receiver` got from the floor holder `speaker`: through the feed's voice, or (all-to-all) from its microphone. */
 function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoint): number {
-  const consumer = receiver.consumerOf(speaker.peerId, 'audio');
-  const snapshot = consumer ? receiver.sink.snapshot().get(ssrcOf(consumer)) : undefined;
-  return snapshot?.received ?? 0;
+  const voice = receiver.hasFeed ? receiver.feedVoiceSsrc() : undefined;
+  const consumer = receiver.hasFeed ? undefined : receiver.consumerOf(speaker.peerId, 'audio');
+  const ssrc = voice ?? (consumer ? ssrcOf(consumer) : undefined);
+  return (ssrc !== undefined ? receiver.sink.snapshot().get(ssrc)?.received : undefined) ?? 0;
 }
 
 /**
@@ -370,6 +372,26 @@ function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, s
   const picture = notice && receiver.feedKeyframeSince(notice.source.since);
   if (told === undefined || notice === undefined || picture === undefined) return undefined;
   return Math.max(told, notice.at, picture);
+}
+
+/** Where a switch's time went, p50 over the receivers (ms after the grant was sent). */
+function breakdown(receivers: readonly SyntheticEndpoint[], speakerUserId: string, speakerPeerId: string, t0: number, t0Wall: number): string {
+  const told: number[] = [];
+  const cut: number[] = [];
+  const noticed: number[] = [];
+  const picture: number[] = [];
+  for (const receiver of receivers) {
+    const toldAt = receiver.toldMainAfter(speakerUserId, t0);
+    if (toldAt !== undefined) told.push(toldAt - t0);
+    const notice = receiver.feedNoticeFor(speakerPeerId, t0);
+    if (!notice) continue;
+    cut.push(notice.source.since - t0Wall);
+    noticed.push(notice.at - t0);
+    const pictureAt = receiver.feedKeyframeSince(notice.source.since);
+    if (pictureAt !== undefined) picture.push(pictureAt - t0);
+  }
+  const p50 = (values: number[]) => round2(percentile(values, 50));
+  return `told ${p50(told)}, SFU cut-over ${p50(cut)}, notice ${p50(noticed)}, key frame ${p50(picture)}`;
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {

@@ -62,8 +62,10 @@ export class SyntheticEndpoint {
   readonly states: { at: number; state: ConferenceState }[] = [];
   /** Consumers by the publishing peer and kind (latest wins); the main-screen feed is apart. */
   private readonly consumers = new Map<string, AnnouncedConsumer>();
-  /** The consumer of the room's main-screen feed (latest wins). */
+  /** The consumer of the room's main-screen feed's picture (latest wins). */
   private feed: AnnouncedConsumer | undefined;
+  /** The consumer of the feed's voice: the floor holder's microphone. */
+  private feedVoice: AnnouncedConsumer | undefined;
   /** The SFU's notices of whom the feed carries, in arrival order. */
   readonly feedNotices: FeedNotice[] = [];
   /** Peer ids of the meeting by user id, from the join answer and peer:joined. */
@@ -127,7 +129,12 @@ export class SyntheticEndpoint {
   }
 
   consumerCount(): number {
-    return this.consumers.size + (this.feed ? 1 : 0);
+    return this.consumers.size + (this.feed ? 1 : 0) + (this.feedVoice ? 1 : 0);
+  }
+
+  /** The SSRC the feed's voice arrives on, once its consumer is announced. */
+  feedVoiceSsrc(): number | undefined {
+    return this.feedVoice && ssrcOf(this.feedVoice);
   }
 
   /** The SSRC the main-screen feed arrives on, once its consumer is announced. */
@@ -194,7 +201,8 @@ export class SyntheticEndpoint {
 
   private onNewConsumer(consumer: ConsumerOptions): void {
     const announced = { ...consumer, announcedAt: performance.now() };
-    if (consumer.feed === 'main') this.feed = announced;
+    if (consumer.feed === 'main' && consumer.kind === 'video') this.feed = announced;
+    else if (consumer.feed === 'main') this.feedVoice = announced;
     else this.consumers.set(`${consumer.peerId}/${consumer.kind}`, announced);
     if (consumer.kind === 'video') this.sink.markVideo(ssrcOf(consumer));
     // A browser resumes once it can decode; so do we (the policy may still keep it paused).

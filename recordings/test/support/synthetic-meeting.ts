@@ -39,7 +39,7 @@ const parameters = (kind: 'audio' | 'video', ssrc: number): RtpParameters => ({
 });
 
 export function policy(version: number, speakers: string[], main: string): MediaPolicy {
-  return { version, speakers: { mode: 'listed', userIds: speakers }, main: { userId: main, followActiveSpeaker: false }, upcomingUserIds: [] };
+  return { version, speakers: { mode: 'listed', userIds: speakers }, main: { userId: main, followActiveSpeaker: false }, floorHolderUserId: null, upcomingUserIds: [] };
 }
 
 /**

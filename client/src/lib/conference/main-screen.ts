@@ -22,7 +22,7 @@ export interface MainScreenInput<T> {
   mainUserId: string | null;
   /** This participant, with their own camera (null: off). */
   self: OnScreenPerson & { track: T | null };
-  feed: MainFeedView<T>;
+  feed: Pick<MainFeedView<T>, 'track' | 'source'>;
   /** The remote participants, to name the person in the picture. */
   peers: readonly PeerInfo[];
   /** The floor holder: named even before their device is listed. */

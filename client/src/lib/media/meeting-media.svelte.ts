@@ -45,7 +45,7 @@ export class MeetingMedia {
   phase = $state<RoomPhase>('idle');
   self = $state.raw<PeerInfo | null>(null);
   peers = $state.raw<RemotePeerView[]>([]);
-  /** The main-screen feed: one picture that follows whoever the main screen shows, and who that is. */
+  /** The main-screen feed: one picture that follows whoever the main screen shows (and who that is), and the floor holder's voice. */
   mainFeed = $state.raw<MainFeedView>(NO_MAIN_FEED);
   micOn = $state(false);
   camOn = $state(false);
@@ -439,8 +439,8 @@ export class MeetingMedia {
     consumer.on('transportclose', () => this.consumers.delete(consumer.id));
     const paused = early?.paused ?? options.producerPaused;
     if (options.feed === 'main') {
-      // Not a participant's camera: the main screen shows it, no tile does.
-      this.feed.setConsumer(consumer.id, consumer.track, paused);
+      // Not a participant's track: the main screen shows and plays it, no tile does.
+      this.feed.setConsumer(consumer.kind, consumer.id, consumer.track, paused);
       this.publishFeed();
     } else {
       this.roster.addTrack(options.peerId, {
