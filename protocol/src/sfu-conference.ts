@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from './domain.js';
 import { MAX_VISIBLE_THUMBNAILS, PeerNetworkQuality } from './conference.js';
-import { TransportDirection } from './media.js';
+import { MainFeedSource, TransportDirection } from './media.js';
 
 /*
  * The SFU side of conference control: signaling decides (floor, main screen), the SFU enforces it
@@ -101,6 +101,8 @@ export const sfuConferenceRequests = {
 export const sfuConferenceEvents = {
   /** The room's dominant speaker changed (sent to every signaling connection). */
   'room:activeSpeaker': z.object({ roomId: Id, peerId: Id.nullable(), userId: Id.nullable() }),
+  /** The room's main-screen feed cut over (sent to every signaling connection, for all of the room's browsers at once). */
+  'room:mainFeed': z.object({ roomId: Id, source: MainFeedSource }),
 } as const;
 
 /** Notifications about a peer's own producers, relayed to its browser. */

@@ -122,9 +122,11 @@ async function listener(room: Room, peerId: string) {
       const ssrc = feedConsumer(kind)?.rtpParameters.encodings?.[0]?.['ssrc'];
       return typeof ssrc === 'number' ? socket.received(ssrc) : [];
     },
-    /** Who the SFU said the feed carries, latest last. */
-    feedSources: () =>
-      link.notificationsFor(peerId, 'media:mainFeed').flatMap(({ notification, roomId: inRoom }) => (inRoom === roomId ? [notification.payload as MainFeedSource] : [])),
+    /** Who the SFU said the feed carries: when this peer's feed consumer came, then at each cut-over (told to the whole room). */
+    feedSources: (): MainFeedSource[] => [
+      ...link.notificationsFor(peerId, 'media:mainFeed').flatMap(({ notification, roomId: inRoom }) => (inRoom === roomId ? [notification.payload as MainFeedSource] : [])),
+      ...link.mainFeedCuts.filter((cut) => cut.roomId === roomId).map((cut) => cut.source),
+    ],
     packetsFrom(producerId: string): number {
       const ssrc = consumerOf(producerId)?.rtpParameters.encodings?.[0]?.['ssrc'];
       return typeof ssrc === 'number' ? socket.packetsFrom(ssrc) : 0;

@@ -74,6 +74,9 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   registry.on('activeSpeaker', (roomId, speaker) => {
     io.emit('room:activeSpeaker', { roomId, peerId: speaker?.peerId ?? null, userId: speaker?.userId ?? null });
   });
+  registry.on('mainFeed', (roomId, source) => {
+    io.emit('room:mainFeed', { roomId, source });
+  });
   registry.on('roomLost', (roomId, reason) => {
     routes.forgetRoom(roomId);
     io.emit('room:lost', { roomId, reason });

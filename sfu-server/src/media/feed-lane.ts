@@ -13,15 +13,14 @@ export interface FeedSource {
 interface SourceConsumer {
   source: FeedSource;
   consumer: types.Consumer;
-  ssrc: number;
 }
 
 export interface FeedLaneOptions {
   kind: types.MediaKind;
   /** The feed's producer of this kind: what the rewritten packets go into. */
   producer: types.Producer;
-  /** Where the sources are consumed (their packets come back to the feed's socket). */
-  transport: types.PlainTransport;
+  /** Where the sources are consumed: their packets come to this process through the worker's channel. */
+  transport: types.DirectTransport;
   capabilities: types.RtpCapabilities;
   /** Video switches at the new source's key frame; audio (Opus) at its first packet. */
   startsPicture?: (packet: Uint8Array) => boolean;
@@ -39,13 +38,12 @@ const KEY_FRAME_WAIT_MS = 3_000;
 const TOP_LAYER = { spatialLayer: 9 };
 
 /**
- * One kind of the main-screen feed: its sources (consumers on the feed's loopback transport, a few:
+ * One kind of the main-screen feed: its sources (consumers on the feed's direct transport, a few:
  * the one going out, the one taking over, the prepared next speakers) and the rewriting of the
  * current one's packets into the feed's single continuous stream.
  */
 export class FeedLane {
   private readonly sources = new Map<string, SourceConsumer>();
-  private readonly bySsrc = new Map<number, SourceConsumer>();
   private readonly stitcher: StreamStitcher;
   private current: SourceConsumer | null = null;
   private wanted: SourceConsumer | null = null;
@@ -59,17 +57,12 @@ export class FeedLane {
     return this.options.kind;
   }
 
-  owns(ssrc: number): boolean {
-    return this.bySsrc.has(ssrc);
-  }
-
-  /** The packet rewritten into the feed, or null when it is not (or not yet) the lane's to send. */
-  accept(packet: Uint8Array, ssrc: number, nowMs: number): Uint8Array | null {
-    const entry = this.bySsrc.get(ssrc);
-    if (!entry) return null;
-    const { startsPicture } = this.options;
+  /** A source's packet: into the feed, rewritten, when it is (or from now on becomes) the lane's to send. */
+  private onRtp(entry: SourceConsumer, packet: Buffer): void {
+    const nowMs = performance.now();
+    const { startsPicture, producer } = this.options;
     if (entry === this.wanted && (!startsPicture || startsPicture(packet))) this.cutOver(entry, packet, nowMs);
-    return entry === this.current && this.stitcher.rewrite(packet, nowMs) ? packet : null;
+    if (entry === this.current && !producer.closed && this.stitcher.rewrite(packet, nowMs)) producer.send(packet);
   }
 
   /** Carry `source` (null: nothing) from its next key frame (video) or packet (audio) on. */
@@ -134,9 +127,9 @@ export class FeedLane {
       log.warn({ err: error, producerId: source.producerId }, `main-screen feed cannot carry this ${kind} track`);
       return null;
     }
-    const entry: SourceConsumer = { source, consumer, ssrc: consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0 };
+    const entry: SourceConsumer = { source, consumer };
     this.sources.set(source.producerId, entry);
-    this.bySsrc.set(entry.ssrc, entry);
+    consumer.on('rtp', (packet: Buffer) => this.onRtp(entry, packet));
     consumer.on('producerclose', () => this.forget(entry, false));
     return entry;
   }
@@ -144,7 +137,6 @@ export class FeedLane {
   private forget(entry: SourceConsumer, close: boolean): void {
     if (close) entry.consumer.close();
     this.sources.delete(entry.source.producerId);
-    this.bySsrc.delete(entry.ssrc);
     if (this.wanted === entry) this.wanted = null;
     if (this.current === entry) this.stop();
   }

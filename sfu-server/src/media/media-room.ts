@@ -60,6 +60,8 @@ export interface MediaRoomOptions {
   notify: (peerId: string, notification: PeerNotification) => void;
   /** The dominant speaker changed (null: nobody speaks any more). */
   onActiveSpeaker?: (speaker: { peerId: string; userId: string } | null) => void;
+  /** The main-screen feed cut over: every browser of the room is told at once (peers hear it through `notify` only when they join). */
+  onMainFeed?: (source: MainFeedSource) => void;
   log: Logger;
   rule?: SubscriptionRule;
   limits?: ForwardingLimits;
@@ -452,7 +454,8 @@ export class MediaRoom {
   }
 
   private announceMainFeed(carrying: MainFeedSource): void {
-    for (const peerId of this.peers.keys()) this.options.notify(peerId, { event: 'media:mainFeed', payload: carrying });
+    if (this.options.onMainFeed) this.options.onMainFeed(carrying);
+    else for (const peerId of this.peers.keys()) this.options.notify(peerId, { event: 'media:mainFeed', payload: carrying });
   }
 
   private viewOf(peerId: string): PeerView {

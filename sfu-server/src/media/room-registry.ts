@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RequestError, type PeerNotification } from '@ehop/protocol';
+import { RequestError, type MainFeedSource, type PeerNotification } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
 import { MediaRoom } from './media-room.js';
@@ -10,6 +10,7 @@ export interface RoomRegistryEvents {
   peerNotification: [roomId: string, peerId: string, notification: PeerNotification];
   roomLost: [roomId: string, reason: string];
   activeSpeaker: [roomId: string, speaker: { peerId: string; userId: string } | null];
+  mainFeed: [roomId: string, source: MainFeedSource];
 }
 
 export interface RoomOptions {
@@ -83,6 +84,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       transportSettings: this.transportSettings,
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
       onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
+      onMainFeed: (source) => this.emit('mainFeed', roomId, source),
       log: this.log.child({ roomId }),
       activeSpeakerObserver,
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),

@@ -19,10 +19,13 @@ type RoomLost = SfuEvent<'room:lost'>;
 export class SignalingLink {
   readonly notifications: PeerNotify[] = [];
   readonly lostRooms: RoomLost[] = [];
+  /** Cut-overs of rooms' main-screen feeds (told to the room at once, not per peer). */
+  readonly mainFeedCuts: SfuEvent<'room:mainFeed'>[] = [];
 
   private constructor(private readonly socket: Socket<SfuToSignalingEvents, SignalingToSfuEvents>) {
     socket.on('peer:notify', (event) => this.notifications.push(event));
     socket.on('room:lost', (event) => this.lostRooms.push(event));
+    socket.on('room:mainFeed', (event) => this.mainFeedCuts.push(event));
   }
 
   static connect(url: string, token: string | undefined): Promise<SignalingLink> {

@@ -10,8 +10,8 @@ import type { ConferenceService } from './conference-service.js';
  * - a microphone it paused or resumed on its own authority (floor given or taken back, chair's
  *   mute): this node's record of that peer's producers and its micOn flag follow, so everyone's
  *   tiles show the truth (the browser itself hears the same notification through the relay);
- * - the dominant speaker, for main screens that follow it (each node tells its own sockets: the
- *   SFU sends it to every node).
+ * - the dominant speaker, for main screens that follow it, and whom the main-screen feed carries
+ *   (each node tells its own sockets: the SFU sends both to every node).
  */
 export function relayConferenceEvents(sfu: SfuClient, deps: RealtimeDeps, conference: ConferenceService, logger: Logger): void {
   sfu.on('peer:notify', ({ peerId, notification }) => {
@@ -23,6 +23,11 @@ export function relayConferenceEvents(sfu: SfuClient, deps: RealtimeDeps, confer
       producer.paused = notification.event === 'media:producerPaused';
       publishMediaFlags(deps, socket, joined).catch((error: unknown) => logger.warn({ err: error, peerId }, 'could not publish a server mute'));
     }
+  });
+
+  // One message for the whole room: at 120 endpoints a cut-over must not be 120 relayed notifications.
+  sfu.on('room:mainFeed', ({ roomId, source }) => {
+    deps.io.local.to(rooms.meeting(roomId)).emit('media:mainFeed', source);
   });
 
   sfu.on('room:activeSpeaker', ({ roomId, userId, peerId }) => {
