@@ -21,6 +21,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
@@ -92,6 +93,8 @@ interface PhaseResult {
   browserLossPercent: number | null;
   hearingSpeaker: string;
   switchMs: Record<'syntheticSpeaker' | 'chromiumSpeaker', Record<'atSynthetic' | 'atChromium', SwitchSummary>>;
+  /** The bench's own event-loop delay during the grants: the error on the synthetic receivers' times. */
+  benchLagMs: { p50: number; p99: number; max: number };
 }
 
 const endpointsCount = Number(args.endpoints);
@@ -263,6 +266,10 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   // the floor; measured from the chair's request until each main screen carries the new speaker.
   const switchTimes = { synthetic: { synthetic: [] as number[], browsers: [] as number[] }, chromium: { synthetic: [] as number[], browsers: [] as number[] } };
   const missed = { synthetic: { synthetic: 0, browsers: 0 }, chromium: { synthetic: 0, browsers: 0 } };
+  // The synthetic receivers' times are taken by this process: how late its event loop ran is how
+  // late they may be (its 120 sockets and UDP sinks share the 2 cores with everything else).
+  const benchLag = monitorEventLoopDelay({ resolution: 10 });
+  benchLag.enable();
   for (let grant = 0; grant < phase.grants; grant++) {
     try {
       await grantRound(grant);
@@ -272,6 +279,8 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       missed.synthetic.synthetic += endpoints.length - 1;
     }
   }
+  benchLag.disable();
+  const benchLagMs = { p50: round(benchLag.percentile(50) / 1e6), p99: round(benchLag.percentile(99) / 1e6), max: round(benchLag.max / 1e6) };
 
   async function grantRound(grant: number): Promise<void> {
     const tv = tvs.length > 0 && grant % 2 === 1 ? tvs[(grant >> 1) % tvs.length]! : null;
@@ -334,6 +343,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     syntheticLossPercent: round(loss.expected > 0 ? (100 * Math.max(0, loss.expected - loss.received)) / loss.expected : 0, 3),
     browserLossPercent: browserLoss ? round((100 * browserLoss.lost) / Math.max(1, browserLoss.received + browserLoss.lost), 3) : null,
     hearingSpeaker: `${hearing}/${others.length - 1}`,
+    benchLagMs,
     switchMs: {
       syntheticSpeaker: { atSynthetic: summary(switchTimes.synthetic.synthetic, missed.synthetic.synthetic), atChromium: summary(switchTimes.synthetic.browsers, missed.synthetic.browsers) },
       chromiumSpeaker: { atSynthetic: summary(switchTimes.chromium.synthetic, missed.chromium.synthetic), atChromium: summary(switchTimes.chromium.browsers, missed.chromium.browsers) },
@@ -430,6 +440,7 @@ function printResults(results: PhaseResult[]): void {
     ['  ffmpeg speaker, at Chromium TVs', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atChromium)],
     ['  Chromium speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atSynthetic)],
     ['  Chromium speaker, at other Chromium TVs', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atChromium)],
+    ['bench event-loop delay p50/p99/max (ms)', (r) => `${r.benchLagMs.p50} / ${r.benchLagMs.p99} / ${r.benchLagMs.max}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   console.log('');
