@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { MAIN_FEED_PEER_ID } from '@ehop/protocol';
 import { expect, joinMeeting, openFloorTab, receivedFrom, resetFloor, test } from '../support/meeting-page.js';
 
 async function peerIdOf(page: Page, userId: string): Promise<string> {
@@ -33,9 +34,12 @@ test('an endpoint whose network drops reconnects by itself and keeps its place i
   await expect(delegate.getByTestId('my-floor-place')).toHaveAttribute('data-position', '1');
   await expect(chair.getByTestId('floor-queue-item')).toHaveAttribute('data-user-id', 'u-daibieu2');
 
-  // The floor follows the person, not the lost connection: given the floor, the reconnected endpoint is heard.
+  // The floor follows the person, not the lost connection: given the floor, the reconnected endpoint
+  // is on the chair's main screen and heard (its voice comes through the main-screen feed).
   await chair.getByTestId('floor-grant').click();
   await expect(delegate.getByTestId('toggle-mic')).toHaveAttribute('data-state', 'on');
-  await expect.poll(async () => (await receivedFrom(chair, after, 'audio')).bytesReceived, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(chair.getByTestId('main-screen')).toHaveAttribute('data-showing', 'u-daibieu2', { timeout: 30_000 });
+  await expect(chair.getByTestId('main-screen')).toHaveAttribute('data-peer-id', after);
+  await expect.poll(async () => (await receivedFrom(chair, MAIN_FEED_PEER_ID, 'audio')).bytesReceived, { timeout: 30_000 }).toBeGreaterThan(0);
   await chair.getByTestId('floor-take-back').click();
 });
