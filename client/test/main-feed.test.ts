@@ -21,6 +21,13 @@ describe('MainFeed', () => {
     expect(feed.view()).toEqual({ track: 'track-1', voice: null, source: source(null, 3) });
   });
 
+  it('ignores news of an older cut-over that arrives after a newer one', () => {
+    const feed = new MainFeed<string>();
+    feed.setSource(source('b', 2));
+    feed.setSource(source('a', 1));
+    expect(feed.view().source).toEqual(source('b', 2));
+  });
+
   it('hides the picture while its consumer is paused, and only follows its own consumer', () => {
     const feed = new MainFeed<string>();
     feed.setConsumer('video', 'feed-1', 'track-1', true);

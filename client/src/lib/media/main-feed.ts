@@ -48,8 +48,12 @@ export class MainFeed<T = MediaStreamTrack> {
     return true;
   }
 
-  /** The SFU cut the picture over to someone (or no one): the latest word wins. */
+  /**
+   * The SFU cut the picture over to someone (or no one). The newest cut-over wins: the current
+   * source told to a newly joined peer and a room-wide cut-over travel by different paths.
+   */
   setSource(source: MainFeedSource): void {
+    if (this.source && source.since < this.source.since) return;
     this.source = source;
   }
 
