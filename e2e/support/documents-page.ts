@@ -14,6 +14,8 @@ export async function numberedPdf(pages: number): Promise<Buffer> {
 export async function openDocuments(page: Page, meetingId = DEMO_MEETING_ID): Promise<void> {
   await page.goto(`/#/meetings/${meetingId}/documents`);
   await expect(page.getByTestId('documents-workspace')).toHaveAttribute('data-connected', 'true');
+  // Subscribed first, then the list arrives: a count taken in between would be 0.
+  await expect(page.getByTestId('documents-workspace')).toHaveAttribute('data-listed', 'true');
 }
 
 /** Uploads through the page's file picker; resolves to the new document's id once it is listed. */
