@@ -137,11 +137,12 @@ export class SyntheticEndpoint {
     return this.feedVoice && ssrcOf(this.feedVoice);
   }
 
-  /** The SSRC the main-screen feed arrives on, once its consumer is announced. */
+  /** Whether the SFU gave it a main-screen feed (the all-to-all baseline does not). */
   get hasFeed(): boolean {
     return this.feed !== undefined;
   }
 
+  /** The SSRC the main-screen feed arrives on, once its consumer is announced. */
   feedSsrc(): number | undefined {
     return this.feed && ssrcOf(this.feed);
   }

@@ -220,7 +220,7 @@ export class MediaRoom {
     if (policy.version < this.policy.version) return false;
     this.policy = policy;
     // The main screen first: it is what everyone waits for, and it costs the worker a few requests.
-    const switching = this.showOnMainFeed();
+    const switching = this.showOnMainFeed(this.publishedTracks());
     for (const peer of this.peers.values()) {
       if (!this.mayUnmute(peer.userId)) await peer.pauseMicrophones();
     }
@@ -305,8 +305,7 @@ export class MediaRoom {
   }
 
   followRecorder(recordingId: string, videoUserId: string | null, audioUserIds: readonly string[]) {
-    const tracks = [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
-    return this.recorder(recordingId).follow(tracks, videoUserId, audioUserIds);
+    return this.recorder(recordingId).follow(this.publishedTracks(), videoUserId, audioUserIds);
   }
 
   async recorderKeyFrame(recordingId: string): Promise<void> {
@@ -374,8 +373,8 @@ export class MediaRoom {
   private async reconcile(): Promise<void> {
     if (this.closed) return;
     const peers = [...this.peers.values()];
-    const tracks = peers.flatMap((peer) => peer.publishedTracks());
-    const feed = await this.showOnMainFeed();
+    const tracks = this.publishedTracks();
+    const feed = await this.showOnMainFeed(tracks);
     const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
     const wanted = this.rule(receivers, tracks, this.forwardingState(tracks, feed), this.limits);
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
@@ -433,8 +432,7 @@ export class MediaRoom {
    * Points the main-screen feed at whoever the main screen shows now and at the floor holder's
    * microphone, and keeps the next speakers' tracks ready in it. Returns the feed (null without one).
    */
-  private async showOnMainFeed(): Promise<MainFeed | null> {
-    const tracks = [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
+  private async showOnMainFeed(tracks: readonly PublishedTrack[]): Promise<MainFeed | null> {
     this.mainPeerId = resolveMainPeer(this.policy.main, this.activeSpeakerPeerId, tracks);
     const feed = await this.mainFeed;
     if (!feed || this.closed) return feed;
@@ -456,6 +454,11 @@ export class MediaRoom {
   private announceMainFeed(carrying: MainFeedSource): void {
     if (this.options.onMainFeed) this.options.onMainFeed(carrying);
     else for (const peerId of this.peers.keys()) this.options.notify(peerId, { event: 'media:mainFeed', payload: carrying });
+  }
+
+  /** Every track the room's peers publish now. */
+  private publishedTracks(): PublishedTrack[] {
+    return [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
   }
 
   private viewOf(peerId: string): PeerView {
