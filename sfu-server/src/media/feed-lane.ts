@@ -69,10 +69,13 @@ export class FeedLane {
   async show(source: FeedSource | null): Promise<void> {
     if (source === null) return this.stop();
     if (source.producerId === (this.wanted ?? this.current)?.source.producerId) return;
+    const { log, kind } = this.options;
+    log.debug({ kind, peerId: source.peerId }, 'feed lane: switching');
     const entry = await this.consumerOf(source, false);
     if (!entry) return;
     this.wanted = entry === this.current ? null : entry;
     if (entry.consumer.paused) await entry.consumer.resume();
+    log.debug({ kind, peerId: source.peerId }, 'feed lane: source running');
     if (this.wanted !== entry || !this.options.startsPicture) return;
     await entry.consumer.requestKeyFrame();
     setTimeout(() => this.stopWaitingFor(entry), KEY_FRAME_WAIT_MS).unref();
@@ -104,6 +107,7 @@ export class FeedLane {
 
   private cutOver(entry: SourceConsumer, packet: Uint8Array, nowMs: number): void {
     this.stitcher.cutTo(packet, nowMs);
+    this.options.log.debug({ kind: this.options.kind, peerId: entry.source.peerId }, 'feed lane: cut over');
     this.current = entry;
     this.wanted = null;
     this.options.onCutOver(entry.source);

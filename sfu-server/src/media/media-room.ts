@@ -218,6 +218,7 @@ export class MediaRoom {
    */
   async setPolicy(policy: MediaPolicy): Promise<boolean> {
     if (policy.version < this.policy.version) return false;
+    this.options.log.debug({ roomId: this.id, version: policy.version }, 'policy received');
     this.policy = policy;
     // The main screen first: it is what everyone waits for, and it costs the worker a few requests.
     const switching = this.showOnMainFeed(this.publishedTracks());
