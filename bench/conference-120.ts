@@ -27,14 +27,16 @@ import { parseArgs } from 'node:util';
 import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
 import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
-import { ensureClip } from './lib/clip.js';
+import { ensureCameraFile, ensureClip } from './lib/clip.js';
 import { CpuMeter } from './lib/process-cpu.js';
-import { captureClip, RtpReplayer } from './lib/rtp-replayer.js';
+import { descendantPids } from './lib/process-memory.js';
+import { captureClip } from './lib/rtp-replayer.js';
 import { lossBetween } from './lib/rtp-sink.js';
 import { login, seedBenchMeeting } from './lib/seed.js';
 import { SfuLink } from './lib/sfu-link.js';
 import { mapLimit, percentile, round, sleep } from './lib/stats.js';
 import { ssrcOf, SyntheticEndpoint } from './lib/synthetic-endpoint.js';
+import { ThreadedReplayer } from './lib/threaded-replayer.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
@@ -51,6 +53,11 @@ const { values: args } = parseArgs({
     page: { type: 'string', default: '6' },
     deadline: { type: 'string', default: '900' },
     'skip-baseline': { type: 'boolean', default: false },
+    /**
+     * What the Chromium endpoints' fake cameras capture: `clip`, the synthetic endpoints' picture
+     * (640x360 at 15 fps); `builtin`, Chromium's own pattern at 720p and 30 fps.
+     */
+    'browser-camera': { type: 'string', default: 'clip' },
     /** `replay`: one process replays ffmpeg's packets for all endpoints; `ffmpeg`: one ffmpeg per endpoint. */
     senders: { type: 'string', default: 'replay' },
   },
@@ -87,6 +94,7 @@ interface PhaseResult {
   signalingCpuPercent: number;
   ffmpegCpuPercent: number;
   benchCpuPercent: number;
+  browsersCpuPercent: number;
   packetsForwardedPerSecond: number;
   packetsReceivedBySinksPerSecond: number;
   syntheticLossPercent: number;
@@ -132,13 +140,14 @@ function summary(values: number[], missed = 0): SwitchSummary {
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(max), missed, samples: values.length };
 }
 
-async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer: RtpReplayer | undefined): Promise<PhaseResult> {
+async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer: ThreadedReplayer | undefined): Promise<PhaseResult> {
   log(`phase: ${phase.label}`);
   const phaseCleanups: (() => Promise<void> | void)[] = [];
   cleanups.push(async () => {
     for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
   });
   const sfu = await startSfuServer({
+    ownSession: true,
     env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
   });
   phaseCleanups.push(() => sfu.stop());
@@ -146,6 +155,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   const sfuLogFile = process.env['BENCH_SFU_LOG_DIR'];
   if (sfuLogFile) phaseCleanups.push(() => writeFileSync(`${sfuLogFile}/sfu-${phase.key}.log`, sfu.output()));
   const signaling = await startSignaling({
+    ownSession: true,
     redisUrl: redis.url,
     sfuUrl: sfu.url,
     sfuSecret: sfu.secret,
@@ -185,7 +195,8 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
   const tvs: BrowserEndpoint[] = [];
   if (phase.browsers > 0) {
-    browser = await launchChromium();
+    const cameraFile = args['browser-camera'] === 'clip' ? await ensureCameraFile(`${repoRoot}bench/.cache`) : undefined;
+    browser = await launchChromium({ ...(cameraFile ? { cameraFile } : {}) });
     phaseCleanups.push(() => browser?.close());
     for (const member of meeting.browsers) tvs.push(new BrowserEndpoint(browser, signaling.url, member, meetingId));
     for (const tv of tvs) await tv.join();
@@ -231,6 +242,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     signaling: new CpuMeter(() => [signaling.process.pid!]),
     ffmpeg: new CpuMeter(ffmpegPids),
     bench: new CpuMeter(() => [process.pid]),
+    browsers: new CpuMeter(() => descendantPids(process.pid, 'chromium')),
   };
   Object.values(meters).forEach((meter) => meter.start());
   // ~1,500 stats requests to a worker that is busy forwarding: on a saturated machine they may not
@@ -280,6 +292,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     }
   }
   benchLag.disable();
+  if (replayer) log(`  key frame requests at the synthetic senders so far: ${replayer.keyFrameRequests.answered} answered, ${replayer.keyFrameRequests.alreadyNext} with a key frame already next`);
   const benchLagMs = { p50: round(benchLag.percentile(50) / 1e6), p99: round(benchLag.percentile(99) / 1e6), max: round(benchLag.max / 1e6) };
 
   async function grantRound(grant: number): Promise<void> {
@@ -318,8 +331,9 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       else switchTimes[kind].browsers.push(at - t0Wall);
     }
     log(
-      `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker: ${switched.size}/${receivers.length} synthetic switched, ` +
-        `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms; ${breakdown(receivers, speakerUserId, speakerPeerId, t0, t0Wall)}`,
+      `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker (sent ${new Date(t0Wall).toISOString().slice(11, 23)}): ${switched.size}/${receivers.length} synthetic switched, ` +
+        `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms; ${breakdown(receivers, speakerUserId, speakerPeerId, t0, t0Wall)}` +
+        keyFrameAsked(syntheticSpeaker, t0),
     );
     await sleep(1_000);
   }
@@ -338,6 +352,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     signalingCpuPercent: cpu.signaling,
     ffmpegCpuPercent: cpu.ffmpeg,
     benchCpuPercent: cpu.bench,
+    browsersCpuPercent: cpu.browsers,
     packetsForwardedPerSecond: trafficBefore && trafficAfter ? Math.round((trafficAfter.packetsSent - trafficBefore.packetsSent) / elapsed) : Number.NaN,
     packetsReceivedBySinksPerSecond: Math.round((sinkPacketsAfter - sinkPacketsBefore) / elapsed),
     syntheticLossPercent: round(loss.expected > 0 ? (100 * Math.max(0, loss.expected - loss.received)) / loss.expected : 0, 3),
@@ -404,6 +419,12 @@ function breakdown(receivers: readonly SyntheticEndpoint[], speakerUserId: strin
   return `told ${p50(told)}, SFU cut-over ${p50(cut)}, notice ${p50(noticed)}, key frame ${p50(picture)}`;
 }
 
+/** For a synthetic speaker: when (after the grant) its camera was asked for the key frame that starts its picture. */
+function keyFrameAsked(speaker: SyntheticEndpoint | null, t0: number): string {
+  const askedAt = speaker?.keyFrameRequestedAfter(t0);
+  return askedAt !== undefined ? `, key frame asked of the speaker ${round2(askedAt - t0)}` : '';
+}
+
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -430,6 +451,7 @@ function printResults(results: PhaseResult[]): void {
     ['mediasoup worker CPU (% of a core)', (r) => r.workerCpuPercent],
     ['sfu node / signaling CPU (%)', (r) => `${r.sfuNodeCpuPercent} / ${r.signalingCpuPercent}`],
     ['ffmpeg senders / bench CPU (%)', (r) => `${r.ffmpegCpuPercent} / ${r.benchCpuPercent}`],
+    ['Chromium CPU, all its processes (%)', (r) => r.browsersCpuPercent],
     ['packets/s forwarded by the SFU', (r) => r.packetsForwardedPerSecond],
     ['packets/s at synthetic receivers', (r) => r.packetsReceivedBySinksPerSecond],
     ['loss at synthetic receivers (%)', (r) => r.syntheticLossPercent],
@@ -462,9 +484,9 @@ async function main(): Promise<void> {
   const clip = await ensureClip(`${repoRoot}bench/.cache`);
   const redis = await startRedis();
   cleanups.push(() => redis.stop());
-  const replayer = args.senders === 'replay' ? new RtpReplayer(await captureClip(clip)) : undefined;
+  const replayer = args.senders === 'replay' ? new ThreadedReplayer(await captureClip(clip)) : undefined;
   if (replayer) cleanups.push(() => replayer.close());
-  log(`senders: ${replayer ? 'one process replaying the clip as ffmpeg packetized it' : 'one ffmpeg per endpoint'}`);
+  log(`senders: ${replayer ? 'one thread replaying the clip as ffmpeg packetized it, answering key frame requests' : 'one ffmpeg per endpoint'}`);
   const results: PhaseResult[] = [];
   for (const phase of phases) {
     const result = await runPhase(phase, redis, clip, replayer);

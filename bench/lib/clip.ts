@@ -35,3 +35,21 @@ export async function ensureClip(cacheDir: string, settings: ClipSettings = DEFA
   ]);
   return file;
 }
+
+/**
+ * The clip's picture as raw video for Chromium's fake camera (`--use-file-for-fake-video-capture`,
+ * which loops it): a browser endpoint then captures what the synthetic endpoints send, at the same
+ * size and frame rate, instead of its built-in 720p at 30 fps.
+ */
+export async function ensureCameraFile(cacheDir: string, settings: ClipSettings = DEFAULT_CLIP): Promise<string> {
+  mkdirSync(cacheDir, { recursive: true });
+  const { width, height, fps } = settings;
+  const file = join(cacheDir, `camera-${width}x${height}-${fps}fps.y4m`);
+  if (existsSync(file)) return file;
+  await promisify(execFile)('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
+    '-t', '4', '-pix_fmt', 'yuv420p', file,
+  ]);
+  return file;
+}

@@ -17,6 +17,35 @@ export function childPids(pid: number): number[] {
   return children;
 }
 
+/** Every process below `pid` whose command name starts with `command` (e.g. a browser's many processes). */
+export function descendantPids(pid: number, command: string): number[] {
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const child of safeChildPids(parent)) {
+      if (commandOf(child).startsWith(command)) found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function safeChildPids(pid: number): number[] {
+  try {
+    return childPids(pid);
+  } catch {
+    return []; // it ended meanwhile
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** A process and its children together, in MiB. */
 export function treeRssMiB(pid: number): number {
   return rssMiB(pid) + childPids(pid).reduce((sum, child) => sum + rssMiB(child), 0);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { asksForKeyFrame, isRtcp, OPUS_SILENCE_FRAME, payloadOffset, rewriteHeader, startsVp8KeyFrame } from '@ehop/rtp';
 import { sleep } from './stats.js';
 
 interface ClipPacket {
@@ -7,7 +8,6 @@ interface ClipPacket {
   dueMs: number;
   /** The packet with its header as ffmpeg wrote it; sequence, timestamp and SSRC are rewritten per sender. */
   bytes: Buffer;
-  sequenceOffset: number;
   timestampOffset: number;
 }
 
@@ -53,13 +53,12 @@ export async function captureClip(clip: string): Promise<CapturedClip> {
 
 function toStream(packets: Buffer[], clockRate: number): ClipStream {
   const sorted = [...packets].sort((a, b) => a.readUInt16BE(2) - b.readUInt16BE(2));
-  const firstSequence = sorted[0]!.readUInt16BE(2);
   const firstTimestamp = sorted[0]!.readUInt32BE(4);
   return {
     clockRate,
     packets: sorted.map((bytes) => {
       const timestampOffset = (bytes.readUInt32BE(4) - firstTimestamp) >>> 0;
-      return { bytes, dueMs: (1000 * timestampOffset) / clockRate, sequenceOffset: (bytes.readUInt16BE(2) - firstSequence) & 0xffff, timestampOffset };
+      return { bytes, dueMs: (1000 * timestampOffset) / clockRate, timestampOffset };
     }),
   };
 }
@@ -68,48 +67,105 @@ function lastDue(stream: ClipStream): number {
   return stream.packets.at(-1)?.dueMs ?? 0;
 }
 
+export interface KeyFrameRequestCounts {
+  answered: number;
+  alreadyNext: number;
+}
+
+/** Where one sender is in one of the clip's streams, and how its replay is shifted by skips ahead. */
+interface Cursor {
+  stream: ClipStream;
+  port: number;
+  ssrc: number;
+  /** Index of the next packet to send, and how many times the clip has looped. */
+  next: number;
+  loop: number;
+  /** The next sequence number: a counter, so skipping packets leaves no gap. */
+  sequence: number;
+  /** How much earlier (ms) than the clip says packets are due, and how many ticks their timestamps move back, after skips ahead. */
+  dueShiftMs: number;
+  timestampShift: number;
+  /** A muted microphone sends only a discontinuous-transmission frame now and then (see MUTED_FRAME_EVERY_MS). */
+  muted: boolean;
+  lastMutedFrameAt: number;
+}
+
 interface Sender {
   socket: Socket;
   startedAt: number;
-  streams: { stream: ClipStream; port: number; ssrc: number; next: number; loop: number }[];
+  video: Cursor;
+  audio: Cursor;
 }
+
+/**
+ * A browser's muted microphone (its track disabled, Opus with DTX as the client asks) sends one
+ * small frame every 400 ms instead of one every 20 ms: the synthetic ones do the same, so the SFU
+ * gets the traffic a real meeting of muted endpoints sends it.
+ */
+const MUTED_FRAME_EVERY_MS = 400;
+
+/** At most one skip ahead per this many ms: a burst of requests (say, several new receivers) gets one key frame. */
+const KEYFRAME_ANSWER_INTERVAL_MS = 100;
 
 /**
  * Replays the captured clip for many endpoints from one process: each sender has its own UDP
  * socket (a plain transport in comedia mode learns its address), its own SSRCs, continuous
  * sequence numbers and timestamps across loops, and a random start so key frames do not all
  * come at once. 120 ffmpeg processes would cost about a core on a 2-core machine; this does not.
+ * The bench runs it in a thread of its own (`ThreadedReplayer`), so answering a key frame request
+ * never waits behind the bench's other work, as a camera's encoder would not.
+ *
+ * Like a camera's encoder, a sender answers a key frame request (PLI or FIR, which the SFU sends
+ * back on the same socket) with a key frame as its next frame: it skips ahead to the clip's next
+ * key frame, keeping sequence numbers and timestamps continuous. Without this, a receiver would
+ * wait for the clip's next scheduled key frame (one every `keyframeInterval` frames).
  */
 export class RtpReplayer {
   private readonly senders = new Set<Sender>();
+  private readonly microphones = new Map<number, Cursor>();
   private readonly timer: NodeJS.Timeout;
+  private readonly videoKeyFrames: boolean[];
+  /** Key frame requests answered, and the ones that came while a key frame was already next. */
+  readonly keyFrameRequests: KeyFrameRequestCounts = { answered: 0, alreadyNext: 0 };
+  /** Told of each key frame request: the video SSRC asked, when (epoch ms, so another thread can compare). */
+  onKeyFrameRequest: (videoSsrc: number, atEpochMs: number) => void = () => {};
 
   constructor(private readonly clip: CapturedClip) {
+    this.videoKeyFrames = clip.video.packets.map((packet) => startsVp8KeyFrame(packet.bytes));
     this.timer = setInterval(() => this.tick(), 5);
   }
 
+  /** Starts replaying for one endpoint, its microphone muted; returns what stops it. */
   add(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): () => void {
     const socket = createSocket('udp4');
+    const startedAt = performance.now() - Math.random() * this.clip.loopMs;
     const sender: Sender = {
       socket,
-      startedAt: performance.now() - Math.random() * this.clip.loopMs,
-      streams: [
-        { stream: this.clip.video, port: videoPort, ssrc: videoSsrc, next: 0, loop: 0 },
-        { stream: this.clip.audio, port: audioPort, ssrc: audioSsrc, next: 0, loop: 0 },
-      ],
+      startedAt,
+      video: this.cursorAt(this.clip.video, videoPort, videoSsrc, performance.now() - startedAt),
+      audio: { ...this.cursorAt(this.clip.audio, audioPort, audioSsrc, performance.now() - startedAt), muted: true },
     };
-    // Start where the random start says, not with a burst of everything before it.
-    const elapsed = performance.now() - sender.startedAt;
-    for (const entry of sender.streams) {
-      const next = entry.stream.packets.findIndex((packet) => packet.dueMs >= elapsed);
-      entry.next = next >= 0 ? next : 0;
-      entry.loop = next >= 0 ? 0 : 1;
-    }
+    let lastAnswerAt = Number.NEGATIVE_INFINITY;
+    socket.on('message', (packet, from) => {
+      if (from.port !== videoPort || !isRtcp(packet) || !asksForKeyFrame(packet)) return;
+      this.onKeyFrameRequest(videoSsrc, performance.timeOrigin + performance.now());
+      if (performance.now() - lastAnswerAt < KEYFRAME_ANSWER_INTERVAL_MS) return;
+      lastAnswerAt = performance.now();
+      this.skipToKeyFrame(sender.video);
+    });
     this.senders.add(sender);
+    this.microphones.set(audioSsrc, sender.audio);
     return () => {
       this.senders.delete(sender);
+      this.microphones.delete(audioSsrc);
       socket.close();
     };
+  }
+
+  /** The SFU muted or unmuted this endpoint's microphone (the floor); the sender follows, like a browser. */
+  setMuted(audioSsrc: number, muted: boolean): void {
+    const cursor = this.microphones.get(audioSsrc);
+    if (cursor) cursor.muted = muted;
   }
 
   close(): void {
@@ -118,28 +174,78 @@ export class RtpReplayer {
     this.senders.clear();
   }
 
+  /** A cursor that starts where `elapsed` falls in the clip, not with a burst of everything before it. */
+  private cursorAt(stream: ClipStream, port: number, ssrc: number, elapsed: number): Cursor {
+    const next = stream.packets.findIndex((packet) => packet.dueMs >= elapsed);
+    return { stream, port, ssrc, next: next >= 0 ? next : 0, loop: next >= 0 ? 0 : 1, sequence: 0, dueShiftMs: 0, timestampShift: 0, muted: false, lastMutedFrameAt: 0 };
+  }
+
+  /** Makes the clip's next key frame the cursor's next frame, due when the skipped frame was. */
+  private skipToKeyFrame(cursor: Cursor): void {
+    let index = cursor.next;
+    let loop = cursor.loop;
+    while (!this.videoKeyFrames[index]) {
+      index++;
+      if (index >= this.videoKeyFrames.length) {
+        index = 0;
+        loop++;
+      }
+      if (loop > cursor.loop + 1) return; // a clip without key frames: nothing to skip to
+    }
+    if (index === cursor.next && loop === cursor.loop) {
+      this.keyFrameRequests.alreadyNext++;
+      return;
+    }
+    cursor.dueShiftMs += this.dueMs(cursor.stream, index, loop) - this.dueMs(cursor.stream, cursor.next, cursor.loop);
+    cursor.timestampShift += this.timestamp(cursor.stream, index, loop) - this.timestamp(cursor.stream, cursor.next, cursor.loop);
+    cursor.next = index;
+    cursor.loop = loop;
+    this.keyFrameRequests.answered++;
+  }
+
+  private dueMs(stream: ClipStream, index: number, loop: number): number {
+    return loop * this.clip.loopMs + stream.packets[index]!.dueMs;
+  }
+
+  private timestamp(stream: ClipStream, index: number, loop: number): number {
+    return stream.packets[index]!.timestampOffset + loop * Math.round((this.clip.loopMs * stream.clockRate) / 1000);
+  }
+
   private tick(): void {
     const now = performance.now();
     for (const sender of this.senders) {
       const elapsed = now - sender.startedAt;
-      for (const entry of sender.streams) {
-        const { packets, clockRate } = entry.stream;
-        for (;;) {
-          const packet = packets[entry.next]!;
-          if (entry.loop * this.clip.loopMs + packet.dueMs > elapsed) break;
-          const bytes = Buffer.from(packet.bytes);
-          bytes.writeUInt16BE((packet.sequenceOffset + entry.loop * packets.length) & 0xffff, 2);
-          const loopTicks = Math.round((this.clip.loopMs * clockRate) / 1000);
-          bytes.writeUInt32BE((packet.timestampOffset + entry.loop * loopTicks) >>> 0, 4);
-          bytes.writeUInt32BE(entry.ssrc >>> 0, 8);
-          sender.socket.send(bytes, entry.port, '127.0.0.1');
-          entry.next++;
-          if (entry.next >= packets.length) {
-            entry.next = 0;
-            entry.loop++;
-          }
+      for (const cursor of [sender.video, sender.audio]) {
+        while (this.dueMs(cursor.stream, cursor.next, cursor.loop) - cursor.dueShiftMs <= elapsed) {
+          const packet = this.nextPacket(cursor, now);
+          if (packet) sender.socket.send(packet, cursor.port, '127.0.0.1');
         }
       }
     }
+  }
+
+  /** The cursor's next packet as this sender sends it (null: a muted microphone skips it); moves on. */
+  private nextPacket(cursor: Cursor, now: number): Buffer | null {
+    const clipPacket = cursor.stream.packets[cursor.next]!.bytes;
+    let packet: Buffer | null = null;
+    if (!cursor.muted) packet = Buffer.from(clipPacket);
+    else if (now - cursor.lastMutedFrameAt >= MUTED_FRAME_EVERY_MS) {
+      cursor.lastMutedFrameAt = now;
+      packet = Buffer.concat([clipPacket.subarray(0, payloadOffset(clipPacket) ?? 12), OPUS_SILENCE_FRAME]);
+    }
+    if (packet) {
+      rewriteHeader(packet, {
+        ssrc: cursor.ssrc,
+        sequence: cursor.sequence,
+        timestamp: (this.timestamp(cursor.stream, cursor.next, cursor.loop) - cursor.timestampShift) >>> 0,
+      });
+      cursor.sequence = (cursor.sequence + 1) & 0xffff;
+    }
+    cursor.next++;
+    if (cursor.next >= cursor.stream.packets.length) {
+      cursor.next = 0;
+      cursor.loop++;
+    }
+    return packet;
   }
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, MainFeedSource } from '@ehop/protocol';
-import type { RtpReplayer } from './rtp-replayer.js';
+import type { ThreadedReplayer } from './threaded-replayer.js';
 import { PLAIN_OPUS_PAYLOAD_TYPE, PLAIN_VP8_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters } from '@ehop/testkit';
 import { RtpSink } from './rtp-sink.js';
 import type { SfuLink } from './sfu-link.js';
@@ -43,7 +43,7 @@ export interface SyntheticEndpointOptions {
   sfu: SfuLink;
   clip: string;
   /** Replays for many endpoints from one process; without it each endpoint runs its own ffmpeg. */
-  replayer?: RtpReplayer;
+  replayer?: ThreadedReplayer;
 }
 
 /**
@@ -71,11 +71,27 @@ export class SyntheticEndpoint {
   /** Peer ids of the meeting by user id, from the join answer and peer:joined. */
   readonly peerOfUser = new Map<string, string>();
   private routerRtpCapabilities: unknown;
+  private micProducerId = '';
 
   constructor(readonly options: SyntheticEndpointOptions) {}
 
   get userId(): string {
     return this.options.userId;
+  }
+
+  /** The SSRC its camera sends with. */
+  get videoSsrc(): number {
+    return 10_000_000 + this.options.index * 2;
+  }
+
+  /** The SSRC its microphone sends with. */
+  get audioSsrc(): number {
+    return this.videoSsrc + 1;
+  }
+
+  /** When (performance.now()) its camera first heard the SFU ask for a key frame after `after` (replayed senders only). */
+  keyFrameRequestedAfter(after: number): number | undefined {
+    return this.options.replayer?.keyFrameRequestedAfter(this.videoSsrc, after);
   }
 
   /** Joins, starts receiving, publishes camera and (muted) microphone, starts ffmpeg. */
@@ -95,11 +111,11 @@ export class SyntheticEndpoint {
 
     const video = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
     const audio = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
-    const videoSsrc = 10_000_000 + this.options.index * 2;
-    const audioSsrc = videoSsrc + 1;
-    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: plainCameraRtpParameters(videoSsrc) });
+    const { videoSsrc, audioSsrc } = this;
+    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: plainCameraRtpParameters(videoSsrc, { answersKeyFrameRequests: this.options.replayer !== undefined }) });
     // Joined muted, like a browser: the SFU keeps it paused until the floor is given.
-    await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: plainMicRtpParameters(audioSsrc) });
+    const mic = await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: plainMicRtpParameters(audioSsrc) });
+    this.micProducerId = mic.producerId;
     this.startSender(video.port, videoSsrc, audio.port, audioSsrc);
     this.timings.producing = performance.now();
   }
@@ -193,11 +209,18 @@ export class SyntheticEndpoint {
     socket.on('media:newConsumer', (consumer: ConsumerOptions) => this.onNewConsumer(consumer));
     socket.on('media:mainFeed', (source: MainFeedSource) => this.feedNotices.push({ at: performance.now(), source }));
     socket.on('conference:state', (state: ConferenceState) => this.states.push({ at: performance.now(), state }));
+    // The floor opens and closes its microphone on the SFU; its sender follows, like a browser's.
+    socket.on('media:producerPaused', ({ producerId }: { producerId: string }) => this.onServerMute(producerId, true));
+    socket.on('media:producerResumed', ({ producerId }: { producerId: string }) => this.onServerMute(producerId, false));
     socket.on('peer:joined', (peer: { userId: string; peerId: string }) => this.peerOfUser.set(peer.userId, peer.peerId));
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
+  }
+
+  private onServerMute(producerId: string, muted: boolean): void {
+    if (producerId === this.micProducerId) this.options.replayer?.setMuted(this.audioSsrc, muted);
   }
 
   private onNewConsumer(consumer: ConsumerOptions): void {

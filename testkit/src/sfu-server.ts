@@ -22,6 +22,12 @@ export interface SfuServerHandle {
 export interface StartSfuServerOptions {
   /** Extra environment, e.g. `{ SFU_WORKERS: '1' }`; wins over the defaults below. */
   env?: Record<string, string>;
+  /**
+   * Start it in a session of its own (`setsid`), as a service manager would: with the kernel's
+   * autogroup scheduling a session shares the CPU fairly with other sessions, so a server started
+   * by a benchmark does not have to share one session's slice with the benchmark's own load.
+   */
+  ownSession?: boolean;
   /** Run `tsc -b sfu-server` first (once per test process) so tests never run a stale build. */
   build?: boolean;
 }
@@ -71,7 +77,7 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -24,6 +24,12 @@ export interface StartSignalingOptions {
   sfuSecret: string;
   /** Extra environment (e.g. `{ TURN_URLS: '...' }`); wins over the defaults. */
   env?: Record<string, string>;
+  /**
+   * Start it in a session of its own (`setsid`), as a service manager would: with the kernel's
+   * autogroup scheduling a session shares the CPU fairly with other sessions, so a server started
+   * by a benchmark does not have to share one session's slice with the benchmark's own load.
+   */
+  ownSession?: boolean;
   /** Run `tsc -b signaling` first (once per test process), so tests never run a stale build. */
   build?: boolean;
   /**
@@ -68,7 +74,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

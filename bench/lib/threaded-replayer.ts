@@ -1,0 +1,68 @@
+import { Worker } from 'node:worker_threads';
+import type { CapturedClip, KeyFrameRequestCounts } from './rtp-replayer.js';
+
+export type ReplayerCommand =
+  | { type: 'add'; id: number; videoPort: number; videoSsrc: number; audioPort: number; audioSsrc: number }
+  | { type: 'mute'; audioSsrc: number; muted: boolean }
+  | { type: 'remove'; id: number }
+  | { type: 'close' };
+
+export type ReplayerEvent = { type: 'keyFrameRequest'; videoSsrc: number; atEpochMs: number; counts: KeyFrameRequestCounts };
+
+/** How many key frame requests per sender are kept for `keyFrameRequestedAfter`. */
+const REQUESTS_KEPT = 16;
+
+/**
+ * The synthetic senders, replayed in a worker thread: the bench's main thread serves 120
+ * signaling sockets and the receivers, and a sender's answer to a key frame request must not wait
+ * behind that, any more than a real camera's would.
+ */
+export class ThreadedReplayer {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly requestTimes = new Map<number, number[]>();
+  keyFrameRequests: KeyFrameRequestCounts = { answered: 0, alreadyNext: 0 };
+
+  constructor(clip: CapturedClip) {
+    this.worker = new Worker(new URL('./replayer-thread.mjs', import.meta.url), { workerData: clip });
+    this.worker.on('message', (event: ReplayerEvent) => this.onEvent(event));
+    this.worker.on('error', (error) => console.error('[bench] the replayer thread failed:', error));
+  }
+
+  /** Starts replaying for one endpoint, its microphone muted; returns what stops it. */
+  add(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): () => void {
+    const id = this.nextId++;
+    this.send({ type: 'add', id, videoPort, videoSsrc, audioPort, audioSsrc });
+    return () => this.send({ type: 'remove', id });
+  }
+
+  /** The SFU muted or unmuted an endpoint's microphone: its sender follows, as a browser does. */
+  setMuted(audioSsrc: number, muted: boolean): void {
+    this.send({ type: 'mute', audioSsrc, muted });
+  }
+
+  /** When (performance.now() of this thread) the sender of `videoSsrc` first heard a key frame request after `after`. */
+  keyFrameRequestedAfter(videoSsrc: number, after: number): number | undefined {
+    return this.requestTimes
+      .get(videoSsrc)
+      ?.map((atEpochMs) => atEpochMs - performance.timeOrigin)
+      .find((at) => at > after);
+  }
+
+  async close(): Promise<void> {
+    this.send({ type: 'close' });
+    await this.worker.terminate();
+  }
+
+  private send(command: ReplayerCommand): void {
+    this.worker.postMessage(command);
+  }
+
+  private onEvent(event: ReplayerEvent): void {
+    this.keyFrameRequests = event.counts;
+    const times = this.requestTimes.get(event.videoSsrc) ?? [];
+    times.push(event.atEpochMs);
+    if (times.length > REQUESTS_KEPT) times.shift();
+    this.requestTimes.set(event.videoSsrc, times);
+  }
+}
