@@ -482,7 +482,7 @@ function printFootnote(results: PhaseResult[]): void {
 async function main(): Promise<void> {
   log(`load average at start: ${loadavg().map((v) => round(v, 2)).join(' ')} (2 cores)`);
   const clip = await ensureClip(`${repoRoot}bench/.cache`);
-  const redis = await startRedis();
+  const redis = await startRedis({ ownSession: true });
   cleanups.push(() => redis.stop());
   const replayer = args.senders === 'replay' ? new ThreadedReplayer(await captureClip(clip)) : undefined;
   if (replayer) cleanups.push(() => replayer.close());

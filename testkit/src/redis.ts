@@ -14,14 +14,17 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/** Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port. */
-export async function startRedis(): Promise<RedisHandle> {
+/**
+ * Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port.
+ * `ownSession`: as for the SFU and signaling (see StartSfuServerOptions).
+ */
+export async function startRedis({ ownSession = false }: { ownSession?: boolean } = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', detached: ownSession },
   );
   await waitForPort(port, 10_000);
   return {
