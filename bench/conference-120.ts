@@ -5,9 +5,11 @@
  *   source scripts/lib/common.sh && npx tsx bench/conference-120.ts [--endpoints 120] [--baseline 20]
  *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900]
  *
- * Endpoints are synthetic (a real signaling socket each; ffmpeg replays a VP8 + Opus clip into
- * plain RTP transports; a UDP socket receives) plus a few real Chromium hall TVs. Everything runs
- * on 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one run:
+ * Endpoints are synthetic (a real signaling socket each; a worker thread replays ffmpeg's packets
+ * of a VP8 + Opus clip into plain RTP transports, answering key frame requests and muting the
+ * microphone as a browser does; a UDP socket receives) plus a few real Chromium hall TVs. The SFU,
+ * signaling and Redis run in sessions of their own, as services would. Everything runs on
+ * 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one run:
  *   1. baseline: the old all-to-all forwarding rule at a smaller size (--baseline endpoints);
  *   2. the conference rule at that same size;
  *   3. the conference rule with --endpoints endpoints and --browsers Chromium hall TVs.
@@ -458,8 +460,8 @@ function printResults(results: PhaseResult[]): void {
     ['loss at Chromium (%)', (r) => r.browserLossPercent ?? '–'],
     ['receivers hearing the speaker', (r) => r.hearingSpeaker],
     ['grant → main screen p50/p95/max (ms):', () => ''],
-    ['  ffmpeg speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atSynthetic)],
-    ['  ffmpeg speaker, at Chromium TVs', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atChromium)],
+    ['  synthetic speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atSynthetic)],
+    ['  synthetic speaker, at Chromium TVs', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atChromium)],
     ['  Chromium speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atSynthetic)],
     ['  Chromium speaker, at other Chromium TVs', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atChromium)],
     ['bench event-loop delay p50/p99/max (ms)', (r) => `${r.benchLagMs.p50} / ${r.benchLagMs.p99} / ${r.benchLagMs.max}`],

@@ -8,7 +8,7 @@ export interface ClipSettings {
   height: number;
   fps: number;
   videoKbps: number;
-  /** Frames between key frames: a synthetic sender cannot answer a key frame request, so keep it short. */
+  /** Frames between key frames (a replayed sender answers a key frame request by skipping to the next one; ffmpeg senders cannot). */
   keyframeInterval: number;
 }
 
