@@ -94,7 +94,7 @@ export class MainFeed {
     return this.carrying;
   }
 
-  /** The latest call wins; the lanes' requests to the worker never overlap. */
+  /** The latest call wins; one lane's requests to the worker never overlap. */
   show(target: FeedTarget): Promise<void> {
     this.target = target;
     return this.settle();
@@ -117,8 +117,9 @@ export class MainFeed {
       applied = this.target;
       const { camera, microphone, upcoming } = applied;
       try {
-        await this.lanes.video.show(camera);
-        await this.lanes.audio.show(microphone);
+        // The picture and the voice switch together: the voice must not wait for the picture's
+        // key frame request to come back (on a busy machine that is a few hundred ms).
+        await Promise.all([this.lanes.video.show(camera), this.lanes.audio.show(microphone)]);
         for (const lane of [this.lanes.video, this.lanes.audio]) {
           await lane.prepareOnly(upcoming.filter((source) => source.kind === lane.kind));
         }
