@@ -31,7 +31,7 @@ import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
 import { ensureCameraFile, ensureClip } from './lib/clip.js';
 import { CpuMeter } from './lib/process-cpu.js';
-import { descendantPids } from './lib/process-memory.js';
+import { descendantPids } from './lib/process-tree.js';
 import { captureClip } from './lib/rtp-replayer.js';
 import { lossBetween } from './lib/rtp-sink.js';
 import { login, seedBenchMeeting } from './lib/seed.js';
