@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { isRtcp, isRtp, startsVp8KeyFrame } from '@ehop/rtp';
 
 /** What a synthetic receiver knows about one stream it receives (one consumer). */
 interface StreamState {
@@ -62,9 +63,7 @@ export class RtpSink {
   }
 
   private onPacket(packet: Buffer): void {
-    if (packet.length < 12 || packet[0]! >> 6 !== 2) return;
-    const payloadType = packet[1]! & 0x7f;
-    if (payloadType >= 72 && payloadType <= 76) return; // RTCP on the same port
+    if (!isRtp(packet) || isRtcp(packet)) return; // RTCP comes on the same port
     this.packets++;
     const now = performance.now();
     const sequence = packet.readUInt16BE(2);
@@ -77,7 +76,7 @@ export class RtpSink {
     state.received++;
     state.lastPacketAt = now;
     state.highest = extend(state.highest, sequence);
-    if (this.videoSsrcs.has(ssrc) && isVp8KeyframeStart(packet)) {
+    if (this.videoSsrcs.has(ssrc) && startsVp8KeyFrame(packet)) {
       state.keyframes.push(now);
       if (state.keyframes.length > 64) state.keyframes.shift();
     }
@@ -103,27 +102,4 @@ function extend(highest: number, sequence: number): number {
   if (candidate < highest - 32768) candidate += 65536;
   else if (candidate > highest + 32768) candidate -= 65536;
   return Math.max(highest, candidate);
-}
-
-/** RFC 7741: the first packet of a VP8 frame whose payload header says "key frame". */
-export function isVp8KeyframeStart(packet: Buffer): boolean {
-  const csrcCount = packet[0]! & 0x0f;
-  let offset = 12 + 4 * csrcCount;
-  if (packet[0]! & 0x10) {
-    if (packet.length < offset + 4) return false;
-    offset += 4 + 4 * packet.readUInt16BE(offset + 2);
-  }
-  const descriptor = packet[offset];
-  if (descriptor === undefined) return false;
-  const startOfPartition = (descriptor & 0x10) !== 0;
-  const partitionId = descriptor & 0x07;
-  offset++;
-  if (descriptor & 0x80) {
-    const extension = packet[offset++]!;
-    if (extension & 0x80) offset += packet[offset]! & 0x80 ? 2 : 1; // picture id
-    if (extension & 0x40) offset++; // TL0PICIDX
-    if (extension & 0x30) offset++; // TID / KEYIDX
-  }
-  const header = packet[offset];
-  return startOfPartition && partitionId === 0 && header !== undefined && (header & 0x01) === 0;
 }
