@@ -1,4 +1,5 @@
 export * from './ports.js';
+export * from './service-process.js';
 export * from './redis.js';
 export * from './sfu-server.js';
 export * from './signaling.js';

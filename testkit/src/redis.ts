@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort } from './ports.js';
+import type { ServiceProcessOptions } from './service-process.js';
 
 export interface RedisHandle {
   url: string;
@@ -14,11 +15,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/**
- * Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port.
- * `ownSession`: as for the SFU and signaling (see StartSfuServerOptions).
- */
-export async function startRedis({ ownSession = false }: { ownSession?: boolean } = {}): Promise<RedisHandle> {
+/** Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port. */
+export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
   const child = spawn(

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
 import { stopProcess } from './redis.js';
+import type { ServiceProcessOptions } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultWorkerBin = `${repoRoot}vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker`;
@@ -19,15 +20,9 @@ export interface SfuServerHandle {
   stop(): Promise<void>;
 }
 
-export interface StartSfuServerOptions {
+export interface StartSfuServerOptions extends ServiceProcessOptions {
   /** Extra environment, e.g. `{ SFU_WORKERS: '1' }`; wins over the defaults below. */
   env?: Record<string, string>;
-  /**
-   * Start it in a session of its own (`setsid`), as a service manager would: with the kernel's
-   * autogroup scheduling a session shares the CPU fairly with other sessions, so a server started
-   * by a benchmark does not have to share one session's slice with the benchmark's own load.
-   */
-  ownSession?: boolean;
   /** Run `tsc -b sfu-server` first (once per test process) so tests never run a stale build. */
   build?: boolean;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
 import { stopProcess } from './redis.js';
+import type { ServiceProcessOptions } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,18 +19,12 @@ export interface SignalingHandle {
   stop(): Promise<void>;
 }
 
-export interface StartSignalingOptions {
+export interface StartSignalingOptions extends ServiceProcessOptions {
   redisUrl: string;
   sfuUrl: string;
   sfuSecret: string;
   /** Extra environment (e.g. `{ TURN_URLS: '...' }`); wins over the defaults. */
   env?: Record<string, string>;
-  /**
-   * Start it in a session of its own (`setsid`), as a service manager would: with the kernel's
-   * autogroup scheduling a session shares the CPU fairly with other sessions, so a server started
-   * by a benchmark does not have to share one session's slice with the benchmark's own load.
-   */
-  ownSession?: boolean;
   /** Run `tsc -b signaling` first (once per test process), so tests never run a stale build. */
   build?: boolean;
   /**
