@@ -13,7 +13,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const redis = await startRedis();
-  const sfu = await startSfuServer({ env: { SFU_WORKERS: '1' } });
+  // A short linger: the tests see a camera drop the layers nobody receives within a second or two.
+  const sfu = await startSfuServer({ env: { SFU_WORKERS: '1', SFU_LAYER_LINGER_MS: '1000' } });
   // Uploaded documents of this run, thrown away at the end.
   const dataDir = mkdtempSync(join(tmpdir(), 'ehop-e2e-data-'));
   const signaling = await startSignaling({

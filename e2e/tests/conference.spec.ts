@@ -8,11 +8,41 @@ import { expect, joinMeeting, openFloorTab, receivedFrom, resetFloor, test } fro
  * see (the main screen, the queue, their place) and hear (inbound RTP counters of each page).
  */
 
+interface CameraLayer {
+  rid: string;
+  active: boolean;
+  framesEncoded: number;
+}
+
 interface Debug {
   producerId(source: 'mic' | 'camera'): string | null;
   emitRaw(event: string, payload: unknown): Promise<unknown>;
   resumeLocally(source: 'mic' | 'camera'): void;
+  cameraLayers(): Promise<CameraLayer[]>;
 }
+
+function cameraLayers(page: Page): Promise<CameraLayer[]> {
+  return page.evaluate(() => (window as unknown as { ehopDebug: Debug }).ehopDebug.cameraLayers());
+}
+
+/**
+ * The page's camera encodes exactly `active` of its simulcast layers (lowest first): the encoder
+ * is switched on for those and off for the rest, and over a second only those encode frames.
+ */
+async function expectEncodingLayers(page: Page, active: (layerCount: number) => boolean[]): Promise<void> {
+  await expect.poll(async () => {
+    const layers = await cameraLayers(page);
+    return layers.length > 1 && layers.every((layer, index) => layer.active === active(layers.length)[index]);
+  }, { timeout: 20_000 }).toBe(true);
+  const before = await cameraLayers(page);
+  await page.waitForTimeout(1_000);
+  const after = await cameraLayers(page);
+  const encoding = after.map((layer, index) => layer.framesEncoded > before[index]!.framesEncoded);
+  expect(encoding).toEqual(active(after.length));
+}
+
+const lowestOnly = (count: number) => Array.from({ length: count }, (_, index) => index === 0);
+const everyLayer = (count: number) => Array.from({ length: count }, () => true);
 
 async function peerIdOf(page: Page, userId: string): Promise<string> {
   const tile = page.locator(`[data-testid="peer-tile"][data-user-id="${userId}"]`);
@@ -98,4 +128,28 @@ test('the chair gives the floor: every main screen switches to the speaker, only
   await expect(chair.getByTestId('main-screen')).toHaveAttribute('data-user-id', 'u-chutri');
   await intruder.waitForTimeout(500);
   await expectNotHearing(intruder, MAIN_FEED_PEER_ID);
+});
+
+test('a camera seen only as a thumbnail encodes its smallest layer only; on the main screen it sends its full picture again', async ({ signIn }) => {
+  test.setTimeout(120_000);
+  const chair = await signIn('chutri');
+  const speaker = await signIn('daibieu1');
+  for (const page of [chair, speaker]) await joinMeeting(page);
+  await resetFloor(chair);
+  await openFloorTab(speaker);
+
+  // The chair sees the delegate as a thumbnail: the delegate's browser stops encoding the larger layers.
+  await expectEncodingLayers(speaker, lowestOnly);
+
+  // The delegate asks to speak and is given the floor: every layer comes back, and the main screens show them.
+  await speaker.getByTestId('floor-request').click();
+  await expect(chair.getByTestId('floor-queue-item')).toHaveAttribute('data-user-id', 'u-daibieu1');
+  await chair.getByTestId('floor-grant').click();
+  await expectMainScreenShowing(chair, 'u-daibieu1');
+  await expectEncodingLayers(speaker, everyLayer);
+
+  // The floor taken back: the delegate is a thumbnail again, and its larger layers stop again.
+  await chair.getByTestId('floor-take-back').click();
+  await expectMainScreenShowing(speaker, 'u-chutri');
+  await expectEncodingLayers(speaker, lowestOnly);
 });

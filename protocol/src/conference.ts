@@ -177,6 +177,12 @@ export const conferenceRequests = {
   'floor:log': { request: Empty, response: z.object({ entries: z.array(FloorLogEntry) }) },
 } as const;
 
+/**
+ * Which of a camera's simulcast layers anyone receives: the browser encodes and sends layers 0 to
+ * `maxSpatialLayer` only (lowest first, as published), and the rest not at all.
+ */
+export const SendLayers = z.object({ producerId: z.string(), maxSpatialLayer: z.number().int().min(0) });
+
 export const conferenceEvents = {
   /** The conference changed (sent to the whole meeting). */
   'conference:state': ConferenceState,
@@ -192,4 +198,6 @@ export const conferenceEvents = {
   'media:producerPaused': z.object({ producerId: z.string(), source: z.enum(['mic', 'camera']) }),
   /** The server resumed your microphone (the chair gave you the floor). */
   'media:producerResumed': z.object({ producerId: z.string(), source: z.enum(['mic', 'camera']) }),
+  /** Encode and send only these of your camera's simulcast layers: nobody receives the others. */
+  'media:sendLayers': SendLayers,
 } as const;

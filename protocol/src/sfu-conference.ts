@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './domain.js';
-import { MAX_VISIBLE_THUMBNAILS, PeerNetworkQuality } from './conference.js';
+import { MAX_VISIBLE_THUMBNAILS, PeerNetworkQuality, SendLayers } from './conference.js';
 import { MainFeedSource, TransportDirection } from './media.js';
 
 /*
@@ -115,4 +115,5 @@ export const producerNotifications = [
     event: z.literal('media:producerResumed'),
     payload: z.object({ producerId: z.string(), source: z.enum(['mic', 'camera']) }),
   }),
+  z.object({ event: z.literal('media:sendLayers'), payload: SendLayers }),
 ] as const;

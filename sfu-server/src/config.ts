@@ -22,6 +22,8 @@ const EnvSchema = z
     SFU_FORWARDING: z.enum(['conference', 'all-to-all']).default('conference'),
     /** Benchmarks and tests only: lets the internal API create plain RTP transports for synthetic endpoints. */
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
+    /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
+    SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -47,6 +49,7 @@ export interface SfuConfig {
   logLevel: z.infer<typeof LogLevel>;
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
+  layerLingerMs: number;
 }
 
 function isOn(flag: string): boolean {
@@ -73,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     logLevel: e.LOG_LEVEL,
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
+    layerLingerMs: e.SFU_LAYER_LINGER_MS,
   };
 }

@@ -12,9 +12,11 @@ let sfu: SfuServerHandle;
 let link: SignalingLink;
 const sockets: { close(): void }[] = [];
 let roomCounter = 0;
+/** How long a camera keeps a layer nobody receives any more: long enough to tell "at once" from "after it". */
+const LAYER_LINGER_MS = 1_500;
 
 beforeAll(async () => {
-  sfu = await startSfuServer({ env: { SFU_ENABLE_PLAIN_RTP: '1', LOG_LEVEL: 'warn' } });
+  sfu = await startSfuServer({ env: { SFU_ENABLE_PLAIN_RTP: '1', LOG_LEVEL: 'warn', SFU_LAYER_LINGER_MS: String(LAYER_LINGER_MS) } });
   link = await SignalingLink.connect(sfu.url, sfu.secret);
 });
 afterAll(async () => {
@@ -56,7 +58,12 @@ interface SendingCamera {
   fillerBytes: number;
 }
 
-async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean; sending?: SendingCamera } = {}) {
+/** A camera publishing two simulcast layers (lowest first), as a browser's does; nothing is sent. */
+function simulcastCamera(ssrc: number) {
+  return { ...plainCameraRtpParameters(ssrc), encodings: [{ ssrc }, { ssrc: ssrc + 1 }] };
+}
+
+async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean; sending?: SendingCamera; simulcast?: boolean } = {}) {
   const { roomId } = room;
   await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
   const transport = await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' });
@@ -69,7 +76,7 @@ async function speaker(room: Room, peerId: string, options: { camera?: boolean; 
     // A sending camera has its own socket, so its own (comedia) transport.
     const cameraTransport = options.sending ? await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' }) : transport;
     const camera = await link.ok('producer:create', {
-      roomId, peerId, transportId: cameraTransport.id, kind: 'video', rtpParameters: plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
+      roomId, peerId, transportId: cameraTransport.id, kind: 'video', rtpParameters: options.simulcast ? simulcastCamera(micSsrc + 50) : plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
     });
     cameraId = camera.producerId;
     if (options.sending) {
@@ -311,5 +318,36 @@ describe('what each receiver gets', () => {
       return reading && reading.uplinkBitrate > 10_000 ? reading : undefined;
     }, 8_000, 'the talker\'s uplink bitrate');
     expect(talker).toMatchObject({ userId: 'u-talker', downlinkBitrate: 0 });
+  });
+});
+
+describe('what each camera sends', () => {
+  it('tells a camera that only thumbnails receive to send its lowest layer, and asks at once for the top one when it goes on the main screen', async () => {
+    const room = await openRoom(floorPolicy(1, [], 'u-layers-chair'));
+    const { roomId } = room;
+    const chair = await speaker(room, 'layers-chair', { camera: true, micPaused: true, simulcast: true });
+    const delegate = await speaker(room, 'layers-delegate', { camera: true, micPaused: true, simulcast: true });
+    const viewer = await listener(room, 'layers-viewer');
+    await viewer.acceptFeed();
+    await link.ok('peer:setView', { roomId, peerId: 'layers-viewer', thumbnails: ['layers-delegate'] });
+    await viewer.accept(delegate.cameraId!);
+    const sendLayersOf = (peerId: string) =>
+      link.notificationsFor(peerId, 'media:sendLayers').flatMap(({ notification, roomId: inRoom }) => (inRoom === roomId ? [notification.payload] : []));
+
+    // Only a thumbnail receives the delegate: once the linger is over, its camera sends the lowest layer only.
+    await waitUntil(() => (sendLayersOf('layers-delegate').length > 0 ? true : undefined), LAYER_LINGER_MS + 3_000, 'the delegate told to lower');
+    expect(sendLayersOf('layers-delegate')).toEqual([{ producerId: delegate.cameraId, maxSpatialLayer: 0 }]);
+    // The chair is on the main screen: its top layer is received, so nobody asks it to stop.
+    expect(sendLayersOf('layers-chair')).toEqual([]);
+
+    // The main screen goes to the delegate: its top layer is asked for at once, long before the
+    // chair (off the main screen now) is told to drop its own after the linger.
+    await link.ok('room:setPolicy', { roomId, policy: floorPolicy(2, ['u-layers-delegate'], 'u-layers-delegate', 'u-layers-delegate') });
+    await waitUntil(() => (sendLayersOf('layers-delegate').length > 1 ? true : undefined), LAYER_LINGER_MS + 3_000, 'the delegate told to raise');
+    expect(sendLayersOf('layers-delegate')[1]).toEqual({ producerId: delegate.cameraId, maxSpatialLayer: 1 });
+    expect(sendLayersOf('layers-chair')).toEqual([]);
+    await waitUntil(() => (sendLayersOf('layers-chair').length > 0 ? true : undefined), LAYER_LINGER_MS + 3_000, 'the chair told to lower');
+    expect(sendLayersOf('layers-chair')).toEqual([{ producerId: chair.cameraId, maxSpatialLayer: 0 }]);
+    expect(sendLayersOf('layers-delegate')).toHaveLength(2);
   });
 });

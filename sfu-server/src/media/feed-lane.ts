@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { StreamStitcher } from '@ehop/rtp';
 import type { Logger } from '../logger.js';
+import type { StandbyConsumerData } from './send-layers.js';
 
 /** A track the feed may carry. */
 export interface FeedSource {
@@ -126,7 +127,9 @@ export class FeedLane {
     const { transport, capabilities, kind, log } = this.options;
     let consumer: types.Consumer;
     try {
-      consumer = await transport.consume({ producerId: source.producerId, rtpCapabilities: capabilities, paused, ...(kind === 'video' ? { preferredLayers: TOP_LAYER } : {}) });
+      // Standby: a prepared next speaker's camera keeps its top layer coming while paused here.
+      const appData: StandbyConsumerData = { standby: true };
+      consumer = await transport.consume({ producerId: source.producerId, rtpCapabilities: capabilities, paused, appData, ...(kind === 'video' ? { preferredLayers: TOP_LAYER } : {}) });
     } catch (error) {
       log.warn({ err: error, producerId: source.producerId }, `main-screen feed cannot carry this ${kind} track`);
       return null;

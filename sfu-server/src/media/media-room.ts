@@ -12,9 +12,10 @@ import {
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import { MainFeed, type FeedSource } from './main-feed.js';
-import { MediaPeer, type ProduceRequest, type TransportSettings } from './media-peer.js';
+import { MediaPeer, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
+import { SendLayers } from './send-layers.js';
 import {
   conferenceRule,
   DEFAULT_LIMITS,
@@ -69,7 +70,11 @@ export interface MediaRoomOptions {
   activeSpeakerObserver?: types.ActiveSpeakerObserver;
   /** Where the recorder's plain transports listen (the recorder runs on this host by default). */
   recorderListenIp?: string;
+  /** How long a camera keeps sending a simulcast layer after its last receiver left it. */
+  layerLingerMs?: number;
 }
+
+const DEFAULT_LAYER_LINGER_MS = 5_000;
 
 export type RoomStats = SfuResponse<'room:stats'>;
 
@@ -110,6 +115,7 @@ export class MediaRoom {
   private reconciliationQueued = false;
   /** The main screen as one stream per receiver; null if it could not be opened (cameras are then sent directly). */
   private readonly mainFeed: Promise<MainFeed | null>;
+  private readonly sendLayers: SendLayers;
 
   constructor(
     readonly id: string,
@@ -118,6 +124,11 @@ export class MediaRoom {
   ) {
     this.rule = options.rule ?? conferenceRule;
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    // Before any transport exists: it learns of every camera and consumer from the router's observer.
+    this.sendLayers = new SendLayers(router, {
+      tell: (producer, maxSpatialLayer) => this.tellSendLayers(producer, maxSpatialLayer),
+      lowerAfterMs: options.layerLingerMs ?? DEFAULT_LAYER_LINGER_MS,
+    });
     this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), (carrying) => this.announceMainFeed(carrying)).catch(
       (error: unknown) => {
         options.log.error({ err: error, roomId: id }, 'main-screen feed unavailable: cameras go to the main screens directly');
@@ -327,6 +338,7 @@ export class MediaRoom {
   /** Closes the router, and with it every transport; nobody is notified (signaling asked). */
   close(): void {
     void this.mainFeed.then((feed) => feed?.close());
+    this.sendLayers.close();
     this.recorders.clear();
     this.peers.clear();
     this.views.clear();
@@ -367,6 +379,8 @@ export class MediaRoom {
           this.reconciliationQueued = false;
           return this.reconcile();
         })
+        // Whatever got done changed consumers' preferred layers, which mediasoup does not announce.
+        .finally(() => this.sendLayers.refresh())
         .catch((error: unknown) => this.options.log.error({ err: error, roomId: this.id }, 'subscription update failed'));
     });
   }
@@ -450,6 +464,11 @@ export class MediaRoom {
     if (holder === null || !this.mayUnmute(holder)) return null;
     const mics = tracks.filter((track) => track.userId === holder && track.source === 'mic');
     return mics.find((track) => !track.paused) ?? mics[0] ?? null;
+  }
+
+  private tellSendLayers(producer: types.Producer, maxSpatialLayer: number): void {
+    const { peerId } = producer.appData as ProducerData;
+    if (this.peers.has(peerId)) this.options.notify(peerId, { event: 'media:sendLayers', payload: { producerId: producer.id, maxSpatialLayer } });
   }
 
   private announceMainFeed(carrying: MainFeedSource): void {

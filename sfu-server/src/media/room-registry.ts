@@ -16,6 +16,8 @@ export interface RoomRegistryEvents {
 export interface RoomOptions {
   /** Who receives what; the conference rule unless a benchmark asks for its baseline. */
   rule?: SubscriptionRule;
+  /** How long a camera keeps sending a simulcast layer after its last receiver left it (see SendLayers). */
+  layerLingerMs?: number;
 }
 
 /** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
@@ -88,6 +90,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       log: this.log.child({ roomId }),
       activeSpeakerObserver,
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
+      ...(this.roomOptions.layerLingerMs !== undefined ? { layerLingerMs: this.roomOptions.layerLingerMs } : {}),
     });
     this.rooms.set(roomId, room);
     this.log.info({ roomId }, 'room opened');

@@ -22,12 +22,22 @@ export interface EhopDebug {
   emitRaw(event: string, payload: unknown): Promise<unknown>;
   /** Starts sending our own track again without asking the server (a tampered client). */
   resumeLocally(source: 'mic' | 'camera'): void;
+  /** Our camera's simulcast layers, lowest first, as the browser encodes them now (empty: no camera). */
+  cameraLayers(): Promise<CameraLayer[]>;
+}
+
+/** One simulcast layer of our camera: whether the encoder is on for it, and the frames it encoded so far. */
+export interface CameraLayer {
+  rid: string;
+  active: boolean;
+  framesEncoded: number;
 }
 
 /** What the media layer lets the debug hook reach. */
 export interface MediaProbe {
   producerId(source: 'mic' | 'camera'): string | null;
   resumeLocally(source: 'mic' | 'camera'): void;
+  cameraLayers(): Promise<CameraLayer[]>;
 }
 
 declare global {
@@ -54,6 +64,7 @@ const debug: EhopDebug = {
       .timeout(5_000)
       .emitWithAck(event, payload),
   resumeLocally: (source) => mediaProbe?.resumeLocally(source),
+  cameraLayers: () => mediaProbe?.cameraLayers() ?? Promise.resolve([]),
 };
 
 export function installDebugHook(): void {

@@ -10,7 +10,7 @@ import type {
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
-import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource } from './debug-hook.js';
+import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { MainFeed, NO_MAIN_FEED, type MainFeedView } from './main-feed.js';
@@ -123,6 +123,7 @@ export class MeetingMedia {
     setMediaProbe({
       producerId: (source) => this.producers.get(source)?.id ?? null,
       resumeLocally: (source) => this.producers.get(source)?.resume(),
+      cameraLayers: () => this.cameraLayers(),
     });
 
     // From here the server creates consumers for us: receiving starts before we publish.
@@ -344,6 +345,7 @@ export class MeetingMedia {
       onServerEvent('media:restart', () => void this.rejoin()),
       onServerEvent('media:producerPaused', ({ producerId }) => this.onServerMute(producerId, true)),
       onServerEvent('media:producerResumed', ({ producerId }) => this.onServerMute(producerId, false)),
+      onServerEvent('media:sendLayers', ({ producerId, maxSpatialLayer }) => void this.sendOnlyLayers(producerId, maxSpatialLayer)),
       this.onSocketReconnect(),
     ];
   }
@@ -403,6 +405,30 @@ export class MeetingMedia {
       if (source === 'mic') this.local.micOn = !paused;
       this.setOn(source, !paused);
     }
+  }
+
+  private async cameraLayers(): Promise<CameraLayer[]> {
+    const camera = this.producers.get('camera');
+    if (!camera || camera.closed || !camera.rtpSender) return [];
+    const encodings = camera.rtpSender.getParameters().encodings;
+    const report = await camera.getStats();
+    const framesEncoded = new Map<string, number>();
+    report.forEach((stat: { type: string; rid?: string; framesEncoded?: number }) => {
+      if (stat.type === 'outbound-rtp' && stat.rid) framesEncoded.set(stat.rid, stat.framesEncoded ?? 0);
+    });
+    // An encoding without `active` is on (the WebRTC default).
+    return encodings.map((encoding) => ({ rid: encoding.rid ?? '', active: encoding.active !== false, framesEncoded: framesEncoded.get(encoding.rid ?? '') ?? 0 }));
+  }
+
+  /**
+   * The SFU says which of the camera's simulcast layers anyone receives: the encoder stops the
+   * others, which spares this computer's CPU and its uplink (most of a large meeting sees us as a thumbnail).
+   */
+  private async sendOnlyLayers(producerId: string, maxSpatialLayer: number): Promise<void> {
+    const camera = this.producers.get('camera');
+    if (!camera || camera.closed || camera.id !== producerId) return;
+    const layerCount = camera.rtpParameters.encodings?.length ?? 1;
+    await camera.setMaxSpatialLayer(Math.min(maxSpatialLayer, layerCount - 1)).catch((error: unknown) => console.warn('[ehop] could not change the camera layers', error));
   }
 
   private onPeerLeft(peerId: string): void {

@@ -1,0 +1,151 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { highestWantedLayer, SendLayers } from '../src/media/send-layers.js';
+
+describe('highestWantedLayer', () => {
+  const running = (preferredSpatialLayer: number | undefined) => ({ paused: false, standby: false, preferredSpatialLayer });
+
+  it('is the highest layer a running receiver prefers, clamped to the camera', () => {
+    expect(highestWantedLayer(3, [running(0), running(1), running(0)])).toBe(1);
+    expect(highestWantedLayer(3, [running(0), running(9)])).toBe(2);
+  });
+
+  it('keeps the lowest layer when nobody receives, and counts a receiver without a preference as wanting the top', () => {
+    expect(highestWantedLayer(3, [])).toBe(0);
+    expect(highestWantedLayer(3, [running(undefined)])).toBe(2);
+  });
+
+  it('ignores paused receivers unless they stand by to take over', () => {
+    expect(highestWantedLayer(3, [running(0), { paused: true, standby: false, preferredSpatialLayer: 2 }])).toBe(0);
+    expect(highestWantedLayer(3, [running(0), { paused: true, standby: true, preferredSpatialLayer: 2 }])).toBe(2);
+  });
+});
+
+/** Just what SendLayers reads of mediasoup's objects, with their observers. */
+class FakeProducer {
+  readonly observer = new EventEmitter();
+  readonly kind = 'video';
+  readonly type = 'simulcast';
+  closed = false;
+  constructor(
+    readonly id: string,
+    layers: number,
+  ) {
+    this.rtpParameters = { encodings: Array.from({ length: layers }, (_, index) => ({ ssrc: 100 + index })) };
+  }
+  readonly rtpParameters: { encodings: { ssrc: number }[] };
+}
+
+class FakeConsumer {
+  readonly observer = new EventEmitter();
+  constructor(
+    readonly producerId: string,
+    public preferredLayers: { spatialLayer: number } | undefined,
+    public paused = false,
+    readonly appData: Record<string, unknown> = {},
+  ) {}
+  pause(): void {
+    this.paused = true;
+    this.observer.emit('pause');
+  }
+  close(): void {
+    this.observer.emit('close');
+  }
+}
+
+const LINGER_MS = 1_000;
+
+describe('SendLayers', () => {
+  let transport: { observer: EventEmitter };
+  let told: [string, number][];
+  let sendLayers: SendLayers;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    const router = { observer: new EventEmitter() };
+    told = [];
+    sendLayers = new SendLayers(router as unknown as types.Router, { tell: (producer, layer) => told.push([producer.id, layer]), lowerAfterMs: LINGER_MS });
+    transport = { observer: new EventEmitter() };
+    router.observer.emit('newtransport', transport);
+  });
+  afterEach(() => {
+    sendLayers.close();
+    vi.useRealTimers();
+  });
+
+  const publish = (id: string, layers = 3) => {
+    const producer = new FakeProducer(id, layers);
+    transport.observer.emit('newproducer', producer);
+    return producer;
+  };
+  const consume = (consumer: FakeConsumer) => {
+    transport.observer.emit('newconsumer', consumer);
+    return consumer;
+  };
+  /** Lets the batched evaluation run, then `ms` more pass. */
+  const pass = async (ms = 0) => {
+    await vi.advanceTimersByTimeAsync(ms);
+  };
+
+  it('tells a camera only thumbnails receive to send its lowest layer, once the linger is over', async () => {
+    publish('cam');
+    consume(new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS - 10);
+    expect(told).toEqual([]);
+    await pass(20);
+    expect(told).toEqual([['cam', 0]]);
+  });
+
+  it('asks for the top layer at once when the main screen starts taking it, and lets it go only after the linger', async () => {
+    publish('cam');
+    consume(new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    const mainScreen = consume(new FakeConsumer('cam', { spatialLayer: 2 }));
+    await pass();
+    expect(told).toEqual([['cam', 0], ['cam', 2]]);
+
+    mainScreen.close();
+    await pass(LINGER_MS / 2);
+    expect(told).toHaveLength(2);
+    await pass(LINGER_MS);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 0]]);
+  });
+
+  it('keeps the top layer when the main screen comes back before the linger is over', async () => {
+    publish('cam');
+    const first = consume(new FakeConsumer('cam', { spatialLayer: 2 }));
+    await pass();
+    first.pause();
+    await pass(LINGER_MS / 2);
+    consume(new FakeConsumer('cam', { spatialLayer: 2 }));
+    await pass(LINGER_MS * 2);
+    expect(told).toEqual([]);
+  });
+
+  it('keeps the top layer of a next speaker whose main-screen consumer stands by paused', async () => {
+    publish('cam');
+    consume(new FakeConsumer('cam', { spatialLayer: 2 }, true, { standby: true }));
+    await pass(LINGER_MS * 2);
+    expect(told).toEqual([]);
+  });
+
+  it('follows a preferred layer changed on an existing consumer when refreshed', async () => {
+    publish('cam');
+    const receiver = consume(new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    receiver.preferredLayers = { spatialLayer: 1 };
+    sendLayers.refresh();
+    await pass();
+    expect(told).toEqual([['cam', 0], ['cam', 1]]);
+  });
+
+  it('leaves single-layer cameras alone and forgets a closed camera', async () => {
+    publish('single', 1);
+    const closing = publish('cam');
+    consume(new FakeConsumer('single', { spatialLayer: 0 }));
+    closing.observer.emit('close');
+    await pass(LINGER_MS * 2);
+    expect(told).toEqual([]);
+  });
+});
