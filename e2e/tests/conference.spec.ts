@@ -12,6 +12,7 @@ interface CameraLayer {
   rid: string;
   active: boolean;
   framesEncoded: number;
+  frameHeight: number;
 }
 
 interface Debug {
@@ -147,6 +148,10 @@ test('a camera seen only as a thumbnail encodes its smallest layer only; on the 
   await chair.getByTestId('floor-grant').click();
   await expectMainScreenShowing(chair, 'u-daibieu1');
   await expectEncodingLayers(speaker, everyLayer);
+  // The chair's main screen gets a picture larger than the thumbnail layer.
+  const smallestLayerHeight = (await cameraLayers(speaker))[0]!.frameHeight;
+  expect(smallestLayerHeight).toBeGreaterThan(0);
+  await expect.poll(() => chair.getByTestId('main-screen').locator('video').evaluate((video: HTMLVideoElement) => video.videoHeight), { timeout: 20_000 }).toBeGreaterThan(smallestLayerHeight);
 
   // The floor taken back: the delegate is a thumbnail again, and its larger layers stop again.
   await chair.getByTestId('floor-take-back').click();

@@ -26,11 +26,12 @@ export interface EhopDebug {
   cameraLayers(): Promise<CameraLayer[]>;
 }
 
-/** One simulcast layer of our camera: whether the encoder is on for it, and the frames it encoded so far. */
+/** One simulcast layer of our camera: whether the encoder is on for it, the frames it encoded so far, their height. */
 export interface CameraLayer {
   rid: string;
   active: boolean;
   framesEncoded: number;
+  frameHeight: number;
 }
 
 /** What the media layer lets the debug hook reach. */

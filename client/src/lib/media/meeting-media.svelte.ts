@@ -412,12 +412,16 @@ export class MeetingMedia {
     if (!camera || camera.closed || !camera.rtpSender) return [];
     const encodings = camera.rtpSender.getParameters().encodings;
     const report = await camera.getStats();
-    const framesEncoded = new Map<string, number>();
-    report.forEach((stat: { type: string; rid?: string; framesEncoded?: number }) => {
-      if (stat.type === 'outbound-rtp' && stat.rid) framesEncoded.set(stat.rid, stat.framesEncoded ?? 0);
+    const sent = new Map<string, { framesEncoded: number; frameHeight: number }>();
+    report.forEach((stat: { type: string; rid?: string; framesEncoded?: number; frameHeight?: number }) => {
+      if (stat.type === 'outbound-rtp' && stat.rid) sent.set(stat.rid, { framesEncoded: stat.framesEncoded ?? 0, frameHeight: stat.frameHeight ?? 0 });
     });
     // An encoding without `active` is on (the WebRTC default).
-    return encodings.map((encoding) => ({ rid: encoding.rid ?? '', active: encoding.active !== false, framesEncoded: framesEncoded.get(encoding.rid ?? '') ?? 0 }));
+    return encodings.map((encoding) => ({
+      rid: encoding.rid ?? '',
+      active: encoding.active !== false,
+      ...(sent.get(encoding.rid ?? '') ?? { framesEncoded: 0, frameHeight: 0 }),
+    }));
   }
 
   /**
