@@ -18,37 +18,52 @@ interface ClipStream {
 
 export interface CapturedClip {
   video: ClipStream;
+  /** The low simulcast layer (clip.ts's LOW_CLIP), when captured: a camera may then send both. */
+  lowVideo?: ClipStream;
   audio: ClipStream;
   loopMs: number;
 }
 
 /**
  * Packetizes the pre-encoded clip once with ffmpeg (`-c copy -f rtp`, exactly what each sender
- * would do) and keeps the packets, so one process can replay them for every endpoint.
+ * would do) and keeps the packets, so one process can replay them for every endpoint. With
+ * `lowClip` (as long as `clip`, at the same frame rate) it keeps that one's video too, as the
+ * cameras' low simulcast layer.
  */
-export async function captureClip(clip: string): Promise<CapturedClip> {
-  const videoSocket = createSocket({ type: 'udp4', recvBufferSize: 16 << 20 });
-  const audioSocket = createSocket({ type: 'udp4', recvBufferSize: 16 << 20 });
-  const video: Buffer[] = [];
-  const audio: Buffer[] = [];
-  videoSocket.on('message', (packet) => video.push(Buffer.from(packet)));
-  audioSocket.on('message', (packet) => audio.push(Buffer.from(packet)));
-  await Promise.all([videoSocket, audioSocket].map((socket) => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))));
-  const output = (map: string, payloadType: number, socket: Socket) => [
-    '-map', map, '-c', 'copy', '-f', 'rtp', '-ssrc', '1', '-payload_type', String(payloadType), '-rtpflags', 'skip_rtcp',
-    `rtp://127.0.0.1:${socket.address().port}?pkt_size=1200`,
-  ];
+export async function captureClip(clip: string, lowClip?: string): Promise<CapturedClip> {
+  const [video, audio, lowVideo] = await capturePackets(lowClip ? [clip, lowClip] : [clip], [
+    { map: '0:v:0', payloadType: 96 },
+    { map: '0:a:0', payloadType: 111 },
+    ...(lowClip ? [{ map: '1:v:0', payloadType: 96 }] : []),
+  ]);
+  const videoStreams = [toStream(video!, 90_000), ...(lowVideo ? [toStream(lowVideo, 90_000)] : [])];
+  const audioStream = toStream(audio!, 48_000);
+  const loopMs = Math.ceil(Math.max(...videoStreams.map((stream) => lastDue(stream) + 1000 / 15), lastDue(audioStream) + 20));
+  return { video: videoStreams[0]!, ...(videoStreams[1] ? { lowVideo: videoStreams[1] } : {}), audio: audioStream, loopMs };
+}
+
+/** The RTP packets ffmpeg writes for each of `outputs` (a stream of `inputs`), one list per output. */
+async function capturePackets(inputs: string[], outputs: { map: string; payloadType: number }[]): Promise<Buffer[][]> {
+  const sockets = outputs.map(() => createSocket({ type: 'udp4', recvBufferSize: 16 << 20 }));
+  const packets = sockets.map((socket) => {
+    const received: Buffer[] = [];
+    socket.on('message', (packet) => received.push(Buffer.from(packet)));
+    return received;
+  });
+  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))));
+  const inputArgs = inputs.flatMap((input) => ['-readrate', '4', '-i', input]);
+  const outputArgs = outputs.flatMap(({ map, payloadType }, index) => [
+    // Sequence numbers from 0: the packets are put back in order by them, which a wrap would spoil.
+    '-map', map, '-c', 'copy', '-f', 'rtp', '-ssrc', '1', '-seq', '0', '-payload_type', String(payloadType), '-rtpflags', 'skip_rtcp',
+    `rtp://127.0.0.1:${sockets[index]!.address().port}?pkt_size=1200`,
+  ]);
   await new Promise<void>((resolve, reject) => {
-    const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-readrate', '4', '-i', clip, ...output('0:v:0', 96, videoSocket), ...output('0:a:0', 111, audioSocket)], { stdio: 'ignore' });
+    const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...inputArgs, ...outputArgs], { stdio: 'ignore' });
     ffmpeg.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}`))));
   });
   await sleep(200);
-  videoSocket.close();
-  audioSocket.close();
-  const videoStream = toStream(video, 90_000);
-  const audioStream = toStream(audio, 48_000);
-  const loopMs = Math.ceil(Math.max(lastDue(videoStream) + 1000 / 15, lastDue(audioStream) + 20));
-  return { video: videoStream, audio: audioStream, loopMs };
+  sockets.forEach((socket) => socket.close());
+  return packets;
 }
 
 function toStream(packets: Buffer[], clockRate: number): ClipStream {
