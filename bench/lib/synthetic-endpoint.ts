@@ -235,7 +235,7 @@ export class SyntheticEndpoint {
 
   private startSender(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): void {
     if (this.options.replayer) {
-      this.stopReplay = this.options.replayer.add(videoPort, videoSsrc, audioPort, audioSsrc);
+      this.stopReplay = this.options.replayer.add(videoPort, [videoSsrc], audioPort, audioSsrc);
       return;
     }
     const output = (map: string, ssrc: number, payloadType: number, port: number) => [
