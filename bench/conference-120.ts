@@ -6,10 +6,12 @@
  *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900]
  *
  * Endpoints are synthetic (a real signaling socket each; a worker thread replays ffmpeg's packets
- * of a VP8 + Opus clip into plain RTP transports, answering key frame requests and muting the
- * microphone as a browser does; a UDP socket receives) plus a few real Chromium hall TVs. The SFU,
- * signaling and Redis run in sessions of their own, as services would. Everything runs on
- * 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one run:
+ * of a VP8 + Opus clip into plain RTP transports: the camera simulcasts two layers, 160x90 and
+ * 640x360, and sends only those the SFU's `media:sendLayers` asks for, answering key frame requests
+ * per layer and muting the microphone as a browser does; a UDP socket receives) plus a few real
+ * Chromium hall TVs. The SFU, signaling and Redis run in sessions of their own, as services would.
+ * Everything runs on 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one
+ * run:
  *   1. baseline: the old all-to-all forwarding rule at a smaller size (--baseline endpoints);
  *   2. the conference rule at that same size;
  *   3. the conference rule with --endpoints endpoints and --browsers Chromium hall TVs.
