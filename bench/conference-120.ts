@@ -6,10 +6,12 @@
  *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900]
  *
  * Endpoints are synthetic (a real signaling socket each; a worker thread replays ffmpeg's packets
- * of a VP8 + Opus clip into plain RTP transports, answering key frame requests and muting the
- * microphone as a browser does; a UDP socket receives) plus a few real Chromium hall TVs. The SFU,
- * signaling and Redis run in sessions of their own, as services would. Everything runs on
- * 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one run:
+ * of a VP8 + Opus clip into plain RTP transports: the camera simulcasts two layers, 160x90 and
+ * 640x360, and sends only those the SFU's `media:sendLayers` asks for, answering key frame requests
+ * per layer and muting the microphone as a browser does; a UDP socket receives) plus a few real
+ * Chromium hall TVs. The SFU, signaling and Redis run in sessions of their own, as services would.
+ * Everything runs on 127.0.0.1 and stops by itself (a hard deadline ends the run). Phases, in one
+ * run:
  *   1. baseline: the old all-to-all forwarding rule at a smaller size (--baseline endpoints);
  *   2. the conference rule at that same size;
  *   3. the conference rule with --endpoints endpoints and --browsers Chromium hall TVs.
@@ -29,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
 import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
-import { ensureCameraFile, ensureClip } from './lib/clip.js';
+import { ensureCameraFile, ensureClip, LOW_CLIP } from './lib/clip.js';
 import { CpuMeter } from './lib/process-cpu.js';
 import { descendantPids } from './lib/process-tree.js';
 import { captureClip } from './lib/rtp-replayer.js';
@@ -421,7 +423,7 @@ function breakdown(receivers: readonly SyntheticEndpoint[], speakerUserId: strin
   return `told ${p50(told)}, SFU cut-over ${p50(cut)}, notice ${p50(noticed)}, key frame ${p50(picture)}`;
 }
 
-/** For a synthetic speaker: when (after the grant) its camera was asked for the key frame that starts its picture. */
+/** For a synthetic speaker: when (after the grant) its camera's top layer was asked for the key frame that starts its picture on the main screen. */
 function keyFrameAsked(speaker: SyntheticEndpoint | null, t0: number): string {
   const askedAt = speaker?.keyFrameRequestedAfter(t0);
   return askedAt !== undefined ? `, key frame asked of the speaker ${round2(askedAt - t0)}` : '';
@@ -486,9 +488,11 @@ async function main(): Promise<void> {
   const clip = await ensureClip(`${repoRoot}bench/.cache`);
   const redis = await startRedis({ ownSession: true });
   cleanups.push(() => redis.stop());
-  const replayer = args.senders === 'replay' ? new ThreadedReplayer(await captureClip(clip)) : undefined;
+  const replayer = args.senders === 'replay' ? new ThreadedReplayer(await captureClip(clip, await ensureClip(`${repoRoot}bench/.cache`, LOW_CLIP))) : undefined;
   if (replayer) cleanups.push(() => replayer.close());
-  log(`senders: ${replayer ? 'one thread replaying the clip as ffmpeg packetized it, answering key frame requests' : 'one ffmpeg per endpoint'}`);
+  log(
+    `senders: ${replayer ? 'one thread replaying the clip as ffmpeg packetized it, two simulcast layers per camera, answering key frame requests' : 'one ffmpeg per endpoint, one layer per camera'}`,
+  );
   const results: PhaseResult[] = [];
   for (const phase of phases) {
     const result = await runPhase(phase, redis, clip, replayer);

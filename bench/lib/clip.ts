@@ -15,6 +15,14 @@ export interface ClipSettings {
 export const DEFAULT_CLIP: ClipSettings = { width: 640, height: 360, fps: 15, videoKbps: 350, keyframeInterval: 8 };
 
 /**
+ * The low simulcast layer a synthetic camera sends beside DEFAULT_CLIP, as a browser's lowest
+ * (client/src/lib/media/simulcast.ts: a quarter of the size, 100 kb/s, 15 fps): what thumbnails
+ * carry. Same frame rate, key frame interval and length as DEFAULT_CLIP, so both layers loop
+ * together and their key frames fall on the same frames. Its audio goes unused.
+ */
+export const LOW_CLIP: ClipSettings = { ...DEFAULT_CLIP, width: 160, height: 90, videoKbps: 100 };
+
+/**
  * A short VP8 + Opus clip, encoded once (then cached): every synthetic endpoint replays it with
  * `-c copy`, so sending costs no encoding.
  */

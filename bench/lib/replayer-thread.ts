@@ -11,13 +11,15 @@ const replayer = new RtpReplayer(asBuffers(workerData as CapturedClip));
 const stops = new Map<number, () => void>();
 const post = (event: ReplayerEvent) => port.postMessage(event);
 
-replayer.onKeyFrameRequest = (videoSsrc, atEpochMs) => post({ type: 'keyFrameRequest', videoSsrc, atEpochMs, counts: { ...replayer.keyFrameRequests } });
+replayer.onKeyFrameRequest = (layerSsrc, atEpochMs) => post({ type: 'keyFrameRequest', layerSsrc, atEpochMs, counts: { ...replayer.keyFrameRequests } });
 
 port.on('message', (command: ReplayerCommand) => {
   if (command.type === 'add') {
-    stops.set(command.id, replayer.add(command.videoPort, command.videoSsrc, command.audioPort, command.audioSsrc));
+    stops.set(command.id, replayer.add(command.videoPort, command.videoSsrcs, command.audioPort, command.audioSsrc));
   } else if (command.type === 'mute') {
     replayer.setMuted(command.audioSsrc, command.muted);
+  } else if (command.type === 'sendLayers') {
+    replayer.setMaxSpatialLayer(command.cameraSsrc, command.maxSpatialLayer);
   } else if (command.type === 'remove') {
     stops.get(command.id)?.();
     stops.delete(command.id);
@@ -33,5 +35,5 @@ function asBuffers(clip: CapturedClip): CapturedClip {
     ...s,
     packets: s.packets.map((packet) => ({ ...packet, bytes: Buffer.from(packet.bytes.buffer, packet.bytes.byteOffset, packet.bytes.byteLength) })),
   });
-  return { ...clip, video: stream(clip.video), audio: stream(clip.audio) };
+  return { ...clip, video: stream(clip.video), ...(clip.lowVideo ? { lowVideo: stream(clip.lowVideo) } : {}), audio: stream(clip.audio) };
 }

@@ -19,6 +19,16 @@ const SINCE_MARGIN_MS = 1;
 
 type AnnouncedConsumer = ConsumerOptions & { announcedAt: number };
 
+/**
+ * The SFU's `media:sendLayers` notice to a publishing peer: encode and send simulcast layers
+ * 0..maxSpatialLayer only, nobody receives the higher ones. (Being added to the SFU and
+ * @ehop/protocol alongside this; until it comes, a camera sends all its layers.)
+ */
+interface SendLayersNotice {
+  producerId: string;
+  maxSpatialLayer: number;
+}
+
 /** A `media:mainFeed` notice: whom the main-screen feed carries from `source.since` on. */
 export interface FeedNotice {
   /** When it arrived (performance.now()). */
@@ -49,7 +59,9 @@ export interface SyntheticEndpointOptions {
 /**
  * One endpoint of the benchmark without a browser: a real signaling socket (it joins, publishes
  * and is governed by the floor like a browser), ffmpeg replaying a VP8 + Opus clip into two plain
- * transports (comedia), and a UDP socket receiving whatever the SFU forwards to it.
+ * transports (comedia), and a UDP socket receiving whatever the SFU forwards to it. With the
+ * replayer its camera simulcasts two layers (160x90 and 640x360) and sends only those the SFU
+ * asks for (`media:sendLayers`), as a browser does.
  */
 export class SyntheticEndpoint {
   readonly sink = new RtpSink();
@@ -72,6 +84,9 @@ export class SyntheticEndpoint {
   readonly peerOfUser = new Map<string, string>();
   private routerRtpCapabilities: unknown;
   private micProducerId = '';
+  private cameraProducerId = '';
+  /** The latest `media:sendLayers` per producer: one may come before the produce answer names the camera's producer. */
+  private readonly maxSpatialLayers = new Map<string, number>();
 
   constructor(readonly options: SyntheticEndpointOptions) {}
 
@@ -79,9 +94,9 @@ export class SyntheticEndpoint {
     return this.options.userId;
   }
 
-  /** The SSRC its camera sends with. */
+  /** The SSRC its camera sends its top simulcast layer with (its only one with ffmpeg senders): the camera's name. */
   get videoSsrc(): number {
-    return 10_000_000 + this.options.index * 2;
+    return 10_000_000 + this.options.index * 4;
   }
 
   /** The SSRC its microphone sends with. */
@@ -89,7 +104,21 @@ export class SyntheticEndpoint {
     return this.videoSsrc + 1;
   }
 
-  /** When (performance.now()) its camera first heard the SFU ask for a key frame after `after` (replayed senders only). */
+  /** The SSRC its camera sends its low simulcast layer with (replayed senders only). */
+  get lowVideoSsrc(): number {
+    return this.videoSsrc + 2;
+  }
+
+  /** Its camera's SSRCs, lowest layer first. */
+  get cameraSsrcs(): number[] {
+    return this.options.replayer?.simulcast ? [this.lowVideoSsrc, this.videoSsrc] : [this.videoSsrc];
+  }
+
+  /**
+   * When (performance.now()) its camera's top layer first heard the SFU ask for a key frame after
+   * `after` (replayed senders only): the layer the main screen shows, so the key frame a switch to
+   * this speaker waits for. Requests for the low layer (thumbnails) are left out.
+   */
   keyFrameRequestedAfter(after: number): number | undefined {
     return this.options.replayer?.keyFrameRequestedAfter(this.videoSsrc, after);
   }
@@ -111,12 +140,14 @@ export class SyntheticEndpoint {
 
     const video = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
     const audio = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
-    const { videoSsrc, audioSsrc } = this;
-    await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: plainCameraRtpParameters(videoSsrc, { answersKeyFrameRequests: this.options.replayer !== undefined }) });
+    const { cameraSsrcs, audioSsrc } = this;
+    const camera = await this.request('media:produce', { transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: plainCameraRtpParameters(cameraSsrcs, { answersKeyFrameRequests: this.options.replayer !== undefined }) });
+    this.cameraProducerId = camera.producerId;
     // Joined muted, like a browser: the SFU keeps it paused until the floor is given.
     const mic = await this.request('media:produce', { transportId: audio.id, kind: 'audio', source: 'mic', paused: true, rtpParameters: plainMicRtpParameters(audioSsrc) });
     this.micProducerId = mic.producerId;
-    this.startSender(video.port, videoSsrc, audio.port, audioSsrc);
+    this.startSender(video.port, cameraSsrcs, audio.port, audioSsrc);
+    this.applySendLayers();
     this.timings.producing = performance.now();
   }
 
@@ -212,6 +243,8 @@ export class SyntheticEndpoint {
     // The floor opens and closes its microphone on the SFU; its sender follows, like a browser's.
     socket.on('media:producerPaused', ({ producerId }: { producerId: string }) => this.onServerMute(producerId, true));
     socket.on('media:producerResumed', ({ producerId }: { producerId: string }) => this.onServerMute(producerId, false));
+    // The SFU says which of its camera's layers anyone receives; its sender sends those only, like a browser's.
+    socket.on('media:sendLayers', (notice: SendLayersNotice) => this.onSendLayers(notice));
     socket.on('peer:joined', (peer: { userId: string; peerId: string }) => this.peerOfUser.set(peer.userId, peer.peerId));
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -221,6 +254,17 @@ export class SyntheticEndpoint {
 
   private onServerMute(producerId: string, muted: boolean): void {
     if (producerId === this.micProducerId) this.options.replayer?.setMuted(this.audioSsrc, muted);
+  }
+
+  private onSendLayers({ producerId, maxSpatialLayer }: SendLayersNotice): void {
+    this.maxSpatialLayers.set(producerId, maxSpatialLayer);
+    this.applySendLayers();
+  }
+
+  /** Tells the camera's sender the layers the SFU last asked for, once it runs (notices for other producers are kept, unused). */
+  private applySendLayers(): void {
+    const maxSpatialLayer = this.maxSpatialLayers.get(this.cameraProducerId);
+    if (maxSpatialLayer !== undefined && this.stopReplay) this.options.replayer?.setMaxSpatialLayer(this.videoSsrc, maxSpatialLayer);
   }
 
   private onNewConsumer(consumer: ConsumerOptions): void {
@@ -233,11 +277,14 @@ export class SyntheticEndpoint {
     this.request('media:resumeConsumer', { consumerId: consumer.consumerId }).catch(() => undefined);
   }
 
-  private startSender(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): void {
+  private startSender(videoPort: number, cameraSsrcs: number[], audioPort: number, audioSsrc: number): void {
     if (this.options.replayer) {
-      this.stopReplay = this.options.replayer.add(videoPort, videoSsrc, audioPort, audioSsrc);
+      this.stopReplay = this.options.replayer.add(videoPort, cameraSsrcs, audioPort, audioSsrc);
       return;
     }
+    // One layer only (cameraSsrcs is the top one alone): each of ffmpeg's RTP outputs sends from a
+    // socket of its own, and a comedia plain transport takes packets from one address only, so a
+    // second ffmpeg layer could not reach the same transport. The layer notices are moot here.
     const output = (map: string, ssrc: number, payloadType: number, port: number) => [
       '-map', map, '-c', 'copy', '-f', 'rtp', '-ssrc', String(ssrc), '-payload_type', String(payloadType),
       '-rtpflags', 'skip_rtcp', `rtp://127.0.0.1:${port}?pkt_size=1200`,
@@ -246,7 +293,7 @@ export class SyntheticEndpoint {
       'ffmpeg',
       [
         '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', this.options.clip,
-        ...output('0:v:0', videoSsrc, VP8_PT, videoPort),
+        ...output('0:v:0', this.videoSsrc, VP8_PT, videoPort),
         ...output('0:a:0', audioSsrc, OPUS_PT, audioPort),
       ],
       { stdio: 'ignore' },

@@ -2,14 +2,15 @@ import { Worker } from 'node:worker_threads';
 import type { CapturedClip, KeyFrameRequestCounts } from './rtp-replayer.js';
 
 export type ReplayerCommand =
-  | { type: 'add'; id: number; videoPort: number; videoSsrc: number; audioPort: number; audioSsrc: number }
+  | { type: 'add'; id: number; videoPort: number; videoSsrcs: number[]; audioPort: number; audioSsrc: number }
   | { type: 'mute'; audioSsrc: number; muted: boolean }
+  | { type: 'sendLayers'; cameraSsrc: number; maxSpatialLayer: number }
   | { type: 'remove'; id: number }
   | { type: 'close' };
 
-export type ReplayerEvent = { type: 'keyFrameRequest'; videoSsrc: number; atEpochMs: number; counts: KeyFrameRequestCounts };
+export type ReplayerEvent = { type: 'keyFrameRequest'; layerSsrc: number; atEpochMs: number; counts: KeyFrameRequestCounts };
 
-/** How many key frame requests per sender are kept for `keyFrameRequestedAfter`. */
+/** How many key frame requests per camera layer are kept for `keyFrameRequestedAfter`. */
 const REQUESTS_KEPT = 16;
 
 /**
@@ -22,17 +23,20 @@ export class ThreadedReplayer {
   private nextId = 1;
   private readonly requestTimes = new Map<number, number[]>();
   keyFrameRequests: KeyFrameRequestCounts = { answered: 0, alreadyNext: 0 };
+  /** Whether its cameras simulcast: the clip was captured with a low layer. */
+  readonly simulcast: boolean;
 
   constructor(clip: CapturedClip) {
+    this.simulcast = clip.lowVideo !== undefined;
     this.worker = new Worker(new URL('./replayer-thread.mjs', import.meta.url), { workerData: clip });
     this.worker.on('message', (event: ReplayerEvent) => this.onEvent(event));
     this.worker.on('error', (error) => console.error('[bench] the replayer thread failed:', error));
   }
 
-  /** Starts replaying for one endpoint, its microphone muted; returns what stops it. */
-  add(videoPort: number, videoSsrc: number, audioPort: number, audioSsrc: number): () => void {
+  /** Starts replaying for one endpoint, its microphone muted; returns what stops it. `videoSsrcs`: one per simulcast layer, lowest first. */
+  add(videoPort: number, videoSsrcs: number[], audioPort: number, audioSsrc: number): () => void {
     const id = this.nextId++;
-    this.send({ type: 'add', id, videoPort, videoSsrc, audioPort, audioSsrc });
+    this.send({ type: 'add', id, videoPort, videoSsrcs, audioPort, audioSsrc });
     return () => this.send({ type: 'remove', id });
   }
 
@@ -41,10 +45,18 @@ export class ThreadedReplayer {
     this.send({ type: 'mute', audioSsrc, muted });
   }
 
-  /** When (performance.now() of this thread) the sender of `videoSsrc` first heard a key frame request after `after`. */
-  keyFrameRequestedAfter(videoSsrc: number, after: number): number | undefined {
+  /** The SFU said which of a camera's layers (0..maxSpatialLayer) anyone receives: it sends those only, as a browser does. */
+  setMaxSpatialLayer(cameraSsrc: number, maxSpatialLayer: number): void {
+    this.send({ type: 'sendLayers', cameraSsrc, maxSpatialLayer });
+  }
+
+  /**
+   * When (performance.now() of this thread) the camera layer sending with `layerSsrc` first heard
+   * a key frame request after `after`.
+   */
+  keyFrameRequestedAfter(layerSsrc: number, after: number): number | undefined {
     return this.requestTimes
-      .get(videoSsrc)
+      .get(layerSsrc)
       ?.map((atEpochMs) => atEpochMs - performance.timeOrigin)
       .find((at) => at > after);
   }
@@ -60,9 +72,9 @@ export class ThreadedReplayer {
 
   private onEvent(event: ReplayerEvent): void {
     this.keyFrameRequests = event.counts;
-    const times = this.requestTimes.get(event.videoSsrc) ?? [];
+    const times = this.requestTimes.get(event.layerSsrc) ?? [];
     times.push(event.atEpochMs);
     if (times.length > REQUESTS_KEPT) times.shift();
-    this.requestTimes.set(event.videoSsrc, times);
+    this.requestTimes.set(event.layerSsrc, times);
   }
 }

@@ -18,17 +18,21 @@ export type PlainRtpParameters = {
 type RtcpFeedback = { type: string; parameter: string };
 
 /**
+ * `ssrcs`: one SSRC, or one per simulcast layer, lowest first (the SFU tells the layers apart by
+ * SSRC, as a plain transport has no RID header extension).
+ *
  * With `answersKeyFrameRequests` the SFU sends the camera a PLI (or FIR) when a receiver needs a
  * key frame, as it does to a browser; without it the SFU never asks, and receivers wait for the
  * sender's next scheduled key frame.
  */
-export function plainCameraRtpParameters(ssrc: number, { answersKeyFrameRequests = false } = {}): PlainRtpParameters {
+export function plainCameraRtpParameters(ssrcs: number | readonly number[], { answersKeyFrameRequests = false } = {}): PlainRtpParameters {
+  const layers = typeof ssrcs === 'number' ? [ssrcs] : ssrcs;
   const rtcpFeedback = answersKeyFrameRequests ? [{ type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] : [];
   return {
     codecs: [{ mimeType: 'video/VP8', payloadType: PLAIN_VP8_PAYLOAD_TYPE, clockRate: 90_000, parameters: {}, rtcpFeedback }],
-    encodings: [{ ssrc }],
+    encodings: layers.map((ssrc) => ({ ssrc })),
     headerExtensions: [],
-    rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
+    rtcp: { cname: `cam-${layers.at(-1)}`, reducedSize: true },
   };
 }
 

@@ -64,7 +64,7 @@ export class SyntheticMeeting {
     const audio = await this.sfu.request('plain:createTransport', { ...scope, direction: 'send' });
     await this.sfu.request('producer:create', { ...scope, transportId: video.id, kind: 'video', source: 'camera', paused: false, rtpParameters: parameters('video', ssrcBase) });
     await this.sfu.request('producer:create', { ...scope, transportId: audio.id, kind: 'audio', source: 'mic', paused: false, rtpParameters: parameters('audio', ssrcBase + 1) });
-    this.stops.push(this.replayer.add(video.port, ssrcBase, audio.port, ssrcBase + 1));
+    this.stops.push(this.replayer.add(video.port, [ssrcBase], audio.port, ssrcBase + 1));
   }
 
   close(): void {
