@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, MainFeedSource } from '@ehop/protocol';
+import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, ConferenceState, MainFeedSource, ServerEvent } from '@ehop/protocol';
 import type { ThreadedReplayer } from './threaded-replayer.js';
 import { PLAIN_OPUS_PAYLOAD_TYPE, PLAIN_VP8_PAYLOAD_TYPE, plainCameraRtpParameters, plainMicRtpParameters } from '@ehop/testkit';
 import { RtpSink } from './rtp-sink.js';
@@ -19,15 +19,8 @@ const SINCE_MARGIN_MS = 1;
 
 type AnnouncedConsumer = ConsumerOptions & { announcedAt: number };
 
-/**
- * The SFU's `media:sendLayers` notice to a publishing peer: encode and send simulcast layers
- * 0..maxSpatialLayer only, nobody receives the higher ones. (Being added to the SFU and
- * @ehop/protocol alongside this; until it comes, a camera sends all its layers.)
- */
-interface SendLayersNotice {
-  producerId: string;
-  maxSpatialLayer: number;
-}
+/** The SFU's `media:sendLayers` notice: send simulcast layers 0..maxSpatialLayer only. */
+type SendLayersNotice = ServerEvent<'media:sendLayers'>;
 
 /** A `media:mainFeed` notice: whom the main-screen feed carries from `source.since` on. */
 export interface FeedNotice {
