@@ -315,6 +315,9 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     const receivers = endpoints.filter((endpoint) => endpoint !== syntheticSpeaker);
     const t0 = performance.now();
     const t0Wall = Date.now();
+    // The bench's own stalls delay what its receivers notice: shown per grant, so an outlier can be told from a slow SFU.
+    const grantLag = monitorEventLoopDelay({ resolution: 10 });
+    grantLag.enable();
     await chair.request('floor:grant', { userId: speakerUserId, speakingTimeSec: null });
     const switched = new Map<SyntheticEndpoint, number>();
     const until = performance.now() + 8_000;
@@ -326,6 +329,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       }
       await sleep(20);
     }
+    grantLag.disable();
     const kind = tv ? 'chromium' : 'synthetic';
     switchTimes[kind].synthetic.push(...switched.values());
     missed[kind].synthetic += receivers.length - switched.size;
@@ -337,7 +341,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     log(
       `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker (sent ${new Date(t0Wall).toISOString().slice(11, 23)}): ${switched.size}/${receivers.length} synthetic switched, ` +
         `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms; ${breakdown(receivers, speakerUserId, speakerPeerId, t0, t0Wall)}` +
-        keyFrameAsked(syntheticSpeaker, t0),
+        `${keyFrameAsked(syntheticSpeaker, t0)}; bench stalled up to ${round2(grantLag.max / 1e6)} ms`,
     );
     await sleep(1_000);
   }
