@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -23,7 +24,7 @@ const EnvSchema = z
     /** Benchmarks and tests only: lets the internal API create plain RTP transports for synthetic endpoints. */
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
-    SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',

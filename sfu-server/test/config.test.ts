@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SFU_PORT: 'eighty' })).toThrow(/SFU_PORT/);
     expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ SFU_LAYER_LINGER_MS: '-1' })).toThrow(/SFU_LAYER_LINGER_MS/);
+  });
+
+  it('lets a camera keep an unwatched layer 5 s unless told otherwise', () => {
+    expect(loadConfig({}).layerLingerMs).toBe(5_000);
+    expect(loadConfig({ SFU_LAYER_LINGER_MS: '800' }).layerLingerMs).toBe(800);
   });
 
   it('uses the conference forwarding rule unless the baseline is asked for, and keeps plain RTP off', () => {

@@ -15,7 +15,7 @@ import { MainFeed, type FeedSource } from './main-feed.js';
 import { MediaPeer, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
-import { SendLayers } from './send-layers.js';
+import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
 import {
   conferenceRule,
   DEFAULT_LIMITS,
@@ -73,8 +73,6 @@ export interface MediaRoomOptions {
   /** How long a camera keeps sending a simulcast layer after its last receiver left it. */
   layerLingerMs?: number;
 }
-
-const DEFAULT_LAYER_LINGER_MS = 5_000;
 
 export type RoomStats = SfuResponse<'room:stats'>;
 

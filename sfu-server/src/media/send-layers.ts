@@ -37,6 +37,9 @@ export function highestWantedLayer(layerCount: number, receivers: Iterable<Layer
   return highest;
 }
 
+/** Long enough for a main screen going back to the previous speaker to find their top layer still coming. */
+export const DEFAULT_LAYER_LINGER_MS = 5_000;
+
 export interface SendLayersOptions {
   /** Tell the camera's browser to send its layers 0 to `maxSpatialLayer` only. */
   tell: (producer: types.Producer, maxSpatialLayer: number) => void;
