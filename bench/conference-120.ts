@@ -191,6 +191,9 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
         sfu: sfuLink,
         clip,
         ...(replayer ? { replayer } : {}),
+        // The old rule's baseline keeps the cameras of every earlier run: the 640x360 layer alone,
+        // what all-to-all sends everyone (see bench/README.md on simulcast in this phase).
+        simulcast: phase.forwarding === 'conference',
       }),
   );
   phaseCleanups.push(() => endpoints.forEach((endpoint) => endpoint.close()));

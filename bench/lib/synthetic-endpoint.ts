@@ -47,6 +47,8 @@ export interface SyntheticEndpointOptions {
   clip: string;
   /** Replays for many endpoints from one process; without it each endpoint runs its own ffmpeg. */
   replayer?: ThreadedReplayer;
+  /** false: the camera sends its 640x360 layer alone, even with a replayer that could simulcast. */
+  simulcast?: boolean;
 }
 
 /**
@@ -104,7 +106,8 @@ export class SyntheticEndpoint {
 
   /** Its camera's SSRCs, lowest layer first. */
   get cameraSsrcs(): number[] {
-    return this.options.replayer?.simulcast ? [this.lowVideoSsrc, this.videoSsrc] : [this.videoSsrc];
+    const simulcast = this.options.replayer?.simulcast && this.options.simulcast !== false;
+    return simulcast ? [this.lowVideoSsrc, this.videoSsrc] : [this.videoSsrc];
   }
 
   /**

@@ -466,6 +466,7 @@ export class MediaRoom {
 
   private tellSendLayers(producer: types.Producer, maxSpatialLayer: number): void {
     const { peerId } = producer.appData as ProducerData;
+    this.options.log.debug({ roomId: this.id, peerId, producerId: producer.id, maxSpatialLayer }, 'camera told which layers to send');
     if (this.peers.has(peerId)) this.options.notify(peerId, { event: 'media:sendLayers', payload: { producerId: producer.id, maxSpatialLayer } });
   }
 
