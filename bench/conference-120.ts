@@ -3,7 +3,7 @@
  * the floor. Run from the repository root (after `npm run build`):
  *
  *   source scripts/lib/common.sh && npx tsx bench/conference-120.ts [--endpoints 120] [--baseline 20]
- *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900]
+ *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900] [--servers-nice 0]
  *
  * Endpoints are synthetic (a real signaling socket each; a worker thread replays ffmpeg's packets
  * of a VP8 + Opus clip into plain RTP transports: the camera simulcasts two layers, 160x90 and
@@ -34,6 +34,7 @@ import { launchChromium } from './lib/chromium.js';
 import { ensureCameraFile, ensureClip, LOW_CLIP } from './lib/clip.js';
 import { CpuMeter } from './lib/process-cpu.js';
 import { descendantPids } from './lib/process-tree.js';
+import { setSessionNice } from './lib/session-priority.js';
 import { captureClip } from './lib/rtp-replayer.js';
 import { lossBetween } from './lib/rtp-sink.js';
 import { login, seedBenchMeeting } from './lib/seed.js';
@@ -57,6 +58,12 @@ const { values: args } = parseArgs({
     page: { type: 'string', default: '6' },
     deadline: { type: 'string', default: '900' },
     'skip-baseline': { type: 'boolean', default: false },
+    /**
+     * The group nice value of the SFU's, signaling's and Redis's sessions (0: as started). -5 gives
+     * the servers priority over the bench and the browsers on the shared cores, as a deployment
+     * gives its media server priority on its host (its endpoints are elsewhere).
+     */
+    'servers-nice': { type: 'string', default: '0' },
     /**
      * What the Chromium endpoints' fake cameras capture: `clip`, the synthetic endpoints' picture
      * (640x360 at 15 fps); `builtin`, Chromium's own pattern at 720p and 30 fps.
@@ -167,6 +174,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     env: { CLIENT_DIST: `${repoRoot}client/dist`, LOG_LEVEL: 'warn', SFU_REQUEST_TIMEOUT_MS: '30000' },
   });
   phaseCleanups.push(() => signaling.stop());
+  prioritizeServers([sfu.process.pid!, signaling.process.pid!]);
   const health = (await (await fetch(`${sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
   const workerPid = health.workers[0]!.pid;
   const sfuLink = await SfuLink.connect(sfu.url, sfu.secret);
@@ -490,11 +498,19 @@ function printFootnote(results: PhaseResult[]): void {
   }
 }
 
+/** With --servers-nice, the servers' sessions get that group nice value (see session-priority.ts). */
+function prioritizeServers(pids: readonly number[]): void {
+  const nice = Number(args['servers-nice']);
+  if (nice === 0) return;
+  for (const pid of pids) log(`  session of ${pid}: ${setSessionNice(pid, nice)}`);
+}
+
 async function main(): Promise<void> {
   log(`load average at start: ${loadavg().map((v) => round(v, 2)).join(' ')} (2 cores)`);
   const clip = await ensureClip(`${repoRoot}bench/.cache`);
   const redis = await startRedis({ ownSession: true });
   cleanups.push(() => redis.stop());
+  prioritizeServers([redis.process.pid!]);
   const replayer = args.senders === 'replay' ? new ThreadedReplayer(await captureClip(clip, await ensureClip(`${repoRoot}bench/.cache`, LOW_CLIP))) : undefined;
   if (replayer) cleanups.push(() => replayer.close());
   log(
