@@ -58,12 +58,7 @@ interface SendingCamera {
   fillerBytes: number;
 }
 
-/** A camera publishing two simulcast layers (lowest first), as a browser's does; nothing is sent. */
-function simulcastCamera(ssrc: number) {
-  return { ...plainCameraRtpParameters(ssrc), encodings: [{ ssrc }, { ssrc: ssrc + 1 }] };
-}
-
-async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean; sending?: SendingCamera; simulcast?: boolean } = {}) {
+async function speaker(room: Room, peerId: string, options: { camera?: boolean; micPaused?: boolean; sending?: SendingCamera; /** Two layers (nothing is sent on them). */ simulcast?: boolean } = {}) {
   const { roomId } = room;
   await link.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
   const transport = await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' });
@@ -76,7 +71,7 @@ async function speaker(room: Room, peerId: string, options: { camera?: boolean; 
     // A sending camera has its own socket, so its own (comedia) transport.
     const cameraTransport = options.sending ? await link.ok('plain:createTransport', { roomId, peerId, direction: 'send' }) : transport;
     const camera = await link.ok('producer:create', {
-      roomId, peerId, transportId: cameraTransport.id, kind: 'video', rtpParameters: options.simulcast ? simulcastCamera(micSsrc + 50) : plainCameraRtpParameters(micSsrc + 50), source: 'camera', paused: false,
+      roomId, peerId, transportId: cameraTransport.id, kind: 'video', rtpParameters: plainCameraRtpParameters(options.simulcast ? [micSsrc + 50, micSsrc + 51] : micSsrc + 50), source: 'camera', paused: false,
     });
     cameraId = camera.producerId;
     if (options.sending) {
