@@ -131,9 +131,15 @@ const phases: Phase[] = [
   { key: 'conf', label: `conference rule, ${endpointsCount} endpoints + ${args.browsers} Chromium`, forwarding: 'conference', endpoints: endpointsCount, browsers: Number(args.browsers), grants: Number(args.grants) },
 ];
 
-const cleanups: (() => Promise<void> | void)[] = [];
+type Cleanup = () => Promise<void> | void;
+const cleanups: Cleanup[] = [];
 async function cleanup(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  await runCleanups(cleanups);
+}
+
+/** Last in, first out; one that fails (even by throwing at once) does not keep the others from running. */
+async function runCleanups(list: Cleanup[]): Promise<void> {
+  for (const fn of list.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => undefined);
 }
 
 const deadline = setTimeout(() => {
@@ -153,10 +159,8 @@ function summary(values: number[], missed = 0): SwitchSummary {
 
 async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer: ThreadedReplayer | undefined): Promise<PhaseResult> {
   log(`phase: ${phase.label}`);
-  const phaseCleanups: (() => Promise<void> | void)[] = [];
-  cleanups.push(async () => {
-    for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
-  });
+  const phaseCleanups: Cleanup[] = [];
+  cleanups.push(() => runCleanups(phaseCleanups));
   const sfu = await startSfuServer({
     ownSession: true,
     env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
@@ -383,7 +387,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       chromiumSpeaker: { atSynthetic: summary(switchTimes.chromium.synthetic, missed.chromium.synthetic), atChromium: summary(switchTimes.chromium.browsers, missed.chromium.browsers) },
     },
   };
-  for (const fn of phaseCleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  await runCleanups(phaseCleanups);
   return result;
 }
 
