@@ -3,7 +3,7 @@
  * the floor. Run from the repository root (after `npm run build`):
  *
  *   source scripts/lib/common.sh && npx tsx bench/conference-120.ts [--endpoints 120] [--baseline 20]
- *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900] [--servers-nice 0]
+ *     [--browsers 3] [--grants 6] [--window 10] [--thumbs-share 0.25] [--page 6] [--deadline 900] [--servers-nice=0]
  *
  * Endpoints are synthetic (a real signaling socket each; a worker thread replays ffmpeg's packets
  * of a VP8 + Opus clip into plain RTP transports: the camera simulcasts two layers, 160x90 and

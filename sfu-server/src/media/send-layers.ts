@@ -49,6 +49,8 @@ export interface SendLayersOptions {
 
 interface Camera {
   producer: types.Producer;
+  /** Its simulcast encodings, fixed when it is created. */
+  layerCount: number;
   consumers: Set<types.Consumer>;
   /** What its browser sends now, as far as we know: it starts with every layer on. */
   told: number;
@@ -88,7 +90,7 @@ export class SendLayers {
   private addCamera(producer: types.Producer): void {
     if (producer.kind !== 'video' || producer.type !== 'simulcast') return;
     const layerCount = producer.rtpParameters.encodings?.length ?? 1;
-    const camera: Camera = { producer, consumers: new Set(), told: layerCount - 1, lowering: null };
+    const camera: Camera = { producer, layerCount, consumers: new Set(), told: layerCount - 1, lowering: null };
     this.cameras.set(producer.id, camera);
     // mediasoup's observers say 'close' once, whether closed directly or with their transport.
     producer.observer.once('close', () => {
@@ -141,7 +143,7 @@ export class SendLayers {
       standby: (consumer.appData as StandbyConsumerData).standby === true,
       preferredSpatialLayer: consumer.preferredLayers?.spatialLayer,
     }));
-    return highestWantedLayer(camera.producer.rtpParameters.encodings?.length ?? 1, receivers);
+    return highestWantedLayer(camera.layerCount, receivers);
   }
 
   private tell(camera: Camera, maxSpatialLayer: number): void {
