@@ -1,4 +1,4 @@
-import { createSignalingServer, type SignalingServer } from './app.js';
+import { createSignalingServer, type SignalingServer } from './app/signaling-server.js';
 import { loadConfig, type SignalingConfig } from './config.js';
 import { createLogger } from './logger.js';
 

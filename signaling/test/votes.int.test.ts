@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Vote } from '@ehop/protocol';
 import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
-import { createSignalingServer, type SignalingServer } from '../src/app.js';
+import { createSignalingServer, type SignalingServer } from '../src/app/signaling-server.js';
 import { loadConfig } from '../src/config.js';
 import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
 import {

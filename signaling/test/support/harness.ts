@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { freePort, startRedis, startSfuServer, type RedisHandle, type SfuServerHandle } from '@ehop/testkit';
 import type { Ack, ClientRequest, ClientRequestName, ClientResponse, ServerEventName, ServerEvent } from '@ehop/protocol';
-import { createSignalingServer, type SignalingServer } from '../../src/app.js';
+import { createSignalingServer, type SignalingServer } from '../../src/app/signaling-server.js';
 import { loadConfig } from '../../src/config.js';
 import type { RedisClient } from '../../src/redis/client.js';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/seed/demo-seed.js';

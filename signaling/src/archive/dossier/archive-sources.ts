@@ -1,6 +1,6 @@
 /*
  * What the archive needs from the minutes and recordings features, as small interfaces: those
- * features implement them and are passed to createArchiveServices (app.ts). Until they are
+ * features implement them and are passed to createArchiveServices (app/signaling-server.ts). Until they are
  * wired, the "none" implementations below make the dossier simply have no such parts.
  */
 

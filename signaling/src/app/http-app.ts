@@ -25,9 +25,9 @@ import type { RecordingService } from '../recordings/recording-service.js';
 import { recordingRoutes } from '../recordings/recording-routes.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
 import { minutesRoutes } from '../minutes/minutes-routes.js';
-import { errorHandler, notFoundHandler } from './errors.js';
-import { healthRoute } from './health.js';
-import { serveClient } from './static-client.js';
+import { errorHandler, notFoundHandler } from '../http/errors.js';
+import { healthRoute } from '../http/health.js';
+import { serveClient } from '../http/static-client.js';
 
 export interface HttpAppOptions {
   logger: Logger;

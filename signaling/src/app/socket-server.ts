@@ -11,13 +11,13 @@ import { attendanceHandlers } from '../attendance/attendance-handlers.js';
 import { voteHandlers } from '../votes/vote-handlers.js';
 import { recordingHandlers } from '../recordings/recording-handlers.js';
 import { minutesHandlers } from '../minutes/minutes-handlers.js';
-import { bindClientRequests } from './bind-requests.js';
-import { leaveMeeting, meetingHandlers } from './meeting-handlers.js';
+import { bindClientRequests } from '../realtime/bind-requests.js';
+import { leaveMeeting, meetingHandlers } from '../realtime/meeting-handlers.js';
 import { conferenceHandlers } from '../conference/conference-handlers.js';
-import { mediaHandlers } from './media-handlers.js';
-import type { RealtimeDeps } from './realtime-deps.js';
-import { authenticateSockets } from './socket-auth.js';
-import type { SignalingIo, SignalingSocket } from './socket-types.js';
+import { mediaHandlers } from '../realtime/media-handlers.js';
+import type { RealtimeDeps } from '../realtime/realtime-deps.js';
+import { authenticateSockets } from '../realtime/socket-auth.js';
+import type { SignalingIo, SignalingSocket } from '../realtime/socket-types.js';
 
 export interface SocketServerOptions {
   sessionMiddleware: RequestHandler;
