@@ -45,6 +45,7 @@ export async function createDocumentServices(
   const notifier = new DocumentNotifier(io);
   const converter = new OfficeConverter({
     sofficePath: config.sofficePath,
+    bwrapPath: config.bwrapPath,
     concurrency: config.conversionConcurrency,
     timeoutMs: config.conversionTimeoutMs,
     logger,
