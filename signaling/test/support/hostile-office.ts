@@ -70,10 +70,8 @@ const embeddedPng = () => solidPng(EMBEDDED_PICTURE.width, EMBEDDED_PICTURE.heig
 
 /** The part's relationships: one external picture per address, and the embedded `media/embedded.png`. */
 function imageRels(links: HostileLinks, mediaFolder: string, extra = ''): string {
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${extra}${LINK_IDS.map(
-    (id) => `<Relationship Id="rLink_${id}" Type="${IMAGE_REL}" Target="${xml(links[id])}" TargetMode="External"/>`,
-  ).join('')}<Relationship Id="rEmbedded" Type="${IMAGE_REL}" Target="${mediaFolder}/embedded.png"/></Relationships>`;
+  const linked = LINK_IDS.map((id) => `<Relationship Id="rLink_${id}" Type="${IMAGE_REL}" Target="${xml(links[id])}" TargetMode="External"/>`);
+  return rels(`${extra}${linked.join('')}<Relationship Id="rEmbedded" Type="${IMAGE_REL}" Target="${mediaFolder}/embedded.png"/>`);
 }
 
 /** The DrawingML picture both Word and PowerPoint use: `r:link` names an external relationship, `r:embed` a part. */
@@ -82,7 +80,24 @@ function blip(id: (typeof LINK_IDS)[number] | 'embedded'): string {
   return `<pic:blipFill><a:blip ${reference}/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>`;
 }
 const PICTURES = [...LINK_IDS, 'embedded'] as const;
-const PNG_DEFAULT = '<Default Extension="png" ContentType="image/png"/>';
+
+/** `[Content_Types].xml` of an OOXML package: rels, xml and png by extension, `parts` by name. */
+function contentTypes(parts: Record<string, string>): string {
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>
+${Object.entries(parts)
+  .map(([name, type]) => `<Override PartName="${name}" ContentType="application/vnd.openxmlformats-officedocument.${type}+xml"/>`)
+  .join('\n')}
+</Types>`;
+}
+
+function rels(entries: string): string {
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${entries}</Relationships>`;
+}
+
+const officeDocumentRel = (target: string) => rels(`<Relationship Id="rId1" Type="${OOXML_REL}/officeDocument" Target="${target}"/>`);
 
 const DRAWING_NS =
   'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" ' +
@@ -97,16 +112,8 @@ export function hostileDocx(text: string, links: HostileLinks): Promise<Buffer> 
 <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" cy="1828800"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>
 </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`;
   return zip({
-    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>${PNG_DEFAULT}
-<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
-</Types>`,
-    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="${OOXML_REL}/officeDocument" Target="word/document.xml"/>
-</Relationships>`,
+    '[Content_Types].xml': contentTypes({ '/word/document.xml': 'wordprocessingml.document.main' }),
+    '_rels/.rels': officeDocumentRel('word/document.xml'),
     'word/document.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" ${DRAWING_NS}>
 <w:body><w:p><w:r><w:t>${xml(text)}</w:t></w:r></w:p>
@@ -125,19 +132,14 @@ export function hostilePptx(text: string, links: HostileLinks): Promise<Buffer> 
 ${blip(id).replace(/pic:/g, 'p:')}
 <p:spPr><a:xfrm><a:off x="${457200 + n * 2743200}" y="2743200"/><a:ext cx="2286000" cy="2286000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>`;
   const emptyTree = '<p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/></p:spTree></p:cSld>';
-  const rels = (entries: string) =>
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${entries}</Relationships>`;
   return zip({
-    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>${PNG_DEFAULT}
-<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>
-<Override PartName="/ppt/slides/slide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>
-<Override PartName="/ppt/slideLayouts/slideLayout1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideLayout+xml"/>
-<Override PartName="/ppt/slideMasters/slideMaster1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideMaster+xml"/>
-</Types>`,
-    '_rels/.rels': rels(`<Relationship Id="rId1" Type="${OOXML_REL}/officeDocument" Target="ppt/presentation.xml"/>`),
+    '[Content_Types].xml': contentTypes({
+      '/ppt/presentation.xml': 'presentationml.presentation.main',
+      '/ppt/slides/slide1.xml': 'presentationml.slide',
+      '/ppt/slideLayouts/slideLayout1.xml': 'presentationml.slideLayout',
+      '/ppt/slideMasters/slideMaster1.xml': 'presentationml.slideMaster',
+    }),
+    '_rels/.rels': officeDocumentRel('ppt/presentation.xml'),
     'ppt/presentation.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <p:presentation ${P_NS} xmlns:r="${OOXML_REL}">
 <p:sldMasterIdLst><p:sldMasterId id="2147483648" r:id="rIdMaster"/></p:sldMasterIdLst>
