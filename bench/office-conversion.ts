@@ -3,7 +3,8 @@
  * the way signaling converts uploads (OfficeConverter: bubblewrap sandbox without network,
  * LibreOffice profile that loads no links), against the baseline of the same LibreOffice run
  * directly with the same arguments and a fresh empty profile (how conversions ran before the
- * sandbox). Runs alternate between the two; one conversion at a time.
+ * sandbox). Runs alternate between the two; one conversion at a time. Also the sandbox's own
+ * cost, less sensitive to a busy machine: bwrap with the same mounts running /bin/true.
  *
  *   npm run build && npx tsx bench/office-conversion.ts [--runs 5]
  */
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../signaling/dist/config.js';
 import { OfficeConverter } from '../signaling/dist/documents/office-converter.js';
 import { createLogger } from '../signaling/dist/logger.js';
+import { sandboxedCommand } from '../signaling/dist/documents/conversion-sandbox.js';
 import { formatRow, summarize, TABLE_HEADER } from './lib/latency-table.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -51,11 +53,19 @@ async function timed(task: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+/** The sandbox alone: bwrap with a conversion's mounts, running /bin/true. */
+function emptySandbox(workDir: string, inputPath: string): Promise<void> {
+  const { file, args: argv } = sandboxedCommand(documents.bwrapPath, { workDir, inputPath, installDir: null }, '/bin/true', []);
+  return new Promise((resolve, reject) => {
+    spawn(file, argv, { stdio: 'ignore' }).on('close', (code) => (code === 0 ? resolve() : reject(new Error(`bwrap exited with ${code}`))));
+  });
+}
+
 async function main(): Promise<void> {
   console.log(`office-conversion bench: ${RUNS} runs of each, one .docx of ~10 pages; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   const dir = await mkdtemp(join(tmpdir(), 'ehop-bench-conversion-'));
   const converter = new OfficeConverter({ ...documents, concurrency: 1, timeoutMs: documents.conversionTimeoutMs, logger: createLogger('silent') });
-  const times = { direct: [] as number[], sandboxed: [] as number[] };
+  const times = { direct: [] as number[], sandboxed: [] as number[], sandboxOnly: [] as number[] };
   try {
     const source = await reportDocx(dir);
     for (let run = 0; run < RUNS; run++) {
@@ -68,13 +78,15 @@ async function main(): Promise<void> {
         if (pdfs.length !== 1) throw new Error(`${variant}: no PDF`);
         await rm(workDir, { recursive: true, force: true });
       }
+      for (let n = 0; n < 10; n++) times.sandboxOnly.push(await timed(() => emptySandbox(dir, source)));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   console.log(TABLE_HEADER);
   console.log(formatRow('baseline: soffice directly (before)', summarize(times.direct)));
-  console.log(formatRow('OfficeConverter: bwrap sandbox + profile', summarize(times.sandboxed)));
+  console.log(formatRow('OfficeConverter: sandbox + profile', summarize(times.sandboxed)));
+  console.log(formatRow('the sandbox alone: bwrap /bin/true', summarize(times.sandboxOnly)));
 }
 
 await main();
