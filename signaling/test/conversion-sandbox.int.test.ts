@@ -171,7 +171,7 @@ describe('converting Office files whose pictures link outside the file', () => {
 });
 
 describe('the conversion sandbox itself', () => {
-  it('gives what runs in it no network, none of the server’s files, nothing writable but its folder, and no privileges', async () => {
+  it('gives what runs in it no network, none of the server’s files or secrets, nothing writable but its folder, and no privileges', async () => {
     heard.length = 0;
     const workDir = await mkdtemp(join(tmpdir(), 'ehop-sandbox-'));
     const input = join(workDir, 'source.docx');
@@ -186,15 +186,19 @@ describe('the conversion sandbox itself', () => {
       `touch ${secretDir}/written && echo ok write-server-dir`,
       `touch /usr/written && echo ok write-usr`,
       `echo x >> ${input} && echo ok write-input`,
+      `env | grep -q SECRET && echo ok see-server-environment`,
       `touch ${workDir}/out.pdf && echo ok-expected write-work-dir`,
       `echo "uid $(id -u) caps $(grep CapEff /proc/self/status | cut -f2)"`,
     ];
     try {
-      const { file, args } = sandboxedCommand(loadConfig({}).documents.bwrapPath, { workDir, inputPath: input, installDir: null }, '/bin/sh', ['-c', probes.join('; ')]);
+      const serverEnvironment = { ...process.env, SESSION_SECRET: 'secret-of-the-server', LANG: 'vi_VN.UTF-8' };
+      const mounts = { workDir, inputPath: input, installDir: null };
+      const { file, args } = sandboxedCommand(loadConfig({}).documents.bwrapPath, mounts, '/bin/sh', ['-c', `${probes.join('; ')}; echo "lang $LANG"`], serverEnvironment);
       const output = spawnSync(file, args, { encoding: 'utf8', timeout: 30_000 }).stdout;
       expect(output.split('\n').filter((line) => line.startsWith('ok '))).toEqual([]);
       expect(output).toContain('ok-expected write-work-dir');
       expect(output).toContain('uid 65534 caps 0000000000000000');
+      expect(output).toContain('lang vi_VN.UTF-8'); // language and time zone pass, nothing else
       expect(output).not.toContain(SECRET_TEXT);
       expect(heard).toEqual([]);
       expect(await readFile(input, 'utf8')).toBe('input');

@@ -10,6 +10,12 @@ export interface SandboxMounts {
 }
 
 /**
+ * The only variables of the server's environment the converter sees: language and time zone
+ * (they shape dates and numbers in the PDF as before the sandbox). Nothing else: no secrets, no proxies.
+ */
+export const PASSED_ENVIRONMENT = ['LANG', 'LC_ALL', 'TZ'] as const;
+
+/**
  * The bubblewrap (`bwrap`) command line that runs `command` cut off from everything an Office
  * file could make LibreOffice reach: a new network namespace holding only its own loopback (no
  * web address, intranet host or local service answers), and a file system made of the operating
@@ -17,10 +23,17 @@ export interface SandboxMounts {
  * DATA_DIR, no other upload, no /etc/passwd, no /home, no secrets). It runs as `nobody` in its
  * own user, PID, IPC and UTS namespaces with no capabilities, and dies with the server.
  */
-export function sandboxedCommand(bwrapPath: string, mounts: SandboxMounts, command: string, args: readonly string[]): { file: string; args: string[] } {
+export function sandboxedCommand(
+  bwrapPath: string,
+  mounts: SandboxMounts,
+  command: string,
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv = {},
+): { file: string; args: string[] } {
   for (const path of [mounts.workDir, mounts.inputPath]) {
     if (!isAbsolute(path)) throw new Error(`sandbox mounts need absolute paths: ${path}`);
   }
+  const passed = PASSED_ENVIRONMENT.flatMap((name) => (environment[name] ? ['--setenv', name, environment[name]] : []));
   return {
     file: bwrapPath,
     args: [
@@ -38,6 +51,7 @@ export function sandboxedCommand(bwrapPath: string, mounts: SandboxMounts, comma
       '--ro-bind', '/etc/fonts', '/etc/fonts',
       '--ro-bind-try', '/etc/libreoffice', '/etc/libreoffice',
       '--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache',
+      '--ro-bind-try', '/etc/localtime', '/etc/localtime',
       '--ro-bind-try', '/var/cache/fontconfig', '/var/cache/fontconfig',
       '--proc', '/proc',
       '--dev', '/dev',
@@ -47,11 +61,11 @@ export function sandboxedCommand(bwrapPath: string, mounts: SandboxMounts, comma
       '--bind', mounts.workDir, mounts.workDir,
       '--ro-bind', mounts.inputPath, mounts.inputPath,
       '--chdir', mounts.workDir,
-      // Nothing of the server's environment (secrets, proxies) reaches the converter.
       '--clearenv',
       '--setenv', 'PATH', '/usr/bin:/bin',
       '--setenv', 'HOME', mounts.workDir,
       '--setenv', 'LANG', 'C.UTF-8',
+      ...passed,
       '--',
       command,
       ...args,

@@ -79,7 +79,7 @@ export class OfficeConverter {
     await writeOfficeProfile(profileDir);
     const soffice = await this.resolvedSoffice();
     const mounts = { workDir: job.workDir, inputPath: job.inputPath, installDir: installDirOf(soffice) };
-    const command = sandboxedCommand(this.options.bwrapPath, mounts, soffice, sofficeArgs(profileDir, outDir, job.inputPath));
+    const command = sandboxedCommand(this.options.bwrapPath, mounts, soffice, sofficeArgs(profileDir, outDir, job.inputPath), process.env);
     const { code, output, timedOut } = await this.spawnSandboxed(command);
     // The profile is a few MB per job and is never reused.
     await rm(profileDir, { recursive: true, force: true });
