@@ -8,7 +8,8 @@ import type { RecordingService } from './recording-service.js';
 /**
  * `GET /api/meetings/:meetingId/recordings` (the list) and
  * `GET /api/meetings/:meetingId/recordings/:recordingId/file` (the Matroska file), for the roles
- * in RECORDING_VIEWERS. A recording id is looked up inside the meeting's own folder only.
+ * mayAccessRecordings allows (recording-access.ts, the rule the archive's dossier follows too).
+ * A recording id is looked up inside the meeting's own folder only.
  */
 export function recordingRoutes({ users, recordings }: { users: UserRepository; recordings: RecordingService }): Router {
   const router = Router();

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { RequestError, type Agenda, type MeetingRole, type RecordingState, type RecordingSummary, type User } from '@ehop/protocol';
+import { RequestError, type Agenda, type RecordingState, type RecordingSummary, type User } from '@ehop/protocol';
 import { RecordingFiles, RecordingSession, recoverInterrupted, type RecordingRecord, type RecordingTarget, type SfuRequester } from '@ehop/recordings';
 import { locateEntry } from '../agenda/agenda-tree.js';
 import type { Logger } from '../logger.js';
 import { requireMembership, requireRole } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
-
-/** Who starts and stops recording. */
-export const RECORDING_CONTROLLERS: readonly MeetingRole[] = ['chair', 'secretary'];
-/** Who lists and downloads a meeting's recordings. */
-export const RECORDING_VIEWERS: readonly MeetingRole[] = ['chair', 'secretary', 'delegate'];
+import { mayAccessRecordings, RECORDING_CONTROLLERS } from './recording-access.js';
 
 export interface RecordingServiceDeps {
   meetings: MeetingRepository;
@@ -149,7 +145,7 @@ export class RecordingService {
 
   private async requireViewer(user: User, meetingId: string): Promise<void> {
     const { role } = await requireMembership(this.deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
-    requireRole(role, RECORDING_VIEWERS, 'Your role in this meeting does not give access to its recordings');
+    if (!mayAccessRecordings(role)) throw new RequestError('forbidden', 'Your role in this meeting does not give access to its recordings');
   }
 
   private async activeRecord(meetingId: string): Promise<RecordingRecord | undefined> {
