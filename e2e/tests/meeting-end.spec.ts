@@ -1,19 +1,9 @@
 import { createPublishedMeeting } from '../support/meeting-admin.js';
 import { expect, inboundStats, joinMeeting, test } from '../support/meeting-page.js';
 
-/** How Vietnamese offices write a moment, in Vietnam: the form every screen must show. */
+/** How Vietnamese offices write a moment, in Vietnam ("04/12/2026 10:05"): what every screen must show. */
 function vietnamDateTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((entry) => entry.type === type)!.value;
-  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
+  return new Date(iso).toLocaleString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }).replace(', ', ' ');
 }
 
 test('the chair ends the meeting: the delegate is taken to the ended screen, with no video left, and times in Vietnam time on a browser set to New York', async ({ signIn }) => {
