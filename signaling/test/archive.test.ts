@@ -118,6 +118,7 @@ const meeting: StoredMeeting = {
   startsAt: '2026-03-10T01:00:00.000Z',
   location: 'Phòng 1',
   status: 'ended',
+  endedAt: '2026-11-27T04:00:00.000Z',
   members: [
     { userId: 'u-chair', role: 'chair' },
     { userId: 'u-delegate', role: 'delegate' },

@@ -29,7 +29,7 @@ import type { StoredDocument } from './document-repository.js';
 import type { DocumentServices } from './document-services.js';
 import { mayPresent } from './presenting-rules.js';
 import { receiveUpload } from './receive-upload.js';
-import { watermarkLines } from './watermark.js';
+import { watermarkFor } from './watermark.js';
 
 /**
  * `/api/meetings/:meetingId/documents`: list, upload, edit, delete, view, download and read
@@ -143,7 +143,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
       const { document } = await visibleDocument(params, me);
       await documents.recordOpened(document.id, me.id, new Date());
       const path = document.confidential
-        ? await services.watermarker.stamped(blobs.pathOf(document.sha256), document.sha256, watermarkLines(me))
+        ? await services.watermarker.stamped(blobs.pathOf(document.sha256), document.sha256, watermarkFor(me))
         : blobs.pathOf(document.sha256);
       res.setHeader('Cache-Control', document.confidential ? 'private, no-store' : 'private, max-age=3600');
       res.setHeader('Content-Disposition', 'inline');

@@ -7,6 +7,8 @@ import type { RealtimeDeps } from './realtime-deps.js';
 import type { SignalingSocket } from './socket-types.js';
 
 type MeetingHandlers = Pick<ClientRequestHandlers, 'meeting:join' | 'meeting:leave'>;
+/** What leaving a meeting touches. */
+export type LeaveDeps = Pick<RealtimeDeps, 'io' | 'presence' | 'sfu' | 'meetingHooks' | 'logger'>;
 
 export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): MeetingHandlers {
   const queue = socket.data.membershipQueue;
@@ -63,8 +65,12 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
   }
 }
 
-/** Leaves the current meeting, if any: presence removed, others told, SFU peer closed. */
-export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket): Promise<void> {
+/**
+ * Leaves the current meeting, if any: presence removed, others told, SFU peer closed. When the
+ * whole room leaves at once (the meeting ended) `announce: false` spares everyone a peer:left per
+ * other participant: they are leaving too.
+ */
+export async function leaveMeeting(deps: LeaveDeps, socket: SignalingSocket, { announce = true } = {}): Promise<void> {
   const joined = socket.data.joined;
   if (!joined) return;
   socket.data.joined = null;
@@ -73,12 +79,12 @@ export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket):
   socket.leave(rooms.peer(peerId));
   for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, joined);
   await deps.presence.remove(meetingId, peerId);
-  deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
+  if (announce) deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   await closeSfuPeer(deps, meetingId, peerId);
 }
 
 /** Best effort: if the SFU is unreachable its peers are gone (or will be) anyway. */
-async function closeSfuPeer(deps: RealtimeDeps, roomId: string, peerId: string): Promise<void> {
+async function closeSfuPeer(deps: Pick<RealtimeDeps, 'sfu' | 'logger'>, roomId: string, peerId: string): Promise<void> {
   try {
     await deps.sfu.request('peer:close', { roomId, peerId });
   } catch (error) {

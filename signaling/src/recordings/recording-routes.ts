@@ -3,6 +3,7 @@ import { MeetingIdParams, RecordingFileParams } from '@ehop/protocol';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
+import { recordingFileName } from './recording-names.js';
 import type { RecordingService } from './recording-service.js';
 
 /**
@@ -26,7 +27,7 @@ export function recordingRoutes({ users, recordings }: { users: UserRepository; 
       const { path, record } = await recordings.file(currentUser(res), params.meetingId, params.recordingId);
       res.type('video/x-matroska');
       res.setHeader('x-content-sha256', record.sha256 ?? '');
-      res.download(path, `${record.id}.mkv`);
+      res.download(path, recordingFileName(record));
     }),
   );
   return router;

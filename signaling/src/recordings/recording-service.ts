@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { requireMembership, requireRole } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import { mayAccessRecordings, RECORDING_CONTROLLERS } from './recording-access.js';
+import { recordingId } from './recording-names.js';
 
 export interface RecordingServiceDeps {
   meetings: MeetingRepository;
@@ -39,11 +40,12 @@ export class RecordingService {
     }
     this.starting.add(meetingId);
     try {
+      const now = new Date();
       const record: RecordingRecord = {
-        id: `rec-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`,
+        id: recordingId(now, randomBytes(3).toString('hex')),
         meetingId,
         status: 'recording',
-        startedAt: new Date().toISOString(),
+        startedAt: now.toISOString(),
         endedAt: null,
         startedBy: user.id,
         recorderPid: process.pid,
@@ -62,6 +64,8 @@ export class RecordingService {
       if (current) session.markChapter(current);
       const state = stateOf(session.current);
       this.deps.announce(state);
+      // The meeting may have ended while the recorder started (its "ended" found no session).
+      await this.stopEnded([meetingId]);
       return state;
     } catch (error) {
       if (error instanceof RequestError) throw error;
@@ -80,9 +84,16 @@ export class RecordingService {
     return summaryOf(record);
   }
 
-  /** The meeting ended: its recording is finalised (nobody has to press stop). */
+  /** The meeting ended: its recording on this node is finalised (nobody has to press stop). */
   async meetingEnded(meetingId: string): Promise<void> {
     await this.finish(meetingId);
+  }
+
+  /** Finalises this node's recordings of meetings that have ended (an "ended" missed or heard too early). */
+  async stopEnded(meetingIds: readonly string[] = [...this.sessions.keys()]): Promise<void> {
+    for (const meetingId of meetingIds) {
+      if ((await this.deps.meetings.get(meetingId))?.status === 'ended') await this.finish(meetingId);
+    }
   }
 
   async state(user: User, meetingId: string): Promise<RecordingState> {
