@@ -84,9 +84,13 @@ export class SfuClient {
     });
   }
 
-  /** Runs after every successful (re)connection except the first. */
-  onReconnect(listener: () => void): void {
-    this.socket.io.on('reconnect', listener);
+  /**
+   * Runs after every successful connection, the first one too (sockets may have joined meetings
+   * while the SFU was down). On the namespace's `connect`, not the manager's `reconnect`: only
+   * then are requests accepted.
+   */
+  onConnect(listener: () => void): void {
+    this.socket.on('connect', listener);
   }
 
   close(): void {
