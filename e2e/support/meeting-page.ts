@@ -24,8 +24,13 @@ export const test = base.extend<{ signIn: (username: string) => Promise<Page> }>
 
 export { expect };
 
-async function signIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
+/**
+ * A fresh context of `browser` signed in as `username`, on the shared stack or at `baseURL`. The
+ * caller closes its context (the `signIn` fixture does it for the pages it made).
+ */
+export async function signIn(browser: Browser, username: string, baseURL?: string): Promise<Page> {
+  // A browser launched by the test itself does not get the config's context options: give them here.
+  const context = await browser.newContext({ locale: 'vi-VN', ...(baseURL ? { baseURL } : {}) });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByTestId('login-username').fill(username);

@@ -1,6 +1,6 @@
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '@ehop/testkit';
-import { DEMO_PASSWORD, expect, joinMeeting, openFloorTab, resetFloor, test } from '../support/meeting-page.js';
+import { expect, joinMeeting, openFloorTab, resetFloor, signIn, test } from '../support/meeting-page.js';
 
 /*
  * A chair's console with no camera and no microphone (a laptop without them): Chromium started
@@ -20,21 +20,10 @@ test.afterAll(async () => {
   await deviceless.close();
 });
 
-async function signInWithoutDevices(username: string, baseURL: string): Promise<Page> {
-  const context = await deviceless.newContext({ baseURL, locale: 'vi-VN' });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('meeting-item').first()).toBeVisible();
-  return page;
-}
-
-test('a chair whose browser has no camera or microphone gives and takes back the floor from the floor panel', async ({ signIn, baseURL }) => {
+test('a chair whose browser has no camera or microphone gives and takes back the floor from the floor panel', async ({ signIn: signInWithDevices, baseURL }) => {
   test.setTimeout(120_000);
-  const chair = await signInWithoutDevices('chutri', baseURL!);
-  const speaker = await signIn('daibieu1');
+  const chair = await signIn(deviceless, 'chutri', baseURL);
+  const speaker = await signInWithDevices('daibieu1');
   await joinMeeting(chair);
   await joinMeeting(speaker);
   await expect(chair.getByTestId('self-tile')).toBeVisible();

@@ -79,16 +79,21 @@ describe('an SFU outage', () => {
     expect(await sfuPeerCount()).toBe(1);
     expect((await presentPeerIds()).sort()).toEqual([endpoint.peerId, chair.peerId].sort());
 
-    // The next outage: the socket whose SFU peer was open is told to rebuild it, the one without media that media is back.
+    // The next outage: the socket whose SFU peer was open is told at once that it is lost, then to
+    // rebuild it when the SFU is back; the one without media only that media is back.
     const restarts = collectEvents(endpoint.socket, 'media:restart');
     const availableAgain = collectEvents(endpoint.socket, 'media:available');
-    const chairAvailable = nextEvent(chair.socket, 'media:available', 30_000);
+    const chairRestarts = collectEvents(chair.socket, 'media:restart');
     await sfu.stop();
+    await waitFor(() => restarts.length === 1, 10_000);
+    expect(restarts).toEqual([{ reason: 'media_server_lost' }]);
+    const chairAvailable = nextEvent(chair.socket, 'media:available', 30_000);
     sfu = await startSfu();
     await chairAvailable;
-    await waitFor(() => restarts.length > 0, 30_000);
-    expect(restarts).toEqual([{ reason: 'media_server_reconnected' }]);
+    await waitFor(() => restarts.length === 2, 30_000);
+    expect(restarts).toEqual([{ reason: 'media_server_lost' }, { reason: 'media_server_reconnected' }]);
     expect(availableAgain).toEqual([]);
+    expect(chairRestarts).toEqual([]);
 
     // Rebuilding replaces the lost peer; joining media twice in a row leaves one SFU peer, not two.
     expect(await request(endpoint.socket, 'media:join', {})).toMatchObject({ ok: true });

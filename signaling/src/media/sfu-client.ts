@@ -93,6 +93,13 @@ export class SfuClient {
     this.socket.on('connect', listener);
   }
 
+  /** Runs when the link to the SFU drops, except when this node closes it itself (shutting down). */
+  onDisconnect(listener: () => void): void {
+    this.socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') listener();
+    });
+  }
+
   close(): void {
     this.socket.disconnect();
   }
