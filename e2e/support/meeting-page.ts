@@ -24,8 +24,14 @@ export const test = base.extend<{ signIn: (username: string, options?: BrowserCo
 
 export { expect };
 
-async function signIn(browser: Browser, username: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
+/**
+ * A fresh context of `browser` signed in as `username` (`options` e.g. another time zone, viewport,
+ * or `baseURL` for a stack of the test's own). The caller closes its context (the `signIn` fixture
+ * does it for the pages it made).
+ */
+export async function signIn(browser: Browser, username: string, options: BrowserContextOptions = {}): Promise<Page> {
+  // A browser launched by the test itself does not get the config's context options: give the locale here.
+  const context = await browser.newContext({ locale: 'vi-VN', ...options });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByTestId('login-username').fill(username);

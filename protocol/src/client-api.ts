@@ -26,14 +26,30 @@ import { minutesEvents, minutesRequests } from './minutes.js';
  * The server parses every payload with `request` before acting; anything else is refused.
  */
 export const clientRequests = {
-  /** Enter a meeting's media room. Allowed to invited members only. */
+  /**
+   * Join a meeting (invited members only): from the answer on, the socket is in the meeting's
+   * room (its events, presence, the conference) and may act in it (floor control, main screen...).
+   * `media: true` (the default) also opens its SFU peer in the same step: if the SFU cannot, the
+   * whole join fails and nothing is written. `media: false` opens none (`routerRtpCapabilities`
+   * is then null): a console that never sends or receives media, or a client that stays in the
+   * meeting through an SFU outage and opens its media with `media:join` when it can.
+   */
   'meeting:join': {
-    request: z.object({ meetingId: Id }),
+    request: z.object({ meetingId: Id, media: z.boolean().default(true) }),
     response: z.object({
       self: PeerInfo,
       peers: z.array(PeerInfo),
-      routerRtpCapabilities: RtpCapabilities,
+      routerRtpCapabilities: RtpCapabilities.nullable(),
     }),
+  },
+  /**
+   * (Re)opens the SFU peer of the meeting this socket joined, under the same `peerId`: any previous
+   * one is closed first (its transports, producers and consumers with it). `media_unavailable`
+   * while the SFU cannot be reached; the socket stays in the meeting and hears `media:available`.
+   */
+  'media:join': {
+    request: z.object({}),
+    response: z.object({ routerRtpCapabilities: RtpCapabilities }),
   },
   'meeting:leave': {
     request: z.object({}),
@@ -109,8 +125,14 @@ export const serverEvents = {
   'media:consumerResumed': z.object({ consumerId: z.string() }),
   /** The main-screen feed now carries this person's picture. */
   'media:mainFeed': MainFeedSource,
-  /** The media room was lost (e.g. an SFU worker restarted): rebuild transports and rejoin. */
+  /** The media room was lost (e.g. an SFU worker restarted): rebuild the media (`media:join` again). */
   'media:restart': z.object({ reason: z.string() }),
+  /**
+   * The SFU is reachable again after an outage: sent to every socket joined to a meeting that has
+   * no SFU peer open (its `media:join` failed, or it joined with `media: false`). A client that
+   * wants media calls `media:join` now instead of waiting for its next retry.
+   */
+  'media:available': z.object({ reason: z.literal('media_server_reconnected') }),
   ...meetingLifecycleEvents,
   ...agendaEvents,
   ...attendanceEvents,

@@ -195,7 +195,7 @@ describe('dossier', () => {
       ['attendance', 'diem-danh.csv', true],
       ['speakers', 'nhat-ky-phat-bieu.csv', true],
       ['votes', 'bieu-quyet/bieu-quyet-01.csv', true],
-      ['recording', 'ghi-hinh/rec-phien-1.mkv', true],
+      ['recording', 'ghi-hinh/ghi-hinh-2026-11-27-1500.mkv', true],
     ]);
   });
 
@@ -332,7 +332,7 @@ describe('one access rule for every path to a file: the dossier ZIP follows the 
   it('gives the secretary the recording and every document, confidential included, as the routes do', async () => {
     const { manifest, files } = await exportAs('thuky');
     const recording = manifest.items.find((item) => item.kind === 'recording')!;
-    expect(recording.fileName).toBe('ghi-hinh/rec-phien-1.mkv');
+    expect(recording.fileName).toBe('ghi-hinh/ghi-hinh-2026-11-27-1500.mkv');
     expect(files.get(recording.fileName)!.toString('utf8')).toBe(RECORDING_BYTES);
     expect(manifest.items.filter((item) => item.kind === 'document').map((item) => item.title).sort()).toEqual(['Báo cáo mật', 'Đề án chuyển đổi số']);
     // The same rule on the documents route: the secretary may take the confidential file, a delegate may not.

@@ -84,7 +84,7 @@ describe('joining a meeting', () => {
       camOn: false,
       unit: { id: 'tinh-hoa-binh', level: 'province' },
     });
-    const codecs = (chair.joined.routerRtpCapabilities.codecs ?? []).map((codec) => codec['mimeType']);
+    const codecs = (chair.joined.routerRtpCapabilities!.codecs ?? []).map((codec) => codec['mimeType']);
     expect(codecs).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
 
     const announced = nextEvent(chair.socket, 'peer:joined');
@@ -179,7 +179,7 @@ describe('media relay', () => {
     // The listener gets ready to receive: a receive transport and its device capabilities.
     const recv = await request(listener.socket, 'media:createTransport', { direction: 'recv' });
     expect(recv.ok).toBe(true);
-    const ready = await request(listener.socket, 'media:ready', { rtpCapabilities: listener.joined.routerRtpCapabilities });
+    const ready = await request(listener.socket, 'media:ready', { rtpCapabilities: listener.joined.routerRtpCapabilities! });
     expect(ready).toEqual({ ok: true, data: {} });
 
     const send = await request(speaker.socket, 'media:createTransport', { direction: 'send' });

@@ -13,6 +13,7 @@ export function attendanceHooks(attendance: Pick<AttendanceService, 'checkInOnAr
         .checkInOnArrival(joined.meetingId, joined.self.userId)
         .catch((error: unknown) => logger.warn({ err: error, meetingId: joined.meetingId }, 'could not check in on arrival'));
     },
+    async afterMediaOpen() {},
     afterLeave() {},
   };
 }

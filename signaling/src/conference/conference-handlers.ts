@@ -1,6 +1,7 @@
 import { RequestError } from '@ehop/protocol';
 import { canPublishMedia } from '../meetings/meeting-access.js';
 import type { ClientRequestHandlers } from '../realtime/bind-requests.js';
+import { requireMediaPeer } from '../realtime/media-handlers.js';
 import type { RealtimeDeps } from '../realtime/realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from '../realtime/socket-types.js';
 import {
@@ -33,6 +34,8 @@ export type ConferenceHandlers = Pick<ClientRequestHandlers, ConferenceRequestNa
  * Floor control and the main screen over socket.io. Everything acts on the meeting the socket
  * joined, with the role it has in that meeting: only the chair controls the floor and the main
  * screen; the chair and the secretary see the queue and the log; participants ask to speak.
+ * None of it needs the caller's own media (a chair's console without camera, or joined with
+ * `media: false`, runs the floor): only `conference:setView` does.
  */
 export function conferenceHandlers(deps: RealtimeDeps, socket: SignalingSocket): ConferenceHandlers {
   const { conference } = deps;
@@ -45,7 +48,8 @@ export function conferenceHandlers(deps: RealtimeDeps, socket: SignalingSocket):
     },
 
     'conference:setView': async ({ thumbnails }) => {
-      const joined = requireJoined(socket);
+      // What this peer receives: only a peer with media has anything to receive.
+      const joined = requireMediaPeer(socket);
       await deps.sfu.request('peer:setView', { roomId: joined.meetingId, peerId: joined.peerId, thumbnails });
       return {};
     },

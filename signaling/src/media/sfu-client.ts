@@ -84,9 +84,20 @@ export class SfuClient {
     });
   }
 
-  /** Runs after every successful (re)connection except the first. */
-  onReconnect(listener: () => void): void {
-    this.socket.io.on('reconnect', listener);
+  /**
+   * Runs after every successful connection, the first one too (sockets may have joined meetings
+   * while the SFU was down). On the namespace's `connect`, not the manager's `reconnect`: only
+   * then are requests accepted.
+   */
+  onConnect(listener: () => void): void {
+    this.socket.on('connect', listener);
+  }
+
+  /** Runs when the link to the SFU drops, except when this node closes it itself (shutting down). */
+  onDisconnect(listener: () => void): void {
+    this.socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') listener();
+    });
   }
 
   close(): void {

@@ -6,11 +6,12 @@ import { kindOfSource, mediaFlags } from './media-flags.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
 
-type MediaHandlers = Pick<ClientRequestHandlers, Extract<keyof ClientRequestHandlers, `media:${string}`>>;
+type MediaHandlers = Pick<ClientRequestHandlers, Exclude<Extract<keyof ClientRequestHandlers, `media:${string}`>, 'media:join'>>;
 
 /**
  * Media negotiation relayed to the SFU for the socket's current peer. The room and peer ids
  * come from the server-side join, never from the client, so nobody can act on another peer.
+ * Each needs the socket's SFU peer open (`meeting:join` with media, or `media:join`).
  */
 export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): MediaHandlers {
   const { sfu } = deps;
@@ -18,28 +19,28 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
 
   return {
     'media:createTransport': async ({ direction }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
       return { ...transport, iceServers: deps.iceServers };
     },
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       return sfu.request('transport:connect', { ...scopeOf(joined), transportId, dtlsParameters });
     },
 
     'media:restartIce': async ({ transportId }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       return sfu.request('transport:restartIce', { ...scopeOf(joined), transportId });
     },
 
     'media:ready': async ({ rtpCapabilities }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       return sfu.request('peer:setRtpCapabilities', { ...scopeOf(joined), rtpCapabilities });
     },
 
     'media:produce': async ({ transportId, kind, rtpParameters, source, paused }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
       requireKindMatchesSource(kind, source);
       const created = await sfu.request('producer:create', {
@@ -57,7 +58,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:pauseProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:pause', { ...scopeOf(joined), producerId });
       producer.paused = true;
@@ -66,7 +67,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:resume', { ...scopeOf(joined), producerId });
       producer.paused = false;
@@ -75,7 +76,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:closeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       requireOwnProducer(joined, producerId);
       await sfu.request('producer:close', { ...scopeOf(joined), producerId });
       joined.producers.delete(producerId);
@@ -84,15 +85,17 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeConsumer': async ({ consumerId }) => {
-      const joined = requireJoined(socket);
+      const joined = requireMediaPeer(socket);
       return sfu.request('consumer:resume', { ...scopeOf(joined), consumerId });
     },
   };
 }
 
-function requireJoined(socket: SignalingSocket): JoinedMeeting {
+/** The socket's join, if its SFU peer is open: media requests have nothing to act on otherwise. */
+export function requireMediaPeer(socket: SignalingSocket): JoinedMeeting {
   const joined = socket.data.joined;
   if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
+  if (!joined.mediaOpen) throw new RequestError('not_in_meeting', 'Open your media first (media:join)');
   return joined;
 }
 

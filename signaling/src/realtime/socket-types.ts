@@ -14,11 +14,17 @@ export interface ProducerState {
   paused: boolean;
 }
 
-/** A socket's place in a meeting's media, from `meeting:join` until leave or disconnect. */
+/**
+ * A socket's place in a meeting, from `meeting:join` until leave or disconnect: in the meeting's
+ * rooms and presence, allowed to act in it with its role. Its media (an SFU peer under the same
+ * `peerId`) is a layer on top, open or not: see `mediaOpen`.
+ */
 export interface JoinedMeeting {
   meetingId: string;
   /** Random per join: one user may be in a meeting from two devices, each its own peer. */
   peerId: string;
+  /** An SFU peer is open for this join (`meeting:join` with media, or `media:join`). */
+  mediaOpen: boolean;
   role: MeetingRole;
   /** What the other peers see of this one (kept in step with the presence record). */
   self: PeerInfo;

@@ -44,6 +44,8 @@ export class ConferenceClient {
   private myRequestVersion = -1;
   private view: string[] = [];
   private sentView: string | null = null;
+  /** Our SFU peer is open: the view is sent to it (and again to each new one). */
+  private mediaOpen = false;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly onError: (error: AppError) => void) {}
@@ -74,7 +76,7 @@ export class ConferenceClient {
     clearTimeout(this.viewTimer);
   }
 
-  /** The whole picture, after every (re)join: the server forgets a peer's view when it rejoins. */
+  /** The whole picture, each time signaling takes us in (again): broadcasts missed while away are not replayed. */
   async load(): Promise<void> {
     try {
       const snapshot = await request('conference:get', {});
@@ -139,6 +141,14 @@ export class ConferenceClient {
     return request('floor:log', {});
   }
 
+  /** Our media was opened (again) or lost: a new SFU peer knows no view, so the current one is sent to it. */
+  setMediaOpen(open: boolean): void {
+    if (open === this.mediaOpen) return;
+    this.mediaOpen = open;
+    this.sentView = null;
+    this.flushView();
+  }
+
   /** The thumbnails shown now (peer ids): the server sends only those, at the low layer. */
   setView(peerIds: readonly string[]): void {
     this.view = [...peerIds];
@@ -148,7 +158,7 @@ export class ConferenceClient {
 
   private flushView(): void {
     const key = JSON.stringify(this.view);
-    if (key === this.sentView || !this.state) return;
+    if (key === this.sentView || !this.state || !this.mediaOpen) return;
     this.sentView = key;
     request('conference:setView', { thumbnails: this.view }).catch((error: unknown) => {
       this.sentView = null;
