@@ -6,9 +6,18 @@ export class RequestError extends Error {
   constructor(
     readonly code: ApiError['code'],
     message: string,
+    /** For `rate_limited`: whole seconds to wait before trying again. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
     this.name = 'RequestError';
+  }
+
+  /** What the caller receives. */
+  toApiError(): ApiError {
+    const error: ApiError = { code: this.code, message: this.message };
+    if (this.retryAfterSec !== undefined) error.retryAfterSec = this.retryAfterSec;
+    return error;
   }
 }
 
@@ -33,7 +42,7 @@ export async function handleRequest<S extends RequestSpec>(
   try {
     return { ok: true, data: await handler(parsed.data as z.output<S['request']>) };
   } catch (error) {
-    if (error instanceof RequestError) return fail(error.code, error.message);
+    if (error instanceof RequestError) return { ok: false, error: error.toApiError() };
     onUnexpectedError(error);
     return fail('internal', 'Internal error');
   }

@@ -19,6 +19,8 @@ export const ErrorCode = z.enum([
   'conversion_failed',
   /** A per-person limit was reached (e.g. highlights on one document). */
   'limit_reached',
+  /** Too many requests or failed sign-ins in a short time: wait `retryAfterSec` and try again. */
+  'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -27,6 +29,8 @@ export interface ApiError {
   message: string;
   /** Field-level details for `invalid_payload`: path -> message. */
   issues?: { path: string; message: string }[];
+  /** For `rate_limited`: how long to wait before trying again (whole seconds). */
+  retryAfterSec?: number;
 }
 
 /** Every socket.io request is acknowledged with exactly one of these. */
@@ -38,6 +42,12 @@ export function ok<T>(data: T): Ack<T> {
 
 export function fail(code: ErrorCode, message: string, issues?: ApiError['issues']): Ack<never> {
   return { ok: false, error: issues ? { code, message, issues } : { code, message } };
+}
+
+/** The refusal of a request over its rate limit; `retryAfterMs` is rounded up to whole seconds. */
+export function rateLimited(retryAfterMs: number): Ack<never> {
+  const retryAfterSec = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return { ok: false, error: { code: 'rate_limited', message: `Too many requests; try again in ${retryAfterSec} s`, retryAfterSec } };
 }
 
 /** Turns a zod failure into the error the client shows. */

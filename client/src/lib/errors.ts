@@ -20,6 +20,9 @@ export const allErrorCodes: readonly AppErrorCode[] = [...ErrorCode.options, ...
 
 /** An error the user is shown: `code` picks the translation, `message` is for logs. */
 export class AppError extends Error {
+  /** For `rate_limited`: whole seconds to wait before trying again, when the server said. */
+  retryAfterSec?: number;
+
   constructor(
     readonly code: AppErrorCode,
     message: string = code,

@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   damaged_file: 422,
   conversion_failed: 422,
   limit_reached: 409,
+  rate_limited: 429,
 };
 
 export function httpStatusFor(code: ErrorCode): number {
@@ -25,6 +26,7 @@ export function httpStatusFor(code: ErrorCode): number {
 
 /** Every HTTP error leaves as `{ error: { code, message, issues? } }`, like socket.io acks. */
 export function sendError(res: Response, error: ApiError): void {
+  if (error.retryAfterSec !== undefined) res.setHeader('Retry-After', String(error.retryAfterSec));
   res.status(httpStatusFor(error.code)).json({ error });
 }
 
@@ -36,7 +38,7 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof RequestError) return sendError(res, { code: error.code, message: error.message });
+    if (error instanceof RequestError) return sendError(res, error.toApiError());
     const bodyError = bodyParserFailure(error);
     if (bodyError) return sendError(res, { code: 'invalid_payload', message: bodyError });
     logger.error({ err: error }, 'unhandled error in HTTP route');

@@ -2,6 +2,7 @@ import { RequestError, type MediaSource } from '@ehop/protocol';
 import { canPublishMedia } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
+import { requireJoinedMember } from './joined-member.js';
 import { kindOfSource, mediaFlags } from './media-flags.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
@@ -15,32 +16,34 @@ type MediaHandlers = Pick<ClientRequestHandlers, Extract<keyof ClientRequestHand
 export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): MediaHandlers {
   const { sfu } = deps;
   const scopeOf = (joined: JoinedMeeting) => ({ roomId: joined.meetingId, peerId: joined.peerId });
+  // Membership and role as they are now: someone removed from the meeting gets no more media.
+  const requireJoined = () => requireJoinedMember(deps.meetings, socket);
 
   return {
     'media:createTransport': async ({ direction }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
       return { ...transport, iceServers: deps.iceServers };
     },
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:connect', { ...scopeOf(joined), transportId, dtlsParameters });
     },
 
     'media:restartIce': async ({ transportId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:restartIce', { ...scopeOf(joined), transportId });
     },
 
     'media:ready': async ({ rtpCapabilities }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('peer:setRtpCapabilities', { ...scopeOf(joined), rtpCapabilities });
     },
 
     'media:produce': async ({ transportId, kind, rtpParameters, source, paused }) => {
-      const joined = requireJoined(socket);
-      if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
+      const joined = await requireJoined();
+      requirePublisher(joined);
       requireKindMatchesSource(kind, source);
       const created = await sfu.request('producer:create', {
         ...scopeOf(joined),
@@ -57,7 +60,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:pauseProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:pause', { ...scopeOf(joined), producerId });
       producer.paused = true;
@@ -66,7 +69,8 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
+      requirePublisher(joined);
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:resume', { ...scopeOf(joined), producerId });
       producer.paused = false;
@@ -75,7 +79,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:closeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       requireOwnProducer(joined, producerId);
       await sfu.request('producer:close', { ...scopeOf(joined), producerId });
       joined.producers.delete(producerId);
@@ -84,16 +88,14 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeConsumer': async ({ consumerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('consumer:resume', { ...scopeOf(joined), consumerId });
     },
   };
 }
 
-function requireJoined(socket: SignalingSocket): JoinedMeeting {
-  const joined = socket.data.joined;
-  if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
-  return joined;
+function requirePublisher(joined: JoinedMeeting): void {
+  if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
 }
 
 function requireOwnProducer(joined: JoinedMeeting, producerId: string) {

@@ -22,7 +22,8 @@ export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): Me
 
 /**
  * Enters a meeting's media: membership checked in Redis first (nothing is written for an
- * outsider), then the SFU room and peer, then presence and the broadcast to the others.
+ * outsider), then the user's count of peers, the SFU room and peer, then presence and the
+ * broadcast to the others.
  */
 async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingId: string): Promise<ClientResponse<'meeting:join'>> {
   if (deps.isShuttingDown()) throw new RequestError('media_unavailable', 'This server is restarting, please try again');
@@ -35,9 +36,12 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
   // Joining again (another meeting, or the same one after media:restart) replaces the old peer.
   await leaveMeeting(deps, socket);
 
-  const { routerRtpCapabilities } = await deps.sfu.request('room:open', { roomId: meetingId });
   const peerId = randomBytes(9).toString('base64url');
-  await deps.sfu.request('peer:open', { roomId: meetingId, peerId, userId: user.id });
+  await deps.userPeers.claim(user.id, peerId, deps.nodeId);
+  const routerRtpCapabilities = await openSfuPeer(deps, meetingId, peerId, user.id).catch(async (error: unknown) => {
+    await deps.userPeers.release(user.id, peerId).catch(() => undefined);
+    throw error;
+  });
   const self: PeerInfo = { peerId, userId: user.id, displayName: user.displayName, role, unit, micOn: false, camOn: false };
   try {
     // In the room before reading the list: a peer joining meanwhile is then either in the list
@@ -51,16 +55,29 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
     socket.to(rooms.meeting(meetingId)).emit('peer:joined', self);
     return { self, peers, routerRtpCapabilities };
   } catch (error) {
-    if (socket.data.joined?.peerId === peerId) {
-      for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, socket.data.joined);
-      socket.data.joined = null;
-    }
-    socket.leave(rooms.meeting(meetingId));
-    socket.leave(rooms.peer(peerId));
-    await deps.presence.remove(meetingId, peerId).catch(() => undefined);
-    await closeSfuPeer(deps, meetingId, peerId);
+    await undoJoin(deps, socket, meetingId, peerId);
     throw error;
   }
+}
+
+/** The meeting's SFU room (opened if needed) and this peer in it; resolves to the router's capabilities. */
+async function openSfuPeer(deps: RealtimeDeps, meetingId: string, peerId: string, userId: string) {
+  const { routerRtpCapabilities } = await deps.sfu.request('room:open', { roomId: meetingId });
+  await deps.sfu.request('peer:open', { roomId: meetingId, peerId, userId });
+  return routerRtpCapabilities;
+}
+
+/** After a join failed half way: nothing of it stays (rooms, presence, the SFU peer, the user's count). */
+async function undoJoin(deps: RealtimeDeps, socket: SignalingSocket, meetingId: string, peerId: string): Promise<void> {
+  if (socket.data.joined?.peerId === peerId) {
+    for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, socket.data.joined);
+    socket.data.joined = null;
+  }
+  socket.leave(rooms.meeting(meetingId));
+  socket.leave(rooms.peer(peerId));
+  await deps.presence.remove(meetingId, peerId).catch(() => undefined);
+  await closeSfuPeer(deps, meetingId, peerId);
+  await deps.userPeers.release(socket.data.user.id, peerId).catch(() => undefined);
 }
 
 /** Leaves the current meeting, if any: presence removed, others told, SFU peer closed. */
@@ -75,6 +92,7 @@ export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket):
   await deps.presence.remove(meetingId, peerId);
   deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   await closeSfuPeer(deps, meetingId, peerId);
+  await deps.userPeers.release(socket.data.user.id, peerId);
 }
 
 /** Best effort: if the SFU is unreachable its peers are gone (or will be) anyway. */
