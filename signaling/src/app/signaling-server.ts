@@ -192,7 +192,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     isShuttingDown: () => shuttingDown,
   };
   handleConnections(deps, sessionMiddleware);
-  membership = membershipSync(deps);
+  membership = membershipSync(deps, { otherNodes: adapterClients !== null });
   relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));

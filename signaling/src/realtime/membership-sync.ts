@@ -25,7 +25,7 @@ export interface MembershipSync {
  * Every request also re-reads the role from Redis (joined-member.ts): this is what stops the
  * events and the media that arrive without asking.
  */
-export function membershipSync(deps: RealtimeDeps): MembershipSync {
+export function membershipSync(deps: RealtimeDeps, { otherNodes }: { otherNodes: boolean }): MembershipSync {
   deps.io.on(MEMBERS_CHANGED, (...args: unknown[]) => {
     const parsed = MembersChanged.safeParse(args);
     if (!parsed.success) return deps.logger.warn({ issues: parsed.error.issues }, 'dropped a malformed membership change');
@@ -37,7 +37,8 @@ export function membershipSync(deps: RealtimeDeps): MembershipSync {
       if (changed.size === 0) return;
       for (const [userId, role] of changed) deps.io.to(rooms.user(userId)).emit('meeting:membershipChanged', { meetingId: next.id, role });
       const userIds = [...changed.keys()];
-      deps.io.serverSideEmit(MEMBERS_CHANGED, next.id, userIds);
+      // Alone (no Redis adapter) there is nobody to tell, and socket.io would warn.
+      if (otherNodes) deps.io.serverSideEmit(MEMBERS_CHANGED, next.id, userIds);
       await bringInLine(deps, next.id, userIds);
       for (const hooks of deps.meetingHooks) await hooks.membersChanged(next.id);
     },
