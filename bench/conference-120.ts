@@ -163,7 +163,16 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   cleanups.push(() => runCleanups(phaseCleanups));
   const sfu = await startSfuServer({
     ownSession: true,
-    env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
+    env: {
+      SFU_ENABLE_PLAIN_RTP: '1',
+      SFU_FORWARDING: phase.forwarding,
+      SFU_WORKERS: '1',
+      LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn',
+      RTC_MIN_PORT: '20000',
+      RTC_MAX_PORT: '21999',
+      // All-to-all gives every peer 2 consumers per other peer: more than the SFU's default cap beyond 50.
+      ...(phase.forwarding === 'all-to-all' ? { SFU_MAX_CONSUMERS_PER_PEER: String(Math.max(100, 2 * (phase.endpoints + phase.browsers))) } : {}),
+    },
   });
   phaseCleanups.push(() => sfu.stop());
   // For a closer look at the SFU (e.g. BENCH_SFU_LOG_LEVEL=debug): its log, one file per phase.

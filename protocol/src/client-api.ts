@@ -23,7 +23,8 @@ import { minutesEvents, minutesRequests } from './minutes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
- * The server parses every payload with `request` before acting; anything else is refused.
+ * The server parses every payload with `request` before acting; anything else is refused. The
+ * requests relayed to the SFU (joining, leaving, media) are strict: an unknown key is refused.
  */
 export const clientRequests = {
   /**
@@ -35,7 +36,7 @@ export const clientRequests = {
    * meeting through an SFU outage and opens its media with `media:join` when it can.
    */
   'meeting:join': {
-    request: z.object({ meetingId: Id, media: z.boolean().default(true) }),
+    request: z.strictObject({ meetingId: Id, media: z.boolean().default(true) }),
     response: z.object({
       self: PeerInfo,
       peers: z.array(PeerInfo),
@@ -48,32 +49,32 @@ export const clientRequests = {
    * while the SFU cannot be reached; the socket stays in the meeting and hears `media:available`.
    */
   'media:join': {
-    request: z.object({}),
+    request: z.strictObject({}),
     response: z.object({ routerRtpCapabilities: RtpCapabilities }),
   },
   'meeting:leave': {
-    request: z.object({}),
+    request: z.strictObject({}),
     response: z.object({}),
   },
   'media:createTransport': {
-    request: z.object({ direction: TransportDirection }),
+    request: z.strictObject({ direction: TransportDirection }),
     response: TransportOptions,
   },
   'media:connectTransport': {
-    request: z.object({ transportId: z.string().min(1).max(64), dtlsParameters: DtlsParameters }),
+    request: z.strictObject({ transportId: z.string().min(1).max(64), dtlsParameters: DtlsParameters }),
     response: z.object({}),
   },
   'media:restartIce': {
-    request: z.object({ transportId: z.string().min(1).max(64) }),
+    request: z.strictObject({ transportId: z.string().min(1).max(64) }),
     response: z.object({ iceParameters: IceParameters }),
   },
   /** Sent once the device is loaded: from then on the server creates consumers for this peer. */
   'media:ready': {
-    request: z.object({ rtpCapabilities: RtpCapabilities }),
+    request: z.strictObject({ rtpCapabilities: RtpCapabilities }),
     response: z.object({}),
   },
   'media:produce': {
-    request: z.object({
+    request: z.strictObject({
       transportId: z.string().min(1).max(64),
       kind: MediaKind,
       rtpParameters: RtpParameters,
@@ -83,19 +84,19 @@ export const clientRequests = {
     response: z.object({ producerId: z.string() }),
   },
   'media:pauseProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:resumeProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:closeProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:resumeConsumer': {
-    request: z.object({ consumerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ consumerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   ...agendaRequests,

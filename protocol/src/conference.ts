@@ -173,7 +173,7 @@ export const conferenceRequests = {
   'mainScreen:set': { request: z.object({ selection: MainScreenSelection }), response: Versioned },
   /** The peers whose thumbnails this participant shows now; only those are sent (at the low layer). */
   'conference:setView': {
-    request: z.object({ thumbnails: z.array(Id).max(MAX_VISIBLE_THUMBNAILS) }),
+    request: z.strictObject({ thumbnails: z.array(Id).max(MAX_VISIBLE_THUMBNAILS) }),
     response: Empty,
   },
   /** Chair and secretary: who spoke when, for the minutes. */

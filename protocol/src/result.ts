@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'vote_open',
   /** The minutes still have blanks to fill ("… giờ … phút"); `issues` lists where. */
   'minutes_incomplete',
+  /** Too many requests or failed sign-ins in a short time: wait `retryAfterSec` and try again. */
+  'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -31,6 +33,8 @@ export interface ApiError {
   message: string;
   /** Details: for `invalid_payload` field path -> message; for `minutes_incomplete` section id -> the blank's text. */
   issues?: { path: string; message: string }[];
+  /** For `rate_limited`: how long to wait before trying again (whole seconds). */
+  retryAfterSec?: number;
 }
 
 /** Every socket.io request is acknowledged with exactly one of these. */
@@ -42,6 +46,12 @@ export function ok<T>(data: T): Ack<T> {
 
 export function fail(code: ErrorCode, message: string, issues?: ApiError['issues']): Ack<never> {
   return { ok: false, error: issues ? { code, message, issues } : { code, message } };
+}
+
+/** The refusal of a request over its rate limit; `retryAfterMs` is rounded up to whole seconds. */
+export function rateLimited(retryAfterMs: number): Ack<never> {
+  const retryAfterSec = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return { ok: false, error: { code: 'rate_limited', message: `Too many requests; try again in ${retryAfterSec} s`, retryAfterSec } };
 }
 
 /** Turns a zod failure into the error the client shows. */

@@ -22,7 +22,8 @@ import { sfuRecorderRequests } from './sfu-recorder.js';
  * It works across machines: a signaling node only needs the SFU's URL and the secret.
  */
 
-const RoomScope = z.object({ roomId: Id });
+/** Strict, as every request built on them: an unknown key is refused with invalid_payload. */
+const RoomScope = z.strictObject({ roomId: Id });
 const PeerScope = RoomScope.extend({ peerId: Id });
 const MediaObjectId = z.string().min(1).max(64);
 

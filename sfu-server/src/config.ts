@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './media/peer-limits.js';
 import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const DEV_SECRET = 'dev-sfu-secret';
+const PerPeerCap = z.coerce.number().int().min(1).max(10_000);
 
 const EnvSchema = z
   .object({
@@ -25,6 +27,10 @@ const EnvSchema = z
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
     SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
+    /** What one peer may hold: every transport takes a port, so one peer must not take them all. */
+    SFU_MAX_TRANSPORTS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.transport),
+    SFU_MAX_PRODUCERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.producer),
+    SFU_MAX_CONSUMERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.consumer),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -51,6 +57,7 @@ export interface SfuConfig {
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
   layerLingerMs: number;
+  peerLimits: PeerLimits;
 }
 
 function isOn(flag: string): boolean {
@@ -78,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
+    peerLimits: { transport: e.SFU_MAX_TRANSPORTS_PER_PEER, producer: e.SFU_MAX_PRODUCERS_PER_PEER, consumer: e.SFU_MAX_CONSUMERS_PER_PEER },
   };
 }

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       maxIncomingBitrate: MAX_INCOMING_BITRATE,
     },
     log.child({ component: 'rooms' }),
-    { layerLingerMs: config.layerLingerMs, ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}) },
+    { layerLingerMs: config.layerLingerMs, peerLimits: config.peerLimits, ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}) },
   );
   const api = await startInternalApi({
     host: config.host,

@@ -63,6 +63,21 @@ describe('payload validation', () => {
     expect(await link.ok('room:stats', { roomId })).toEqual({ peers: 1, transports: 0, producers: 0, consumers: 0 });
   });
 
+  it('refuses a request carrying a key the protocol does not know, and creates nothing', async () => {
+    const link = await connect();
+    const { roomId } = await openRoom(link);
+    await link.ok('peer:open', { roomId, peerId: 'alice' });
+    const smuggled = await link.request('transport:create', { roomId, peerId: 'alice', direction: 'send', listenIps: [{ ip: '0.0.0.0' }] });
+    expect(smuggled).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const send = await link.ok('transport:create', { roomId, peerId: 'alice', direction: 'send' });
+    const producer = await link.request('producer:create', {
+      roomId, peerId: 'alice', transportId: send.id, kind: 'audio', source: 'mic', paused: false,
+      rtpParameters: { ...opusMicRtpParameters, keyFrameRequestDelay: 0 },
+    });
+    expect(producer).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await link.ok('room:stats', { roomId })).toEqual({ peers: 1, transports: 1, producers: 0, consumers: 0 });
+  });
+
   it('answers invalid_payload when mediasoup rejects the RTP parameters, and creates no producer', async () => {
     const link = await connect();
     const { roomId } = await openRoom(link);

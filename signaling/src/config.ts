@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +13,11 @@ const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const count = z.coerce.number().int().min(1);
+/** A core left for serving requests, and at most 2 of libuv's 4 threads (file reads need the others). */
+const DEFAULT_HASHES_AT_ONCE = Math.max(1, Math.min(2, availableParallelism() - 1));
+const seconds = z.coerce.number().int().min(1).max(7 * 24 * 3600);
 
 const commaList = z
   .string()
@@ -36,6 +42,8 @@ const EnvSchema = z
     TURN_CREDENTIAL: z.string().optional(),
     /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
     SOCKET_REDIS_ADAPTER: booleanFromEnv.default(true),
+    /** Behind a reverse proxy: its address(es) or hop count (express `trust proxy`), so sign-in limits see the client's address. */
+    TRUST_PROXY: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Documents live under DATA_DIR/documents (content-addressed), uploads in flight under DATA_DIR/tmp. */
     DATA_DIR: z.string().min(1).optional(),
@@ -46,11 +54,29 @@ const EnvSchema = z
     SOFFICE_PATH: z.string().min(1).default('soffice'),
     /** bubblewrap: every conversion runs in its sandbox (no network, none of the server's files). */
     BWRAP_PATH: z.string().min(1).default('bwrap'),
+    /** Abuse limits (README "Abuse limits"): socket.io requests per connection and per user, in a window. */
+    SOCKET_REQUESTS_PER_CONNECTION: count.default(200),
+    SOCKET_REQUESTS_PER_USER: count.default(400),
+    SOCKET_REQUESTS_WINDOW_SEC: seconds.default(10),
+    /** Peers (devices, tabs in a meeting's media) one user may have at once, on all nodes. */
+    MAX_PEERS_PER_USER: count.max(100).default(4),
+    /** Failed sign-ins before an account, or an address, waits LOGIN_LOCKOUT_SEC (doubling up to LOGIN_LOCKOUT_MAX_SEC). */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: count.default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: count.default(20),
+    LOGIN_FAILURE_WINDOW_SEC: seconds.default(900),
+    LOGIN_LOCKOUT_SEC: seconds.default(60),
+    LOGIN_LOCKOUT_MAX_SEC: seconds.default(3600),
+    /** argon2 runs on libuv's 4 threads, which file reads share: hashes at once, and how many may wait. */
+    PASSWORD_HASHES_AT_ONCE: count.max(16).default(DEFAULT_HASHES_AT_ONCE),
+    PASSWORD_HASHES_QUEUED: z.coerce.number().int().min(0).default(64),
   })
   .superRefine((env, ctx) => {
     // A known session secret lets anyone forge session cookies: never run production on the default.
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
+    }
+    if (env.LOGIN_LOCKOUT_MAX_SEC < env.LOGIN_LOCKOUT_SEC) {
+      ctx.addIssue({ code: 'custom', path: ['LOGIN_LOCKOUT_MAX_SEC'], message: 'must not be below LOGIN_LOCKOUT_SEC' });
     }
     if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
@@ -73,10 +99,35 @@ export interface SignalingConfig {
   clientDist: string;
   iceServers: IceServer[];
   useRedisAdapter: boolean;
+  /** Express's `trust proxy`: a hop count or addresses; null: X-Forwarded-For is ignored. */
+  trustProxy: string | number | null;
   logLevel: string;
   documents: DocumentsConfig;
   /** Recordings: DATA_DIR/recordings/<meetingId>/<recordingId>.mkv with a JSON record beside each. */
   recordingsDir: string;
+  limits: AbuseLimits;
+}
+
+/** A number of events allowed in a fixed window. */
+export interface RateWindow {
+  points: number;
+  durationSec: number;
+}
+
+export interface LoginLimits {
+  perAccount: RateWindow;
+  perAddress: RateWindow;
+  /** The first lockout; each further one within a day doubles, up to `maxLockoutSec`. */
+  lockoutSec: number;
+  maxLockoutSec: number;
+}
+
+/** What one connection, user or address may do, so nobody can take the service from the others. */
+export interface AbuseLimits {
+  socketRequests: { perConnection: RateWindow; perUser: RateWindow };
+  peersPerUser: number;
+  login: LoginLimits;
+  passwordHashing: { atOnce: number; queued: number };
 }
 
 export interface DocumentsConfig {
@@ -105,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
     clientDist: e.CLIENT_DIST ? resolve(e.CLIENT_DIST) : DEFAULT_CLIENT_DIST,
     iceServers: iceServersFrom(e.TURN_URLS, e.TURN_USERNAME, e.TURN_CREDENTIAL),
     useRedisAdapter: e.SOCKET_REDIS_ADAPTER,
+    trustProxy: e.TRUST_PROXY === undefined ? null : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     documents: {
       dataDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR),
@@ -115,6 +167,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
       bwrapPath: e.BWRAP_PATH,
     },
     recordingsDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR, 'recordings'),
+    limits: abuseLimitsFrom(e),
+  };
+}
+
+function abuseLimitsFrom(e: z.infer<typeof EnvSchema>): AbuseLimits {
+  const socketWindow = e.SOCKET_REQUESTS_WINDOW_SEC;
+  const loginWindow = e.LOGIN_FAILURE_WINDOW_SEC;
+  return {
+    socketRequests: {
+      perConnection: { points: e.SOCKET_REQUESTS_PER_CONNECTION, durationSec: socketWindow },
+      perUser: { points: e.SOCKET_REQUESTS_PER_USER, durationSec: socketWindow },
+    },
+    peersPerUser: e.MAX_PEERS_PER_USER,
+    login: {
+      perAccount: { points: e.LOGIN_MAX_FAILURES_PER_ACCOUNT, durationSec: loginWindow },
+      perAddress: { points: e.LOGIN_MAX_FAILURES_PER_ADDRESS, durationSec: loginWindow },
+      lockoutSec: e.LOGIN_LOCKOUT_SEC,
+      maxLockoutSec: e.LOGIN_LOCKOUT_MAX_SEC,
+    },
+    passwordHashing: { atOnce: e.PASSWORD_HASHES_AT_ONCE, queued: e.PASSWORD_HASHES_QUEUED },
   };
 }
 

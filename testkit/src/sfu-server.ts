@@ -25,6 +25,8 @@ export interface StartSfuServerOptions extends ServiceProcessOptions {
   env?: Record<string, string>;
   /** Run `tsc -b sfu-server` first (once per test process) so tests never run a stale build. */
   build?: boolean;
+  /** How many RTC ports the SFU may use, from the start of its range (at most and by default 200). */
+  rtcPorts?: number;
 }
 
 let building: Promise<void> | undefined;
@@ -68,7 +70,7 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     SFU_WORKERS: '1',
     RTC_LISTEN_IP: '127.0.0.1',
     RTC_MIN_PORT: String(rtcMinPort),
-    RTC_MAX_PORT: String(rtcMinPort + RTC_RANGE_SIZE - 1),
+    RTC_MAX_PORT: String(rtcMinPort + Math.min(options.rtcPorts ?? RTC_RANGE_SIZE, RTC_RANGE_SIZE) - 1),
     LOG_LEVEL: 'info',
     ...options.env,
   };

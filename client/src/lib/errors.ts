@@ -23,6 +23,9 @@ export const allErrorCodes: readonly AppErrorCode[] = [...ErrorCode.options, ...
  * server's item-by-item details (e.g. the blanks left in the minutes) for a screen to list.
  */
 export class AppError extends Error {
+  /** For `rate_limited`: whole seconds to wait before trying again, when the server said. */
+  retryAfterSec?: number;
+
   constructor(
     readonly code: AppErrorCode,
     message: string = code,

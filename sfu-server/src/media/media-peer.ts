@@ -16,6 +16,7 @@ import { applyDelivery, DEFAULT_PRIORITY, initialLayers, type ConsumerData } fro
 import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
+import type { PeerLimits } from './peer-limits.js';
 import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
@@ -29,6 +30,7 @@ export interface PeerContext {
   router: types.Router;
   ownership: OwnershipIndex;
   transportSettings: TransportSettings;
+  limits: PeerLimits;
   notify: (notification: PeerNotification) => void;
   log: Logger;
 }
@@ -85,6 +87,10 @@ export class MediaPeer {
   private readonly consumers = new Map<string, types.Consumer>();
   /** Producers this peer's codecs cannot receive; not retried until its capabilities change. */
   private readonly undeliverable = new Set<string>();
+  /** Objects being created now: they count against the limits before they exist. */
+  private readonly creating: Record<MediaObjectKind, number> = { transport: 0, producer: 0, consumer: 0 };
+  /** Sources whose producer is being created, so two concurrent requests cannot both publish one. */
+  private readonly publishing = new Set<MediaSource>();
   private capabilities: types.RtpCapabilities | undefined;
   private closed = false;
   private readonly lossMeter = new LossMeter();
@@ -115,20 +121,23 @@ export class MediaPeer {
   async createTransport(direction: TransportDirection): Promise<SfuResponse<'transport:create'>> {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: false };
-    const transport = await router.createWebRtcTransport({
-      listenIps: transportSettings.listenIps,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: transportSettings.initialAvailableOutgoingBitrate,
-      appData,
+    const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const created = await router.createWebRtcTransport({
+        listenIps: transportSettings.listenIps,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: transportSettings.initialAvailableOutgoingBitrate,
+        appData,
+      });
+      if (this.closed) {
+        created.close();
+        throw new RequestError('not_found', `peer ${this.id} has left`);
+      }
+      this.track('transport', this.transports, created);
+      return created;
     });
-    if (this.closed) {
-      transport.close();
-      throw new RequestError('not_found', `peer ${this.id} has left`);
-    }
     if (direction === 'send') await transport.setMaxIncomingBitrate(transportSettings.maxIncomingBitrate);
-    this.track('transport', this.transports, transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
         this.context.log.warn({ transportId: transport.id, state }, 'transport DTLS ended');
@@ -153,13 +162,16 @@ export class MediaPeer {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: remote !== undefined };
     const listenIp = transportSettings.listenIps[0] ?? { ip: '127.0.0.1' };
-    const transport = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: remote === undefined, appData });
-    if (this.closed) {
-      transport.close();
-      throw new RequestError('not_found', `peer ${this.id} has left`);
-    }
+    const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const created = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: remote === undefined, appData });
+      if (this.closed) {
+        created.close();
+        throw new RequestError('not_found', `peer ${this.id} has left`);
+      }
+      this.track('transport', this.transports, created);
+      return created;
+    });
     if (remote) await transport.connect({ ip: remote.ip, port: remote.port });
-    this.track('transport', this.transports, transport);
     return { id: transport.id, ip: transport.tuple.localIp, port: transport.tuple.localPort };
   }
 
@@ -193,9 +205,18 @@ export class MediaPeer {
       throw new RequestError('invalid_payload', `a ${request.source} track must be ${KIND_OF_SOURCE[request.source]}`);
     }
     // One track per source: a second camera would double every subscriber's load for nothing.
-    if (this.publishedTracks().some((published) => published.source === request.source)) {
+    if (this.publishing.has(request.source) || this.publishedTracks().some((published) => published.source === request.source)) {
       throw new RequestError('conflict', `peer ${this.id} already publishes its ${request.source}`);
     }
+    this.publishing.add(request.source);
+    try {
+      return await this.withinLimit('producer', this.producers.size, () => this.createProducer(transport, request, mayUnmute));
+    } finally {
+      this.publishing.delete(request.source);
+    }
+  }
+
+  private async createProducer(transport: types.Transport, request: ProduceRequest, mayUnmute: boolean): Promise<types.Producer> {
     const appData: ProducerData = { peerId: this.id, userId: this.userId, source: request.source, activeSince: Date.now() };
     const producer = await transport
       .produce({
@@ -303,6 +324,11 @@ export class MediaPeer {
       this.context.log.warn({ producerId: producer.id }, 'peer cannot decode this track');
       return;
     }
+    // The forwarding rule never asks for this many; the cap keeps a bug from exhausting the worker.
+    await this.withinLimit('consumer', this.consumers.size, () => this.consume(transport, rtpCapabilities, producer, delivery));
+  }
+
+  private async consume(transport: types.Transport, rtpCapabilities: types.RtpCapabilities, producer: types.Producer, delivery: Delivery): Promise<void> {
     const { peerId, source, feed } = producer.appData as ProducerData;
     const preferredLayers = initialLayers(delivery);
     const appData: ConsumerData = {
@@ -464,6 +490,20 @@ export class MediaPeer {
       this.lossMeter.forget(object.id);
       this.context.log.debug({ [`${kind}Id`]: object.id }, `${kind} closed`);
     });
+  }
+
+  /** Runs `create` unless the peer already holds (or is creating) its limit of this kind: `limit_reached`. */
+  private async withinLimit<T>(kind: MediaObjectKind, held: number, create: () => Promise<T>): Promise<T> {
+    const limit = this.context.limits[kind];
+    if (held + this.creating[kind] >= limit) {
+      throw new RequestError('limit_reached', `a peer may hold at most ${limit} ${kind}s`);
+    }
+    this.creating[kind]++;
+    try {
+      return await create();
+    } finally {
+      this.creating[kind]--;
+    }
   }
 
   private own<T>(kind: MediaObjectKind, objects: Map<string, T>, objectId: string): T {

@@ -13,6 +13,7 @@ import {
 import type { Logger } from '../logger.js';
 import { MainFeed, type FeedSource } from './main-feed.js';
 import { MediaPeer, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
@@ -72,6 +73,8 @@ export interface MediaRoomOptions {
   recorderListenIp?: string;
   /** How long a camera keeps sending a simulcast layer after its last receiver left it. */
   layerLingerMs?: number;
+  /** Transports, producers and consumers one peer may hold. */
+  peerLimits?: PeerLimits;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
@@ -158,6 +161,7 @@ export class MediaRoom {
       router: this.router,
       ownership: this.ownership,
       transportSettings: this.options.transportSettings,
+      limits: this.options.peerLimits ?? DEFAULT_PEER_LIMITS,
       notify: (notification) => this.options.notify(peerId, notification),
       log: this.options.log.child({ peerId }),
     });

@@ -3,24 +3,34 @@ import { LoginRequest, RequestError } from '@ehop/protocol';
 import { validated } from '../http/validate.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { authenticate } from './authenticate.js';
+import { clientAddress } from './client-address.js';
+import type { LoginLimiter } from './login-limiter.js';
 import { SESSION_COOKIE } from './session.js';
 import type { UserRepository } from './user-repository.js';
 
 export interface AuthRoutesOptions {
   users: UserRepository;
+  /** Failed sign-ins per account and address (429 `rate_limited` with Retry-After while locked). */
+  loginLimiter: LoginLimiter;
   /** Called after a session ends, so live sockets opened with it can be closed too. */
   onLogout(sessionId: string): void;
 }
 
 /** `/api/auth`: login, logout and the current user. */
-export function authRoutes({ users, onLogout }: AuthRoutesOptions): Router {
+export function authRoutes({ users, loginLimiter, onLogout }: AuthRoutesOptions): Router {
   const router = Router();
 
   router.post(
     '/login',
     validated({ body: LoginRequest }, async ({ body }, req, res) => {
-      const user = await authenticate(users, body.username, body.password);
+      // Counted before the password is hashed: a locked account or address costs no hashing.
+      const attempt = await loginLimiter.begin(body.username, clientAddress(req));
+      const user = await authenticate(users, body.username, body.password).catch(async (error: unknown) => {
+        await attempt.abandoned();
+        throw error;
+      });
       if (!user) throw new RequestError('unauthenticated', 'Invalid username or password');
+      await attempt.succeeded();
       // A new session id on login defeats session fixation (an id planted before login is useless after).
       await regenerateSession(req);
       req.session.userId = user.id;

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { adminRoutes } from '../admin/admin-routes.js';
 import { authRoutes } from '../accounts/auth-routes.js';
+import type { LoginLimiter } from '../accounts/login-limiter.js';
 import { archiveRoutes } from '../archive/archive-routes.js';
 import type { ArchiveService } from '../archive/archive-service.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
@@ -17,7 +18,7 @@ import type { ConferenceRepository } from '../conference/conference-repository.j
 import { floorLogRoutes } from '../conference/floor-log-routes.js';
 import { meetingRoutes } from '../meetings/meeting-routes.js';
 import { meetingStatusRoutes } from '../meetings/meeting-status-routes.js';
-import type { MeetingRepository } from '../meetings/meeting-repository.js';
+import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
 import type { VoteService } from '../votes/vote-service.js';
@@ -41,10 +42,15 @@ export interface HttpAppOptions {
   sessionMiddleware: RequestHandler;
   documents: DocumentServices;
   clientDist: string;
+  loginLimiter: LoginLimiter;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client; null: nobody's. */
+  trustProxy: string | number | null;
   onLogout(sessionId: string): void;
   connections: ConnectionDirectory;
   meetingEvents: MeetingEvents;
   ending: MeetingEnding;
+  /** An administrator changed a meeting's members or their roles (open sockets must follow). */
+  onMembersChanged(previous: StoredMeeting, next: StoredMeeting): Promise<void>;
   votes: VoteService;
   archive: ArchiveService;
   recordings: RecordingService;
@@ -56,6 +62,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { logger, users, units, meetings } = options;
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
 
   app.get('/healthz', healthRoute(options.redis, options.sfu));
@@ -63,7 +70,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
-  api.use('/auth', authRoutes({ users, onLogout: options.onLogout }));
+  api.use('/auth', authRoutes({ users, loginLimiter: options.loginLimiter, onLogout: options.onLogout }));
   api.use('/meetings/:meetingId/documents/:documentId/notes', notesRoutes(options.documents.notes, users));
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
@@ -74,7 +81,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));
   api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
-  api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections }));
+  api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections, onMembersChanged: options.onMembersChanged }));
   api.use('/meetings', recordingRoutes({ users, recordings: options.recordings }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());

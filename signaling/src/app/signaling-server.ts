@@ -4,6 +4,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { LoginLimiter } from '../accounts/login-limiter.js';
+import { limitPasswordHashing } from '../accounts/password.js';
 import { createSessionMiddleware } from '../accounts/session.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
@@ -51,6 +53,9 @@ import { NodeHeartbeat } from '../realtime/node-heartbeat.js';
 import { PresenceRepository } from '../realtime/presence-repository.js';
 import type { RealtimeDeps } from '../realtime/realtime-deps.js';
 import { relaySfuEvents } from '../realtime/sfu-event-relay.js';
+import { membershipSync, type MembershipSync } from '../realtime/membership-sync.js';
+import { RequestLimiter } from '../realtime/request-limiter.js';
+import { UserPeers } from '../realtime/user-peers.js';
 import { createSocketServer, handleConnections, leaveAllMeetings } from './socket-server.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
 
@@ -74,6 +79,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const heartbeat = new NodeHeartbeat(randomBytes(6).toString('base64url'), redis, log);
   await heartbeat.start();
 
+  limitPasswordHashing(config.limits.passwordHashing);
   const users = new UserRepository(redis);
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
@@ -85,6 +91,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   });
 
   let io: SignalingIo | undefined;
+  let membership: MembershipSync | undefined;
   const recordingFiles = new RecordingFiles(config.recordingsDir);
   let conference: ConferenceService | undefined;
   const recordings = new RecordingService({
@@ -158,10 +165,13 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     sessionMiddleware,
     documents,
     clientDist: config.clientDist,
+    loginLimiter: new LoginLimiter(redis, config.limits.login),
+    trustProxy: config.trustProxy,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
     connections: connectionDirectory(() => io),
     meetingEvents,
     ending,
+    onMembersChanged: async (previous, next) => membership?.membersChanged(previous, next),
     votes,
     archive: archive.service,
     recordings,
@@ -183,6 +193,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     units,
     meetings,
     presence: new PresenceRepository(redis),
+    userPeers: new UserPeers(redis, config.limits.peersPerUser),
+    requestLimiter: new RequestLimiter(redis, config.limits.socketRequests, log.child({ component: 'request-limiter' })),
     agenda,
     attendance,
     documents,
@@ -205,6 +217,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     (count) => count > 0 && log.warn({ meetings: count }, 'finished endings of meetings a crash had interrupted'),
     (error: unknown) => log.error({ err: error }, 'resuming interrupted meeting endings failed'),
   );
+  membership = membershipSync(deps, { otherNodes: adapterClients !== null });
   relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));

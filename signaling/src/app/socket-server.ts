@@ -58,6 +58,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...recordingHandlers(deps.recordings, socket),
       ...minutesHandlers(deps.minutes, socket),
     },
+    deps.requestLimiter,
     logger,
   );
   socket.on('disconnect', () => {

@@ -15,5 +15,7 @@ export function attendanceHooks(attendance: Pick<AttendanceService, 'checkInOnAr
     },
     async afterMediaOpen() {},
     afterLeave() {},
+    async afterRoleChange() {},
+    async membersChanged() {},
   };
 }

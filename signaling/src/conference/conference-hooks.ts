@@ -22,5 +22,12 @@ export function conferenceHooks(conference: ConferenceService): MeetingHooks {
       socket.leave(rooms.meetingUser(joined.meetingId, joined.self.userId));
       socket.leave(rooms.meetingManagers(joined.meetingId));
     },
+    // A chair or secretary made a delegate stops seeing the queue; the other way round starts.
+    async afterRoleChange(socket, joined) {
+      if (canSeeQueue(joined.role)) await socket.join(rooms.meetingManagers(joined.meetingId));
+      else socket.leave(rooms.meetingManagers(joined.meetingId));
+    },
+    // The chairs may always speak: a demoted chair's microphone is paused on the SFU at once.
+    membersChanged: (meetingId) => conference.membersChanged(meetingId),
   };
 }

@@ -74,6 +74,17 @@ export class ConferenceService {
     await this.enforce(meetingId, await this.deps.conferences.get(meetingId), chairsOf(meeting));
   }
 
+  /**
+   * The chairs may have changed (an administrator edited the members): the SFU gets the rules that
+   * follow (a former chair's microphone is paused) and everyone the state (who may speak).
+   */
+  async membersChanged(meetingId: string): Promise<void> {
+    const chairs = chairsOf(await this.meeting(meetingId));
+    const record = await this.deps.conferences.get(meetingId);
+    await this.enforce(meetingId, record, chairs);
+    this.broadcast(meetingId, record, record, chairs);
+  }
+
   /** Server-side mute of one user or of everyone but the chairs. */
   async mute(meetingId: string, target: { userId: string } | 'all'): Promise<void> {
     const meeting = await this.meeting(meetingId);

@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   limit_reached: 409,
   vote_open: 409,
   minutes_incomplete: 409,
+  rate_limited: 429,
 };
 
 export function httpStatusFor(code: ErrorCode): number {
@@ -27,6 +28,7 @@ export function httpStatusFor(code: ErrorCode): number {
 
 /** Every HTTP error leaves as `{ error: { code, message, issues? } }`, like socket.io acks. */
 export function sendError(res: Response, error: ApiError): void {
+  if (error.retryAfterSec !== undefined) res.setHeader('Retry-After', String(error.retryAfterSec));
   res.status(httpStatusFor(error.code)).json({ error });
 }
 
@@ -38,9 +40,7 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof RequestError) {
-      return sendError(res, { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
-    }
+    if (error instanceof RequestError) return sendError(res, error.toApiError());
     const bodyError = bodyParserFailure(error);
     if (bodyError) return sendError(res, { code: 'invalid_payload', message: bodyError });
     logger.error({ err: error }, 'unhandled error in HTTP route');

@@ -20,7 +20,7 @@ export interface SfuClientOptions {
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
-const CODES_PASSED_THROUGH = new Set<ErrorCode>(['forbidden', 'not_found', 'invalid_payload']);
+const CODES_PASSED_THROUGH = new Set<ErrorCode>(['forbidden', 'not_found', 'invalid_payload', 'limit_reached']);
 
 const SfuAck = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: z.unknown() }),

@@ -274,7 +274,7 @@ function requireNoBlanks(minutes: Minutes): void {
   throw new RequestError(
     'minutes_incomplete',
     `The minutes still have ${blanks.length} blank(s) to fill before approval`,
-    blanks.map(({ path, text }) => ({ path, message: text })),
+    { issues: blanks.map(({ path, text }) => ({ path, message: text })) },
   );
 }
 

@@ -1,12 +1,14 @@
 import {
   clientRequests,
   handleRequest,
+  rateLimited,
   type Ack,
   type ClientRequestName,
   type ClientResponse,
   type ParsedClientRequest,
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import type { RequestLimiter } from './request-limiter.js';
 import type { SignalingSocket } from './socket-types.js';
 
 export type ClientRequestHandlers = {
@@ -19,12 +21,14 @@ type UntypedEmitter = { on(event: string, listener: (...args: unknown[]) => void
 /**
  * Binds every request of the client contract to its handler through `handleRequest`, so each
  * payload is validated against the protocol before a handler sees it and each request gets
- * exactly one acknowledgement. Requests sent without an acknowledgement callback are ignored:
- * their sender could not learn the outcome.
+ * exactly one acknowledgement. Before anything else a request is counted against the
+ * connection's and the user's rate limits: over them it is answered `rate_limited` (with the
+ * seconds to wait) and goes no further. Requests sent without an acknowledgement callback are
+ * ignored: their sender could not learn the outcome.
  */
-export function bindClientRequests(socket: SignalingSocket, handlers: ClientRequestHandlers, logger: Logger): void {
+export function bindClientRequests(socket: SignalingSocket, handlers: ClientRequestHandlers, limiter: RequestLimiter, logger: Logger): void {
   for (const name of Object.keys(clientRequests) as ClientRequestName[]) {
-    bindRequest(socket, name, handlers[name], logger);
+    bindRequest(socket, name, handlers[name], limiter, logger);
   }
 }
 
@@ -32,6 +36,7 @@ function bindRequest<K extends ClientRequestName>(
   socket: SignalingSocket,
   name: K,
   handler: ClientRequestHandlers[K],
+  limiter: RequestLimiter,
   logger: Logger,
 ): void {
   const onUnexpectedError = (error: unknown) =>
@@ -39,7 +44,9 @@ function bindRequest<K extends ClientRequestName>(
   const listener = (...args: unknown[]) => {
     const { payload, ack } = splitArguments(args);
     if (!ack) return;
-    void handleRequest(clientRequests[name], payload, handler, onUnexpectedError).then(ack);
+    void limiter.admit(socket.id, socket.data.user.id).then(async (waitMs) => {
+      ack(waitMs > 0 ? rateLimited(waitMs) : await handleRequest(clientRequests[name], payload, handler, onUnexpectedError));
+    });
   };
   // Arguments arrive untyped from the network (handleRequest validates them), so listen untyped.
   (socket as unknown as UntypedEmitter).on(name, listener);

@@ -2,6 +2,7 @@ import { RequestError, type MediaSource } from '@ehop/protocol';
 import { canPublishMedia } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
+import { requireJoinedMember, requireMediaOpen } from './joined-member.js';
 import { kindOfSource, mediaFlags } from './media-flags.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
@@ -16,32 +17,34 @@ type MediaHandlers = Pick<ClientRequestHandlers, Exclude<Extract<keyof ClientReq
 export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): MediaHandlers {
   const { sfu } = deps;
   const scopeOf = (joined: JoinedMeeting) => ({ roomId: joined.meetingId, peerId: joined.peerId });
+  // Membership and role as they are now (someone removed gets no more media), and an open SFU peer.
+  const requireJoined = async () => requireMediaOpen(await requireJoinedMember(deps.meetings, socket));
 
   return {
     'media:createTransport': async ({ direction }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
       return { ...transport, iceServers: deps.iceServers };
     },
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:connect', { ...scopeOf(joined), transportId, dtlsParameters });
     },
 
     'media:restartIce': async ({ transportId }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:restartIce', { ...scopeOf(joined), transportId });
     },
 
     'media:ready': async ({ rtpCapabilities }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       return sfu.request('peer:setRtpCapabilities', { ...scopeOf(joined), rtpCapabilities });
     },
 
     'media:produce': async ({ transportId, kind, rtpParameters, source, paused }) => {
-      const joined = requireMediaPeer(socket);
-      if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
+      const joined = await requireJoined();
+      requirePublisher(joined);
       requireKindMatchesSource(kind, source);
       const created = await sfu.request('producer:create', {
         ...scopeOf(joined),
@@ -58,7 +61,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:pauseProducer': async ({ producerId }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:pause', { ...scopeOf(joined), producerId });
       producer.paused = true;
@@ -67,7 +70,8 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeProducer': async ({ producerId }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
+      requirePublisher(joined);
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:resume', { ...scopeOf(joined), producerId });
       producer.paused = false;
@@ -76,7 +80,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:closeProducer': async ({ producerId }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       requireOwnProducer(joined, producerId);
       await sfu.request('producer:close', { ...scopeOf(joined), producerId });
       joined.producers.delete(producerId);
@@ -85,18 +89,14 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeConsumer': async ({ consumerId }) => {
-      const joined = requireMediaPeer(socket);
+      const joined = await requireJoined();
       return sfu.request('consumer:resume', { ...scopeOf(joined), consumerId });
     },
   };
 }
 
-/** The socket's join, if its SFU peer is open: media requests have nothing to act on otherwise. */
-export function requireMediaPeer(socket: SignalingSocket): JoinedMeeting {
-  const joined = socket.data.joined;
-  if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
-  if (!joined.mediaOpen) throw new RequestError('not_in_meeting', 'Open your media first (media:join)');
-  return joined;
+function requirePublisher(joined: JoinedMeeting): void {
+  if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
 }
 
 function requireOwnProducer(joined: JoinedMeeting, producerId: string) {

@@ -9,7 +9,7 @@ import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
 
 type MeetingHandlers = Pick<ClientRequestHandlers, 'meeting:join' | 'meeting:leave' | 'media:join'>;
 /** What leaving a meeting touches. */
-export type LeaveDeps = Pick<RealtimeDeps, 'io' | 'presence' | 'sfu' | 'meetingHooks' | 'logger'>;
+export type LeaveDeps = Pick<RealtimeDeps, 'io' | 'presence' | 'sfu' | 'meetingHooks' | 'logger' | 'userPeers'>;
 
 export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): MeetingHandlers {
   const queue = socket.data.membershipQueue;
@@ -25,9 +25,9 @@ export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): Me
 }
 
 /**
- * Enters a meeting: membership checked in Redis first (nothing is written for an outsider), then,
- * with media, the SFU room and peer (so an SFU failure leaves nothing behind), then the rooms,
- * presence and the broadcast to the others.
+ * Enters a meeting: membership checked in Redis first (nothing is written for an outsider), then
+ * the user's count of peers, then, with media, the SFU room and peer (so an SFU failure leaves
+ * nothing behind), then the rooms, presence and the broadcast to the others.
  */
 async function joinMeeting(
   deps: RealtimeDeps,
@@ -46,7 +46,13 @@ async function joinMeeting(
   await leaveMeeting(deps, socket);
 
   const peerId = randomBytes(9).toString('base64url');
-  const routerRtpCapabilities = withMedia ? await openSfuPeer(deps, meetingId, peerId, user.id) : null;
+  await deps.userPeers.claim(user.id, peerId, deps.nodeId);
+  const routerRtpCapabilities = withMedia
+    ? await openSfuPeer(deps, meetingId, peerId, user.id).catch(async (error: unknown) => {
+        await deps.userPeers.release(user.id, peerId).catch(() => undefined);
+        throw error;
+      })
+    : null;
   const self: PeerInfo = { peerId, userId: user.id, displayName: user.displayName, role, unit, micOn: false, camOn: false };
   try {
     // In the room before reading the list: a peer joining meanwhile is then either in the list
@@ -61,14 +67,7 @@ async function joinMeeting(
     socket.to(rooms.meeting(meetingId)).emit('peer:joined', self);
     return { self, peers, routerRtpCapabilities };
   } catch (error) {
-    if (socket.data.joined?.peerId === peerId) {
-      for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, socket.data.joined);
-      socket.data.joined = null;
-    }
-    socket.leave(rooms.meeting(meetingId));
-    socket.leave(rooms.peer(peerId));
-    await deps.presence.remove(meetingId, peerId).catch(() => undefined);
-    if (withMedia) await closeSfuPeer(deps, meetingId, peerId);
+    await undoJoin(deps, socket, meetingId, peerId, withMedia);
     throw error;
   }
 }
@@ -96,10 +95,24 @@ async function reopenMedia(deps: RealtimeDeps, socket: SignalingSocket): Promise
   return { routerRtpCapabilities };
 }
 
+/** The meeting's SFU room (opened if needed) and this peer in it; resolves to the router's capabilities. */
 async function openSfuPeer(deps: RealtimeDeps, roomId: string, peerId: string, userId: string): Promise<RtpCapabilities> {
   const { routerRtpCapabilities } = await deps.sfu.request('room:open', { roomId });
   await deps.sfu.request('peer:open', { roomId, peerId, userId });
   return routerRtpCapabilities;
+}
+
+/** After a join failed half way: nothing of it stays (rooms, presence, the SFU peer, the user's count). */
+async function undoJoin(deps: RealtimeDeps, socket: SignalingSocket, meetingId: string, peerId: string, withMedia: boolean): Promise<void> {
+  if (socket.data.joined?.peerId === peerId) {
+    for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, socket.data.joined);
+    socket.data.joined = null;
+  }
+  socket.leave(rooms.meeting(meetingId));
+  socket.leave(rooms.peer(peerId));
+  await deps.presence.remove(meetingId, peerId).catch(() => undefined);
+  if (withMedia) await closeSfuPeer(deps, meetingId, peerId);
+  await deps.userPeers.release(socket.data.user.id, peerId).catch(() => undefined);
 }
 
 /**
@@ -118,6 +131,7 @@ export async function leaveMeeting(deps: LeaveDeps, socket: SignalingSocket, { a
   await deps.presence.remove(meetingId, peerId);
   if (announce) deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   if (joined.mediaOpen) await closeSfuPeer(deps, meetingId, peerId);
+  await deps.userPeers.release(socket.data.user.id, peerId);
 }
 
 /** Best effort: if the SFU is unreachable its peers are gone (or will be) anyway. */

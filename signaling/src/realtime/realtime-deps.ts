@@ -13,6 +13,8 @@ import type { VoteService } from '../votes/vote-service.js';
 import type { RecordingService } from '../recordings/recording-service.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
 import type { PresenceRepository } from './presence-repository.js';
+import type { RequestLimiter } from './request-limiter.js';
+import type { UserPeers } from './user-peers.js';
 import type { SignalingIo } from './socket-types.js';
 
 /** Everything the socket handlers of this node share. */
@@ -23,6 +25,10 @@ export interface RealtimeDeps {
   units: UnitRepository;
   meetings: MeetingRepository;
   presence: PresenceRepository;
+  /** Each user's peers on every node, capped (MAX_PEERS_PER_USER). */
+  userPeers: UserPeers;
+  /** Socket requests per connection and per user (SOCKET_REQUESTS_*). */
+  requestLimiter: RequestLimiter;
   agenda: AgendaService;
   attendance: AttendanceService;
   documents: DocumentServices;

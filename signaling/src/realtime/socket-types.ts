@@ -40,8 +40,11 @@ export interface SocketData {
   membershipQueue: SerialQueue;
 }
 
-// socket.io-level events between signaling nodes are not used: the Redis adapter carries rooms.
-type InterServerEvents = Record<string, never>;
+/** Between signaling nodes (socket.io's server-side events, carried by the Redis adapter). */
+type InterServerEvents = {
+  /** An administrator changed these users' roles in the meeting, or removed them (membership-sync.ts). */
+  'meeting:membersChanged': (meetingId: string, userIds: string[]) => void;
+};
 
 export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -84,6 +84,10 @@ export const keys = {
   archiveTexts: () => 'archive:texts',
   /** Pub/sub channel: a meeting id whose archive record changed (every node updates its search index). */
   archiveChannel: () => 'archive:changed',
+  /** Prefix of a rate limiter's counters (rate-limiter-flexible appends `:<key>`): socket requests per user, sign-in failures. */
+  rateLimit: (name: string) => `rate:${name}`,
+  /** Hash: peerId -> nodeId, the user's peers in any meeting's media now (capped per user; entries of dead nodes are pruned). */
+  userPeers: (userId: string) => `user:${userId}:peers`,
   /** Prefix of express-session records (connect-redis appends the session id). */
   sessionPrefix: () => 'sess:',
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */
