@@ -127,10 +127,18 @@ export function getJson(url: string, cookie?: string): Promise<Response> {
 
 const openSockets = new Set<Socket>();
 
-/** A socket.io client carrying the session cookie, as a browser would. Rejects on connect_error. */
-export function connectSocket(url: string, cookie?: string, transports: ('polling' | 'websocket')[] = ['polling', 'websocket']): Promise<Socket> {
+/**
+ * A socket.io client carrying the session cookie, as a browser would (`headers`: e.g. the Origin
+ * a browser names). Rejects on connect_error.
+ */
+export function connectSocket(
+  url: string,
+  cookie?: string,
+  transports: ('polling' | 'websocket')[] = ['polling', 'websocket'],
+  headers: Record<string, string> = {},
+): Promise<Socket> {
   const socket = connectClient(url, {
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) },
     transports,
     reconnection: false,
     forceNew: true,
