@@ -1,5 +1,6 @@
 import type { Directory } from '@ehop/protocol';
 import type { Router } from 'express';
+import type { SessionIndex } from '../accounts/session-index.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
@@ -14,6 +15,7 @@ export interface AdminRoutesOptions {
   units: UnitRepository;
   meetings: MeetingRepository;
   connections: ConnectionDirectory;
+  sessions: SessionIndex;
 }
 
 /** `/api/admin`: administrators only (403 for everyone else), every body checked by its schema. */
