@@ -74,6 +74,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
   const conferences = new ConferenceRepository(redis);
+  let io: SignalingIo | undefined;
   // Secure cookies without TLS here means TLS ends at a proxy: trust its X-Forwarded-Proto.
   const behindProxy = config.session.cookieSecure && !config.tls;
   const sessionMiddleware = createSessionMiddleware(redis, { secret: config.session.secret, cookieSecure: config.session.cookieSecure, behindProxy });
@@ -82,7 +83,6 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const sessions = new SessionIndex(redis, disconnectSession);
   if (config.production) await disableDemoPasswordAccounts(users, sessions, log);
 
-  let io: SignalingIo | undefined;
   const recordingFiles = new RecordingFiles(config.recordingsDir);
   let conference: ConferenceService | undefined;
   const recordings = new RecordingService({

@@ -1,9 +1,19 @@
 /**
  * CLI: `node signaling/dist/seed/seed-demo.js` writes the demo accounts and meetings into Redis
- * (REDIS_URL, DEMO_PASSWORD) and prints how to log in. Running it again is harmless.
+ * (REDIS_URL, DEMO_PASSWORD) and prints how to log in. Running it again resets the demo meeting.
+ * For the demo (scripts/start.sh) and tests only: it refuses to run with NODE_ENV=production, since
+ * it writes accounts, `admin` included, with a published password.
  */
 import { createClient } from 'redis';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from './demo-seed.js';
+
+if (process.env.NODE_ENV === 'production') {
+  console.error(
+    'Refusing to write the demo accounts (published password) with NODE_ENV=production.\n' +
+      'Create the first administrator with: node signaling/dist/cli/create-admin.js --username NAME',
+  );
+  process.exit(1);
+}
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = createClient({ url: redisUrl });
