@@ -6,8 +6,9 @@ import type { RequestHandler } from 'express';
  * files, which the built client (client/dist) is made of:
  * - scripts: the bundles and the pdf.js worker, all from 'self'; no inline script, no eval.
  *   'wasm-unsafe-eval' lets pdf.js compile its image decoders (WebAssembly, not JavaScript).
- * - styles: 'self' for the stylesheets; inline style attributes, which Svelte writes for positions
- *   and sizes (a style cannot run code).
+ * - styles: 'self' for the stylesheets, and inline ones: the minutes editor (tiptap) adds a <style>
+ *   element of its own (e2e/tests/security.spec.ts sees it refused without 'unsafe-inline'), and
+ *   Svelte templates may carry style attributes. A style cannot run code.
  * - media: cameras and microphones arrive as MediaStreams (no URL); recordings and documents from
  *   'self'; blob: and data: for pictures pdf.js and the app make in the page.
  * - connect: the API and socket.io on 'self' (which covers ws:/wss: to the same host).
