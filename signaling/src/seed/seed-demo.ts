@@ -21,7 +21,7 @@ redis.on('error', (error: unknown) => console.error('redis error:', error));
 await redis.connect();
 try {
   const result = await seedDemo(redis, { password: process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD });
-  console.log(`Demo data written to ${redisUrl}`);
+  console.log(`Demo data written to ${withoutPassword(redisUrl)}`);
   for (const meeting of result.meetings) console.log(`  meeting ${meeting.id}: ${meeting.title}`);
   console.log(`Demo accounts (password for all: ${result.password}):`);
   for (const user of result.users) {
@@ -29,4 +29,11 @@ try {
   }
 } finally {
   await redis.quit();
+}
+
+/** The Redis URL as it may be printed: its password stays out of terminals and logs. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
