@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, selfSignedCertificate, type CertificateFiles } from '@ehop/testkit';
 import { DEFAULT_DEMO_PASSWORD } from '../src/seed/demo-seed.js';
-import { login, startStack, type TestStack } from './support/harness.js';
+import { fakeClientDist, login, startStack, type TestStack } from './support/harness.js';
 
 /*
  * Issue 12, item 12: security headers on every answer (a Content-Security-Policy without inline
@@ -16,10 +16,7 @@ import { login, startStack, type TestStack } from './support/harness.js';
 let dist: string;
 
 beforeAll(async () => {
-  dist = await mkdtemp(join(tmpdir(), 'ehop-client-dist-'));
-  await mkdir(join(dist, 'assets'));
-  await writeFile(join(dist, 'index.html'), '<!doctype html><title>eHọp</title><div id="app"></div>');
-  await writeFile(join(dist, 'assets', 'app.js'), 'console.log("ehop")');
+  dist = await fakeClientDist();
 });
 afterAll(() => rm(dist, { recursive: true, force: true }));
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -102,6 +102,18 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A stand-in for client/dist (CLIENT_DIST): index.html with the app's mount point and one asset,
+ * `/assets/app.js`, which logs "ehop". The caller removes the folder.
+ */
+export async function fakeClientDist(): Promise<string> {
+  const dist = await mkdtemp(join(tmpdir(), 'ehop-client-dist-'));
+  await mkdir(join(dist, 'assets'));
+  await writeFile(join(dist, 'index.html'), '<!doctype html><title>eHọp</title><div id="app"></div>');
+  await writeFile(join(dist, 'assets', 'app.js'), 'console.log("ehop")');
+  return dist;
 }
 
 /** Logs in over HTTP; resolves to the Cookie header value to send afterwards. */
