@@ -25,59 +25,67 @@ const originList = commaList.pipe(z.array(z.url().transform((url) => new URL(url
 /** Twelve hours: a meeting never outlasts a working day (as a session does not). */
 const DEFAULT_TURN_CREDENTIAL_TTL_SECONDS = 12 * 60 * 60;
 
-const EnvBaseSchema = z.object({
-  NODE_ENV: z.string().default('development'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  SFU_URL: z.url().default('http://127.0.0.1:4000'),
-  SFU_SECRET: z.string().min(1).optional(),
-  SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  SESSION_SECRET: z.string().min(16).optional(),
-  COOKIE_SECURE: booleanFromEnv.default(false),
-  TLS_CERT_FILE: z.string().min(1).optional(),
-  TLS_KEY_FILE: z.string().min(1).optional(),
-  CLIENT_DIST: z.string().min(1).optional(),
-  /** Origins allowed to use the API and socket.io with a user's cookie; unset: the server's own. */
-  ALLOWED_ORIGINS: originList.optional(),
-  /** CA certificate(s) that signed the SFU's TLS certificate, when SFU_URL is https. */
-  SFU_CA_FILE: z.string().min(1).optional(),
-  TURN_URLS: commaList.default([]),
-  /** coturn's `static-auth-secret`: each join gets credentials made from it (TURN REST API). */
-  TURN_SECRET: z.string().min(1).optional(),
-  TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_TURN_CREDENTIAL_TTL_SECONDS),
-  /** Static TURN passwords are no longer accepted (see superRefine). */
-  TURN_USERNAME: z.string().optional(),
-  TURN_CREDENTIAL: z.string().optional(),
-  /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
-  SOCKET_REDIS_ADAPTER: booleanFromEnv.default(true),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Documents live under DATA_DIR/documents (content-addressed), uploads in flight under DATA_DIR/tmp. */
-  DATA_DIR: z.string().min(1).optional(),
-  DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
-  /** LibreOffice conversions at a time: each takes a core and a few hundred MB. */
-  DOCUMENT_CONVERSIONS: z.coerce.number().int().min(1).max(8).default(1),
-  DOCUMENT_CONVERSION_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
-  SOFFICE_PATH: z.string().min(1).default('soffice'),
-});
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    SFU_URL: z.url().default('http://127.0.0.1:4000'),
+    SFU_SECRET: z.string().min(1).optional(),
+    SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    SESSION_SECRET: z.string().min(16).optional(),
+    COOKIE_SECURE: booleanFromEnv.default(false),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    CLIENT_DIST: z.string().min(1).optional(),
+    /** Origins allowed to use the API and socket.io with a user's cookie; unset: the server's own. */
+    ALLOWED_ORIGINS: originList.optional(),
+    /** CA certificate(s) that signed the SFU's TLS certificate, when SFU_URL is https. */
+    SFU_CA_FILE: z.string().min(1).optional(),
+    TURN_URLS: commaList.default([]),
+    /** coturn's `static-auth-secret`: each join gets credentials made from it (TURN REST API). */
+    TURN_SECRET: z.string().min(1).optional(),
+    TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_TURN_CREDENTIAL_TTL_SECONDS),
+    /** Static TURN passwords are no longer accepted (see superRefine). */
+    TURN_USERNAME: z.string().optional(),
+    TURN_CREDENTIAL: z.string().optional(),
+    /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
+    SOCKET_REDIS_ADAPTER: booleanFromEnv.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Documents live under DATA_DIR/documents (content-addressed), uploads in flight under DATA_DIR/tmp. */
+    DATA_DIR: z.string().min(1).optional(),
+    DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+    /** LibreOffice conversions at a time: each takes a core and a few hundred MB. */
+    DOCUMENT_CONVERSIONS: z.coerce.number().int().min(1).max(8).default(1),
+    DOCUMENT_CONVERSION_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+    SOFFICE_PATH: z.string().min(1).default('soffice'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') checkProductionSettings(env, ctx);
+    if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+    }
+    if (env.TURN_USERNAME || env.TURN_CREDENTIAL) {
+      const message = 'static TURN passwords are replaced by TURN_SECRET (coturn: use-auth-secret, static-auth-secret)';
+      ctx.addIssue({ code: 'custom', path: [env.TURN_CREDENTIAL ? 'TURN_CREDENTIAL' : 'TURN_USERNAME'], message });
+    }
+  });
 
-const EnvSchema = EnvBaseSchema.superRefine((env, ctx) => {
-  if (env.NODE_ENV === 'production') checkProductionSettings(env, ctx);
-  if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
-    ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
-  }
-  if (env.TURN_USERNAME || env.TURN_CREDENTIAL) {
-    const message = 'static TURN passwords are replaced by TURN_SECRET (coturn: use-auth-secret, static-auth-secret)';
-    ctx.addIssue({ code: 'custom', path: [env.TURN_CREDENTIAL ? 'TURN_CREDENTIAL' : 'TURN_USERNAME'], message });
-  }
-});
+interface ProductionSettings {
+  SESSION_SECRET?: string | undefined;
+  SFU_SECRET?: string | undefined;
+  TURN_SECRET?: string | undefined;
+  TURN_URLS: string[];
+  REDIS_URL: string;
+}
 
 /**
  * Production refuses what a copied example file or a forgotten default would give: a known or short
  * secret (anyone could forge session cookies, drive the SFU, or use the TURN server), a Redis
  * without a password, and TURN servers without the secret their credentials come from.
  */
-function checkProductionSettings(env: z.infer<typeof EnvBaseSchema>, ctx: z.RefinementCtx): void {
+function checkProductionSettings(env: ProductionSettings, ctx: z.RefinementCtx): void {
   const secrets = { SESSION_SECRET: env.SESSION_SECRET, SFU_SECRET: env.SFU_SECRET, TURN_SECRET: env.TURN_SECRET };
   for (const [name, value] of Object.entries(secrets)) {
     if (name === 'TURN_SECRET' && env.TURN_URLS.length === 0) continue;
