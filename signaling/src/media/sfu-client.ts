@@ -18,8 +18,8 @@ export interface SfuClientOptions {
   url: string;
   secret: string;
   requestTimeoutMs: number;
-  /** With an https url: the CA certificate(s) that signed the SFU's (null: the system's CAs). */
-  caFile: string | null;
+  /** With an https url: the CA certificate(s) that signed the SFU's (absent or null: the system's CAs). */
+  caFile?: string | null;
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
