@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
+import { sfuHealth, startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
 import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
 import { ensureCameraFile, ensureClip, LOW_CLIP } from './lib/clip.js';
@@ -188,7 +188,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   });
   phaseCleanups.push(() => signaling.stop());
   prioritizeServers([sfu.process.pid!, signaling.process.pid!]);
-  const health = (await (await fetch(`${sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
+  const health = await sfuHealth(sfu);
   const workerPid = health.workers[0]!.pid;
   const sfuLink = await SfuLink.connect(sfu.url, sfu.secret);
   phaseCleanups.push(() => sfuLink.close());

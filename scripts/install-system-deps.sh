@@ -17,6 +17,8 @@ RUNTIME_PACKAGES=(
 )
 TEST_PACKAGES=(
   chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+  coturn                 # the TURN test runs the real server with deploy/coturn/turnserver.conf
+  openssl                # throw-away TLS certificates for the TLS tests
 )
 PACKAGES=("${RUNTIME_PACKAGES[@]}")
 [ "${1:-}" = "--runtime" ] || PACKAGES+=("${TEST_PACKAGES[@]}")
@@ -32,6 +34,13 @@ else
   log "Installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's coturn package enables a system-wide TURN server with an empty configuration; the tests
+# start their own. Where systemd runs, keep the package's one off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled coturn >/dev/null 2>&1; then
+  as_root systemctl disable coturn >/dev/null 2>&1 || true
+  as_root systemctl stop coturn >/dev/null 2>&1 || true
 fi
 
 "$(dirname "$0")/install-mediasoup-worker.sh"

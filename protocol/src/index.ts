@@ -18,3 +18,4 @@ export * from './archive.js';
 export * from './sfu-recorder.js';
 export * from './recordings.js';
 export * from './minutes.js';
+export * from './secrets.js';

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { weakSecretProblem } from '@ehop/protocol';
 import { DEFAULT_PEER_LIMITS, type PeerLimits } from './media/peer-limits.js';
 import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 
@@ -14,6 +15,9 @@ const EnvSchema = z
     SFU_HOST: z.string().min(1).default('127.0.0.1'),
     SFU_PORT: Port.default(4000),
     SFU_SECRET: z.string().min(8).optional(),
+    /** TLS for the internal API (signaling then uses an https SFU_URL and trusts the CA in SFU_CA_FILE). */
+    SFU_TLS_CERT_FILE: z.string().min(1).optional(),
+    SFU_TLS_KEY_FILE: z.string().min(1).optional(),
     SFU_WORKERS: z.coerce.number().int().min(1).max(128).default(() => availableParallelism()),
     RTC_MIN_PORT: Port.default(40_000),
     RTC_MAX_PORT: Port.default(49_999),
@@ -41,16 +45,23 @@ const EnvSchema = z
     message: 'SFU_ENABLE_PLAIN_RTP is for benchmarks and tests, not production',
     path: ['SFU_ENABLE_PLAIN_RTP'],
   })
-  // A well-known secret in production would let anyone on the network drive the SFU.
-  .refine((env) => env.NODE_ENV !== 'production' || (env.SFU_SECRET !== undefined && env.SFU_SECRET !== DEV_SECRET), {
-    message: 'SFU_SECRET is required in production',
-    path: ['SFU_SECRET'],
+  .refine((env) => Boolean(env.SFU_TLS_CERT_FILE) === Boolean(env.SFU_TLS_KEY_FILE), {
+    message: 'SFU_TLS_CERT_FILE and SFU_TLS_KEY_FILE go together',
+    path: ['SFU_TLS_KEY_FILE'],
+  })
+  // A well-known or short secret in production would let anyone on the network drive the SFU.
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const problem = env.SFU_SECRET === undefined ? 'is required in production' : weakSecretProblem(env.SFU_SECRET);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['SFU_SECRET'], message: `SFU_SECRET ${problem}` });
   });
 
 export interface SfuConfig {
   host: string;
   port: number;
   secret: string;
+  /** The internal API serves HTTPS with this certificate; null: plain HTTP (a private network only). */
+  tls: { certFile: string; keyFile: string } | null;
   workers: number;
   rtc: { minPort: number; maxPort: number; listenIp: string; announcedIp: string | undefined };
   logLevel: z.infer<typeof LogLevel>;
@@ -79,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     host: e.SFU_HOST,
     port: e.SFU_PORT,
     secret: e.SFU_SECRET ?? DEV_SECRET,
+    tls: e.SFU_TLS_CERT_FILE && e.SFU_TLS_KEY_FILE ? { certFile: e.SFU_TLS_CERT_FILE, keyFile: e.SFU_TLS_KEY_FILE } : null,
     workers: e.SFU_WORKERS,
     rtc: { minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
     logLevel: e.LOG_LEVEL,

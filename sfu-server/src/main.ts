@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     secret: config.secret,
+    tls: config.tls,
     pool,
     registry,
     enablePlainRtp: config.enablePlainRtp,

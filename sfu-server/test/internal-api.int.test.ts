@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import { sfuHealth, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import type { RtpCapabilities } from '@ehop/protocol';
 import { settle, SignalingLink } from './support/signaling-link.js';
 import { browserDtlsParameters, opusMicRtpParameters, vp8CameraRtpParameters } from './support/rtp-fixtures.js';
@@ -26,8 +26,8 @@ async function connect(): Promise<SignalingLink> {
   return link;
 }
 
-async function health(): Promise<{ rooms: number; peers: number }> {
-  return (await fetch(`${sfu.url}/healthz`)).json() as Promise<{ rooms: number; peers: number }>;
+function health(): Promise<{ rooms: number; peers: number }> {
+  return sfuHealth(sfu);
 }
 
 /** Opens a fresh room, so tests do not see each other's peers. */

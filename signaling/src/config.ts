@@ -2,8 +2,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { weakSecretProblem } from '@ehop/protocol';
 
 const DEV_SESSION_SECRET = 'dev-session-secret-change-me';
+const DEV_SFU_SECRET = 'dev-sfu-secret';
 
 /** From `signaling/dist/config.js` (or `src/` under tests) to the built web app. */
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -23,6 +25,12 @@ const commaList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
+/** `https://ehop.example.gov.vn, http://10.0.0.5:3000` -> the exact origins browsers send. */
+const originList = commaList.pipe(z.array(z.url().transform((url) => new URL(url).origin)));
+
+/** Twelve hours: a meeting never outlasts a working day (as a session does not). */
+const DEFAULT_TURN_CREDENTIAL_TTL_SECONDS = 12 * 60 * 60;
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.string().default('development'),
@@ -30,14 +38,22 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
     SFU_URL: z.url().default('http://127.0.0.1:4000'),
-    SFU_SECRET: z.string().min(1).default('dev-sfu-secret'),
+    SFU_SECRET: z.string().min(1).optional(),
     SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     SESSION_SECRET: z.string().min(16).optional(),
     COOKIE_SECURE: booleanFromEnv.default(false),
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),
     CLIENT_DIST: z.string().min(1).optional(),
+    /** Origins allowed to use the API and socket.io with a user's cookie; unset: the server's own. */
+    ALLOWED_ORIGINS: originList.optional(),
+    /** CA certificate(s) that signed the SFU's TLS certificate, when SFU_URL is https. */
+    SFU_CA_FILE: z.string().min(1).optional(),
     TURN_URLS: commaList.default([]),
+    /** coturn's `static-auth-secret`: each join gets credentials made from it (TURN REST API). */
+    TURN_SECRET: z.string().min(1).optional(),
+    TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_TURN_CREDENTIAL_TTL_SECONDS),
+    /** Static TURN passwords are no longer accepted (see superRefine). */
     TURN_USERNAME: z.string().optional(),
     TURN_CREDENTIAL: z.string().optional(),
     /** Socket.io Redis adapter: lets several signaling nodes reach each other's sockets. */
@@ -71,33 +87,65 @@ const EnvSchema = z
     PASSWORD_HASHES_QUEUED: z.coerce.number().int().min(0).default(64),
   })
   .superRefine((env, ctx) => {
-    // A known session secret lets anyone forge session cookies: never run production on the default.
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
-    }
+    if (env.NODE_ENV === 'production') checkProductionSettings(env, ctx);
     if (env.LOGIN_LOCKOUT_MAX_SEC < env.LOGIN_LOCKOUT_SEC) {
       ctx.addIssue({ code: 'custom', path: ['LOGIN_LOCKOUT_MAX_SEC'], message: 'must not be below LOGIN_LOCKOUT_SEC' });
     }
     if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
     }
+    if (env.TURN_USERNAME || env.TURN_CREDENTIAL) {
+      const message = 'static TURN passwords are replaced by TURN_SECRET (coturn: use-auth-secret, static-auth-secret)';
+      ctx.addIssue({ code: 'custom', path: [env.TURN_CREDENTIAL ? 'TURN_CREDENTIAL' : 'TURN_USERNAME'], message });
+    }
   });
 
-export interface IceServer {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
+interface ProductionSettings {
+  SESSION_SECRET?: string | undefined;
+  SFU_SECRET?: string | undefined;
+  TURN_SECRET?: string | undefined;
+  TURN_URLS: string[];
+  REDIS_URL: string;
+}
+
+/**
+ * Production refuses what a copied example file or a forgotten default would give: a known or short
+ * secret (anyone could forge session cookies, drive the SFU, or use the TURN server), a Redis
+ * without a password, and TURN servers without the secret their credentials come from.
+ */
+function checkProductionSettings(env: ProductionSettings, ctx: z.RefinementCtx): void {
+  const secrets = { SESSION_SECRET: env.SESSION_SECRET, SFU_SECRET: env.SFU_SECRET, TURN_SECRET: env.TURN_SECRET };
+  for (const [name, value] of Object.entries(secrets)) {
+    if (name === 'TURN_SECRET' && env.TURN_URLS.length === 0) continue;
+    const problem = value === undefined ? 'is required in production' : weakSecretProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${name} ${problem}` });
+  }
+  if (!new URL(env.REDIS_URL).password) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'REDIS_URL needs credentials in production: redis://signaling:PASSWORD@host:6379' });
+  }
+}
+
+export interface TurnConfig {
+  urls: string[];
+  /** coturn's static-auth-secret; null: the servers need no credentials (STUN, or a test TURN). */
+  secret: string | null;
+  credentialTtlSeconds: number;
 }
 
 export interface SignalingConfig {
+  /** NODE_ENV=production: the checks above passed, and no demo password is tolerated. */
+  production: boolean;
   host: string;
   port: number;
   redisUrl: string;
-  sfu: { url: string; secret: string; requestTimeoutMs: number };
+  sfu: { url: string; secret: string; requestTimeoutMs: number; caFile: string | null };
   session: { secret: string; cookieSecure: boolean };
+  /** Origins whose pages may act with a user's cookie; null: only the server's own origin. */
+  allowedOrigins: string[] | null;
   tls: { certFile: string; keyFile: string } | null;
   clientDist: string;
-  iceServers: IceServer[];
+  /** TURN servers handed to browsers, with credentials made per user (media/turn-credentials.ts). */
+  turn: TurnConfig | null;
   useRedisAdapter: boolean;
   /** Express's `trust proxy`: a hop count or addresses; null: X-Forwarded-For is ignored. */
   trustProxy: string | number | null;
@@ -147,14 +195,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
   if (!parsed.success) throw new Error(`Invalid signaling configuration:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
   return {
+    production: e.NODE_ENV === 'production',
     host: e.HOST,
     port: e.PORT,
     redisUrl: e.REDIS_URL,
-    sfu: { url: e.SFU_URL, secret: e.SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS },
-    session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, cookieSecure: e.COOKIE_SECURE },
+    sfu: { url: e.SFU_URL, secret: e.SFU_SECRET ?? DEV_SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS, caFile: e.SFU_CA_FILE ?? null },
+    // With TLS on, cookies are Secure whatever COOKIE_SECURE says: never sent over plain HTTP.
+    session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, cookieSecure: e.COOKIE_SECURE || Boolean(e.TLS_CERT_FILE) },
+    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     clientDist: e.CLIENT_DIST ? resolve(e.CLIENT_DIST) : DEFAULT_CLIENT_DIST,
-    iceServers: iceServersFrom(e.TURN_URLS, e.TURN_USERNAME, e.TURN_CREDENTIAL),
+    turn: e.TURN_URLS.length > 0 ? { urls: e.TURN_URLS, secret: e.TURN_SECRET ?? null, credentialTtlSeconds: e.TURN_CREDENTIAL_TTL_SECONDS } : null,
     useRedisAdapter: e.SOCKET_REDIS_ADAPTER,
     trustProxy: e.TRUST_PROXY === undefined ? null : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
@@ -188,9 +239,4 @@ function abuseLimitsFrom(e: z.infer<typeof EnvSchema>): AbuseLimits {
     },
     passwordHashing: { atOnce: e.PASSWORD_HASHES_AT_ONCE, queued: e.PASSWORD_HASHES_QUEUED },
   };
-}
-
-function iceServersFrom(urls: string[], username?: string, credential?: string): IceServer[] {
-  if (urls.length === 0) return [];
-  return [{ urls, ...(username ? { username } : {}), ...(credential ? { credential } : {}) }];
 }

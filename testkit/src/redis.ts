@@ -1,13 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import type { ServiceProcessOptions } from './service-process.js';
 
+const aclTemplate = fileURLToPath(new URL('../../deploy/redis/users.acl.in', import.meta.url));
+
 export interface RedisHandle {
+  /** The signaling servers' account (`redis://signaling:PASSWORD@127.0.0.1:PORT`), as in production. */
   url: string;
+  /**
+   * The operator's account, with every command (MONITOR, CONFIG, SHUTDOWN...), for tests that
+   * look at Redis as its administrator would.
+   */
+  adminUrl: string;
   port: number;
   dir: string;
   process: ChildProcess;
@@ -15,18 +26,25 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/** Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port. */
+/**
+ * Starts a real, throw-away redis-server on a free loopback port, set up as production is: AOF on,
+ * the users of deploy/redis/users.acl.in with fresh passwords, the default user off.
+ */
 export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
+  const passwords = { signaling: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
+  const aclFile = join(dir, 'users.acl');
+  await writeFile(aclFile, redisAclFile(passwords), { mode: 0o600 });
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
     { stdio: 'ignore', detached: ownSession },
   );
   await waitForPort(port, 10_000);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://signaling:${passwords.signaling}@127.0.0.1:${port}`,
+    adminUrl: `redis://admin:${passwords.admin}@127.0.0.1:${port}`,
     port,
     dir,
     process: child,
@@ -35,6 +53,17 @@ export async function startRedis({ ownSession = false }: ServiceProcessOptions =
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Redis's ACL file from the project's template: comments dropped, each password as its SHA-256. */
+export function redisAclFile(passwords: { signaling: string; admin: string }): string {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  return readFileSync(aclTemplate, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => line.replace('@SIGNALING_PASSWORD_SHA256@', sha256(passwords.signaling)).replace('@ADMIN_PASSWORD_SHA256@', sha256(passwords.admin)))
+    .join('\n')
+    .concat('\n');
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {

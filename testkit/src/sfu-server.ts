@@ -5,14 +5,17 @@ import { promisify } from 'node:util';
 import { freePort } from './ports.js';
 import { stopProcess } from './redis.js';
 import type { ServiceProcessOptions } from './service-process.js';
+import { getJson, type CertificateFiles } from './tls.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultWorkerBin = `${repoRoot}vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker`;
 
 export interface SfuServerHandle {
-  /** What signaling puts in SFU_URL. */
+  /** What signaling puts in SFU_URL (https with the `tls` option). */
   url: string;
   secret: string;
+  /** With the `tls` option: the CA signaling must trust (SFU_CA_FILE). */
+  caFile: string | undefined;
   process: ChildProcess;
   /** The server's stdout (JSON log lines) so far, for assertions and failure messages. */
   output(): string;
@@ -27,6 +30,8 @@ export interface StartSfuServerOptions extends ServiceProcessOptions {
   build?: boolean;
   /** How many RTC ports the SFU may use, from the start of its range (at most and by default 200). */
   rtcPorts?: number;
+  /** Serve the internal API over TLS with this certificate (SFU_TLS_CERT_FILE/KEY_FILE). */
+  tls?: CertificateFiles;
 }
 
 let building: Promise<void> | undefined;
@@ -72,6 +77,7 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     RTC_MIN_PORT: String(rtcMinPort),
     RTC_MAX_PORT: String(rtcMinPort + Math.min(options.rtcPorts ?? RTC_RANGE_SIZE, RTC_RANGE_SIZE) - 1),
     LOG_LEVEL: 'info',
+    ...(options.tls ? { SFU_TLS_CERT_FILE: options.tls.certFile, SFU_TLS_KEY_FILE: options.tls.keyFile } : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
@@ -79,14 +85,29 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const url = `http://127.0.0.1:${env.SFU_PORT}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${env.SFU_PORT}`;
+  const caFile = options.tls?.caFile;
   try {
-    await waitForHealthy(url, child, () => output);
+    await waitForHealthy(url, caFile, child, () => output);
   } catch (error) {
     await stopProcess(child);
     throw error;
   }
-  return { url, secret: env.SFU_SECRET, process: child, output: () => output, stop: () => stopProcess(child) };
+  return { url, secret: env.SFU_SECRET, caFile, process: child, output: () => output, stop: () => stopProcess(child) };
+}
+
+/** The SFU's /healthz as signaling's operators see it: with the secret, so with workers, rooms and peers. */
+export async function sfuHealth(sfu: Pick<SfuServerHandle, 'url' | 'secret' | 'caFile'>): Promise<SfuHealthReport> {
+  const { body } = await getJson(`${sfu.url}/healthz`, { caFile: sfu.caFile, headers: { authorization: `Bearer ${sfu.secret}` } });
+  return body as SfuHealthReport;
+}
+
+export interface SfuHealthReport {
+  status: 'ok' | 'degraded';
+  workers: { pid: number }[];
+  rooms: number;
+  peers: number;
+  signalingConnections: number;
 }
 
 /** Different per process and per instance, so concurrent test runs rarely share a range. */
@@ -95,12 +116,12 @@ function rtcRangeStart(): number {
   return 30_000 + slot * RTC_RANGE_SIZE;
 }
 
-async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitForHealthy(url: string, caFile: string | undefined, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sfu-server exited with ${child.exitCode}:\n${output()}`);
-    const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
+    const healthy = await getJson(`${url}/healthz`, { caFile }).then(
+      (response) => response.status === 200,
       () => false,
     );
     if (healthy) return;

@@ -21,3 +21,8 @@ export function healthReport(pool: WorkerPool, registry: RoomRegistry, signaling
     signalingConnections,
   };
 }
+
+/** What /healthz tells a caller without the secret: up or not, nothing about the meetings inside. */
+export function publicHealth({ status, service, checks }: SfuHealth): Health {
+  return { status, service, checks };
+}

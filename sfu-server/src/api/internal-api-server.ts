@@ -1,9 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import {
   handleRequest,
+  type Health,
   sfuRequests,
   type PeerNotification,
   type SfuRequestName,
@@ -13,7 +16,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
-import { healthReport } from './health.js';
+import { healthReport, publicHealth } from './health.js';
 import { PeerRoutes } from './peer-routes.js';
 import { createSfuHandlers, type SfuHandler, type SfuHandlers } from './sfu-handlers.js';
 
@@ -21,6 +24,8 @@ export interface InternalApiOptions {
   host: string;
   port: number;
   secret: string;
+  /** Serve HTTPS with this certificate and key (PEM files); null or absent: plain HTTP. */
+  tls?: { certFile: string; keyFile: string } | null;
   pool: WorkerPool;
   registry: RoomRegistry;
   /** Benchmarks/tests only: allow `plain:createTransport`. */
@@ -29,7 +34,7 @@ export interface InternalApiOptions {
 }
 
 export interface InternalApi {
-  /** `http://host:port`, what signaling puts in SFU_URL. */
+  /** `http(s)://host:port`, what signaling puts in SFU_URL. */
   url: string;
   /** Stops accepting connections and disconnects every signaling node. */
   close(): Promise<void>;
@@ -40,19 +45,22 @@ type SignalingSocket = Socket<SignalingToSfuEvents, SfuToSignalingEvents>;
 
 /**
  * The SFU's only door: socket.io for signaling nodes (shared-secret auth) and GET /healthz, on one
- * HTTP server. Each request goes through `handleRequest` (validate, run, acknowledge).
+ * HTTP (or, with `tls`, HTTPS) server. Each request goes through `handleRequest` (validate, run,
+ * acknowledge). /healthz tells anyone whether the SFU is up; its workers, rooms and peers only to a
+ * caller with the secret (`Authorization: Bearer SECRET`).
  */
 export async function startInternalApi(options: InternalApiOptions): Promise<InternalApi> {
   const { pool, registry, log } = options;
   const routes = new PeerRoutes();
   const handlers = createSfuHandlers(registry, routes, { enablePlainRtp: options.enablePlainRtp ?? false });
 
-  const http = createServer();
+  const http = createServer(options.tls ?? null);
   const io: SignalingServer = new Server(http, { serveClient: false });
   // socket.io answers its own path and passes every other request on to this listener.
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.url?.startsWith('/socket.io')) return;
-    serveHttp(request, response, () => healthReport(pool, registry, io.of('/').sockets.size));
+    const report = healthReport(pool, registry, io.of('/').sockets.size);
+    serveHttp(request, response, secretMatches(bearerToken(request), options.secret) ? report : publicHealth(report));
   });
 
   io.use((socket, next) => {
@@ -88,7 +96,7 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   });
   const address = http.address() as AddressInfo;
   return {
-    url: `http://${formatHost(address)}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${formatHost(address)}:${address.port}`,
     close: () =>
       new Promise((resolve) => {
         io.close(() => resolve());
@@ -124,9 +132,13 @@ function signalingSocketFor(io: SignalingServer, connectionId: string | undefine
   return owner ?? sockets.values().next().value;
 }
 
-function serveHttp(request: IncomingMessage, response: ServerResponse, health: () => ReturnType<typeof healthReport>): void {
+function createServer(tls: { certFile: string; keyFile: string } | null): HttpServer {
+  if (!tls) return createHttpServer();
+  return createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+}
+
+function serveHttp(request: IncomingMessage, response: ServerResponse, report: Health): void {
   if (request.method === 'GET' && request.url?.split('?')[0] === '/healthz') {
-    const report = health();
     return sendJson(response, report.status === 'ok' ? 200 : 503, report);
   }
   sendJson(response, 404, { error: { code: 'not_found', message: 'Not found' } });
@@ -135,6 +147,11 @@ function serveHttp(request: IncomingMessage, response: ServerResponse, health: (
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(JSON.stringify(body));
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+  return match?.[1];
 }
 
 // Hashing first gives equal lengths, which timingSafeEqual needs, without leaking the length.

@@ -1,5 +1,6 @@
 import type { Directory } from '@ehop/protocol';
 import type { Router } from 'express';
+import type { SessionIndex } from '../accounts/session-index.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
@@ -15,6 +16,7 @@ export interface AdminRoutesOptions {
   meetings: MeetingRepository;
   connections: ConnectionDirectory;
   onMembersChanged(previous: StoredMeeting, next: StoredMeeting): Promise<void>;
+  sessions: SessionIndex;
 }
 
 /** `/api/admin`: administrators only (403 for everyone else), every body checked by its schema. */

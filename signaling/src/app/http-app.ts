@@ -29,7 +29,10 @@ import type { MinutesService } from '../minutes/minutes-service.js';
 import { minutesRoutes } from '../minutes/minutes-routes.js';
 import { errorHandler, notFoundHandler } from '../http/errors.js';
 import { healthRoute } from '../http/health.js';
+import { requireAllowedOrigin, type OriginCheck } from '../http/origin-check.js';
+import { securityHeaders } from '../http/security-headers.js';
 import { serveClient } from '../http/static-client.js';
+import type { SessionIndex } from '../accounts/session-index.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -40,6 +43,11 @@ export interface HttpAppOptions {
   meetings: MeetingRepository;
   conferences: ConferenceRepository;
   sessionMiddleware: RequestHandler;
+  sessions: SessionIndex;
+  /** Whether a state-changing request comes from an allowed origin (cross-site request forgery). */
+  originCheck: OriginCheck;
+  /** Served over TLS (directly or behind a proxy): HSTS and upgrade-insecure-requests. */
+  tls: boolean;
   documents: DocumentServices;
   clientDist: string;
   loginLimiter: LoginLimiter;
@@ -64,13 +72,16 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   if (options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(securityHeaders({ tls: options.tls }));
 
   app.get('/healthz', healthRoute(options.redis, options.sfu));
 
   const api = express.Router();
+  // Before anything reads the body or the session: a forged request is refused untouched.
+  api.use(requireAllowedOrigin(options.originCheck));
   api.use(express.json({ limit: '64kb' }));
   api.use(options.sessionMiddleware);
-  api.use('/auth', authRoutes({ users, loginLimiter: options.loginLimiter, onLogout: options.onLogout }));
+  api.use('/auth', authRoutes({ users, loginLimiter: options.loginLimiter, sessions: options.sessions, onLogout: options.onLogout }));
   api.use('/meetings/:meetingId/documents/:documentId/notes', notesRoutes(options.documents.notes, users));
   api.use('/meetings/:meetingId/documents', documentRoutes(options.documents, users));
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
@@ -81,7 +92,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));
   api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
-  api.use('/admin', adminRoutes({ users, units, meetings, connections: options.connections, onMembersChanged: options.onMembersChanged }));
+  api.use(
+    '/admin',
+    adminRoutes({ users, units, meetings, connections: options.connections, sessions: options.sessions, onMembersChanged: options.onMembersChanged }),
+  );
   api.use('/meetings', recordingRoutes({ users, recordings: options.recordings }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));
   api.use(notFoundHandler());

@@ -7,6 +7,9 @@ import type { Express } from 'express';
 import { LoginLimiter } from '../accounts/login-limiter.js';
 import { limitPasswordHashing } from '../accounts/password.js';
 import { createSessionMiddleware } from '../accounts/session.js';
+import { SessionIndex } from '../accounts/session-index.js';
+import { originCheck } from '../http/origin-check.js';
+import { disableDemoPasswordAccounts } from '../seed/demo-password-guard.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
 import type { SignalingConfig } from '../config.js';
@@ -15,6 +18,7 @@ import { createDocumentServices } from '../documents/document-services.js';
 import { createHttpApp } from './http-app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SfuClient } from '../media/sfu-client.js';
+import { iceServersFor } from '../media/turn-credentials.js';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AgendaService } from '../agenda/agenda-service.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
@@ -84,14 +88,16 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
   const conferences = new ConferenceRepository(redis);
-  const sessionMiddleware = createSessionMiddleware(redis, {
-    secret: config.session.secret,
-    cookieSecure: config.session.cookieSecure,
-    behindProxy: config.session.cookieSecure && !config.tls,
-  });
-
   let io: SignalingIo | undefined;
   let membership: MembershipSync | undefined;
+  // Secure cookies without TLS here means TLS ends at a proxy: trust its X-Forwarded-Proto.
+  const behindProxy = config.session.cookieSecure && !config.tls;
+  const sessionMiddleware = createSessionMiddleware(redis, { secret: config.session.secret, cookieSecure: config.session.cookieSecure, behindProxy });
+  const allowedOrigin = originCheck(config.allowedOrigins, behindProxy);
+  const disconnectSession = (sessionId: string) => io?.in(rooms.session(sessionId)).disconnectSockets(true);
+  const sessions = new SessionIndex(redis, disconnectSession);
+  if (config.production) await disableDemoPasswordAccounts(users, sessions, log);
+
   const recordingFiles = new RecordingFiles(config.recordingsDir);
   let conference: ConferenceService | undefined;
   const recordings = new RecordingService({
@@ -163,11 +169,14 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     meetings,
     conferences,
     sessionMiddleware,
+    sessions,
+    originCheck: allowedOrigin,
+    tls: config.session.cookieSecure,
     documents,
     clientDist: config.clientDist,
     loginLimiter: new LoginLimiter(redis, config.limits.login),
     trustProxy: config.trustProxy,
-    onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
+    onLogout: disconnectSession,
     connections: connectionDirectory(() => io),
     meetingEvents,
     ending,
@@ -178,7 +187,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     minutes,
   });
   const httpServer = createServer(app, config);
-  io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
+  io = createSocketServer(httpServer, { originCheck: allowedOrigin, adapterClients });
 
   let shuttingDown = false;
   conference = new ConferenceService({ io, sfu, meetings, users, units, conferences, logger: log.child({ component: 'conference' }) });
@@ -202,7 +211,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     recordings,
     minutes,
     nodeId: heartbeat.nodeId,
-    iceServers: config.iceServers,
+    iceServers: (userId) => iceServersFor(config.turn, userId),
     conference,
     meetingHooks: [conferenceHooks(conference), attendanceHooks(attendance, log.child({ component: 'attendance' }))],
     logger: log.child({ component: 'realtime' }),

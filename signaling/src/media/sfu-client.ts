@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -17,6 +18,8 @@ export interface SfuClientOptions {
   url: string;
   secret: string;
   requestTimeoutMs: number;
+  /** With an https url: the CA certificate(s) that signed the SFU's (absent or null: the system's CAs). */
+  caFile?: string | null;
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
@@ -42,6 +45,8 @@ export class SfuClient {
       auth: { token: options.secret },
       transports: ['websocket'],
       reconnectionDelayMax: 2_000,
+      // The secret goes in the handshake: over https, only to an SFU whose certificate checks out.
+      ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
     });
     // Retries happen every couple of seconds: report an outage once, not at every attempt.
     let outageReported = false;
@@ -51,7 +56,7 @@ export class SfuClient {
     });
     this.socket.on('disconnect', (reason) => logger.warn({ reason }, 'disconnected from the SFU'));
     this.socket.on('connect_error', (error) => {
-      if (!outageReported) logger.warn({ url: options.url, err: error.message }, 'cannot connect to the SFU; retrying');
+      if (!outageReported) logger.warn({ url: options.url, err: error.message, cause: transportCause(error) }, 'cannot connect to the SFU; retrying');
       outageReported = true;
     });
   }
@@ -116,4 +121,14 @@ export class SfuClient {
     this.logger.error({ request: name, detail }, `SFU ${problem}`);
     throw new RequestError('media_unavailable', 'The media server could not handle the request');
   }
+}
+
+/**
+ * What lies under socket.io's "websocket error": the refused connection, or the TLS failure
+ * ("self-signed certificate", "certificate has expired") an operator needs to see.
+ */
+function transportCause(error: Error): string | undefined {
+  const description = (error as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
+  const message = description?.error?.message ?? description?.message;
+  return typeof message === 'string' ? message : undefined;
 }

@@ -24,7 +24,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     'media:createTransport': async ({ direction }) => {
       const joined = await requireJoined();
       const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
-      return { ...transport, iceServers: deps.iceServers };
+      return { ...transport, iceServers: deps.iceServers(socket.data.user.id) };
     },
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {

@@ -1,4 +1,4 @@
-import type { IceServer } from '../config.js';
+import type { IceServer } from '../media/turn-credentials.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
@@ -36,7 +36,8 @@ export interface RealtimeDeps {
   recordings: RecordingService;
   minutes: MinutesService;
   nodeId: string;
-  iceServers: IceServer[];
+  /** TURN/STUN servers for this user's browser, with fresh time-limited credentials. */
+  iceServers(userId: string): IceServer[];
   /** Floor control and the main screen (conference/). */
   conference: ConferenceService;
   /** Features that act when a socket enters or leaves a meeting. */

@@ -1,3 +1,6 @@
+/** express-session records (connect-redis): this prefix and the session id. */
+const SESSION_PREFIX = 'sess:';
+
 /**
  * Every Redis key signaling uses, in one place, so the data layout can be read (and changed) at once.
  * Ids are validated by the protocol's `Id` schema (letters, digits, _ and -), so they cannot
@@ -89,7 +92,11 @@ export const keys = {
   /** Hash: peerId -> nodeId, the user's peers in any meeting's media now (capped per user; entries of dead nodes are pruned). */
   userPeers: (userId: string) => `user:${userId}:peers`,
   /** Prefix of express-session records (connect-redis appends the session id). */
-  sessionPrefix: () => 'sess:',
+  sessionPrefix: () => SESSION_PREFIX,
+  /** String (connect-redis): one session's record. */
+  session: (sessionId: string) => `${SESSION_PREFIX}${sessionId}`,
+  /** Set: the ids of the user's sessions (ended all at once on a password reset). */
+  userSessions: (userId: string) => `user:${userId}:sessions`,
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */
   socketIoChannelPrefix: () => 'socket.io',
 } as const;

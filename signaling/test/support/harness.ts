@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -104,6 +104,18 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   };
 }
 
+/**
+ * A stand-in for client/dist (CLIENT_DIST): index.html with the app's mount point and one asset,
+ * `/assets/app.js`, which logs "ehop". The caller removes the folder.
+ */
+export async function fakeClientDist(): Promise<string> {
+  const dist = await mkdtemp(join(tmpdir(), 'ehop-client-dist-'));
+  await mkdir(join(dist, 'assets'));
+  await writeFile(join(dist, 'index.html'), '<!doctype html><title>eHọp</title><div id="app"></div>');
+  await writeFile(join(dist, 'assets', 'app.js'), 'console.log("ehop")');
+  return dist;
+}
+
 /** Logs in over HTTP; resolves to the Cookie header value to send afterwards. */
 export async function login(url: string, username: string, password = DEFAULT_DEMO_PASSWORD): Promise<string> {
   const response = await fetch(`${url}/api/auth/login`, {
@@ -127,10 +139,18 @@ export function getJson(url: string, cookie?: string): Promise<Response> {
 
 const openSockets = new Set<Socket>();
 
-/** A socket.io client carrying the session cookie, as a browser would. Rejects on connect_error. */
-export function connectSocket(url: string, cookie?: string, transports: ('polling' | 'websocket')[] = ['polling', 'websocket']): Promise<Socket> {
+/**
+ * A socket.io client carrying the session cookie, as a browser would (`headers`: e.g. the Origin
+ * a browser names). Rejects on connect_error.
+ */
+export function connectSocket(
+  url: string,
+  cookie?: string,
+  transports: ('polling' | 'websocket')[] = ['polling', 'websocket'],
+  headers: Record<string, string> = {},
+): Promise<Socket> {
   const socket = connectClient(url, {
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) },
     transports,
     reconnection: false,
     forceNew: true,
