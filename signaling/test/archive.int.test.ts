@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSearchResult, Dossier, DossierManifest, UploadProgress } from '@ehop/protocol';
 import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
-import { VoteRepository } from '../src/votes/vote-repository.js';
+import { pino } from 'pino';
+import { DEV_BALLOT_SECRET } from '../src/config.js';
+import { BallotSealer } from '../src/votes/ballot-seal.js';
+import { VoteRepository, type VoteDefinition } from '../src/votes/vote-repository.js';
 import { uploadForm, vietnameseTextPdf } from './support/document-fixtures.js';
 import { errorCode, login, sendJson, startStack, waitFor, type TestStack } from './support/harness.js';
 
@@ -91,25 +94,24 @@ beforeAll(async () => {
       endedBy: 'speaker',
     }),
   );
-  const votes = new VoteRepository(stack.redis);
-  await votes.create(
-    {
-      id: 'v-archive',
-      meetingId,
-      agendaItemId: 'a-1',
-      question: 'Thông qua đề án?',
-      options: [
-        { id: 'agree', label: 'Đồng ý' },
-        { id: 'disagree', label: 'Không đồng ý' },
-      ],
-      secret: false,
-      chairVotes: false,
-      openedAt: new Date().toISOString(),
-      closesAt: null,
-    },
-    ['u-daibieu1'],
-  );
-  expect(await votes.cast(meetingId, 'v-archive', 'u-daibieu1', 'agree')).toBe('ok');
+  const votes = new VoteRepository(stack.redis, new BallotSealer(DEV_BALLOT_SECRET), pino({ level: 'silent' }));
+  const definition: VoteDefinition = {
+    id: 'v-archive',
+    meetingId,
+    agendaItemId: 'a-1',
+    question: 'Thông qua đề án?',
+    options: [
+      { id: 'agree', label: 'Đồng ý' },
+      { id: 'disagree', label: 'Không đồng ý' },
+    ],
+    secret: false,
+    chairVotes: false,
+    passingRule: 'majority_of_all',
+    openedAt: new Date().toISOString(),
+    closesAt: null,
+  };
+  await votes.create(definition, ['u-daibieu1']);
+  expect(await votes.cast(definition, 'u-daibieu1', 'agree')).toBe('ok');
   await votes.close(meetingId, 'v-archive', new Date().toISOString());
 
   await moveTo('in_progress');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { DEV_BALLOT_SECRET, loadConfig } from '../src/config.js';
+
+const PRODUCTION_BALLOT_SECRET = 'q3J1v0c8m2WJ7yqkRr0gXo1n8H6bZp4TtY2uLw9sQe0=';
 
 describe('signaling configuration', () => {
   it('has working local defaults', () => {
@@ -18,10 +20,19 @@ describe('signaling configuration', () => {
   });
 
   it('refuses to run production without a session secret', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret' }).session.secret).toBe(
-      'a-long-production-secret',
-    );
+    expect(() => loadConfig({ NODE_ENV: 'production', BALLOT_SECRET: PRODUCTION_BALLOT_SECRET })).toThrow(/SESSION_SECRET/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret', BALLOT_SECRET: PRODUCTION_BALLOT_SECRET }).session.secret,
+    ).toBe('a-long-production-secret');
+  });
+
+  it('refuses to run production without its own ballot secret of 32 characters or more; development uses a fixed one', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'a-long-production-secret' };
+    expect(() => loadConfig(production)).toThrow(/BALLOT_SECRET/);
+    expect(() => loadConfig({ ...production, BALLOT_SECRET: 'too-short-secret' })).toThrow(/BALLOT_SECRET/);
+    expect(() => loadConfig({ ...production, BALLOT_SECRET: DEV_BALLOT_SECRET })).toThrow(/BALLOT_SECRET/);
+    expect(loadConfig({ ...production, BALLOT_SECRET: PRODUCTION_BALLOT_SECRET }).ballotSecret).toBe(PRODUCTION_BALLOT_SECRET);
+    expect(loadConfig({}).ballotSecret).toBe(DEV_BALLOT_SECRET);
   });
 
   it('turns TURN settings into the iceServers given with every transport', () => {

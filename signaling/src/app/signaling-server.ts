@@ -18,6 +18,7 @@ import { AgendaService } from '../agenda/agenda-service.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { AttendanceService } from '../attendance/attendance-service.js';
 import { voteBroadcast } from '../votes/vote-broadcasts.js';
+import { BallotSealer } from '../votes/ballot-seal.js';
 import { VoteRepository } from '../votes/vote-repository.js';
 import { VoteService } from '../votes/vote-service.js';
 import { RecordingFiles, recordingArchiveSource } from '@ehop/recordings';
@@ -96,7 +97,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
-  const voteRepository = new VoteRepository(redis);
+  const voteRepository = new VoteRepository(redis, new BallotSealer(config.ballotSecret), log.child({ component: 'votes' }));
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
@@ -127,6 +128,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     documents,
+    votes: voteRepository,
     minutes: minutesArchiveSource(minutesRepository),
     logger: log.child({ component: 'archive' }),
   });

@@ -26,14 +26,26 @@ export const keys = {
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
   /** Sorted set: vote ids of the meeting, scored by when they opened. */
   meetingVotes: (meetingId: string) => `meeting:${meetingId}:votes`,
-  /** Hash: definition (JSON, never changes), status, deadline (epoch ms or ''), closedAt. */
+  /**
+   * Hash: definition (JSON, never changes), status (open, counting: closed and its sealed ballots
+   * not yet counted, closed), secret, deadline (epoch ms or ''), closedAt, keyCheck (secret votes:
+   * a fingerprint of the vote's sealing key, votes/ballot-seal.ts).
+   */
   vote: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}`,
   /** Set: user ids allowed to vote (fixed when the vote opens). */
   voteEligible: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:eligible`,
   /** Set: user ids who voted (participation only: never next to a choice). */
   voteVoters: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:voters`,
-  /** Hash: optionId -> count. No voter id, no order: the only record of a secret ballot's choice. */
+  /**
+   * Hash: optionId -> count. A named vote counts as ballots come; a secret vote's counts are
+   * written once, when its ballot box is opened after closing.
+   */
   voteTally: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:tally`,
+  /**
+   * Set: the SEALED ballots of an open secret vote (no voter id; each encrypted under a key only
+   * the signaling servers can derive). Deleted once counted.
+   */
+  voteBallotBox: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:box`,
   /** Hash: userId -> optionId, for NAMED votes only (never written for a secret vote). */
   voteBallots: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:ballots`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */

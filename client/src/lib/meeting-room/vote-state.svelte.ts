@@ -7,8 +7,8 @@ export type VoteDraft = Omit<OpenVoteRequest, 'meetingId'>;
 
 /**
  * The meeting's votes in this browser (newest first), kept fresh by `votes:changed`, and the
- * votes this account has voted in. A closed vote never changes again, so a late event for it is
- * ignored; an open one takes the event with the higher turnout.
+ * votes this account has voted in. A closed vote changes only once more, when its count arrives,
+ * so a late event for it is ignored; an open one takes the event with the higher turnout.
  */
 export class VoteState {
   votes = $state.raw<Vote[]>([]);
@@ -64,6 +64,7 @@ export class VoteState {
 }
 
 function isNewer(next: Vote, known: Vote): boolean {
-  if (known.status === 'closed') return false;
+  // A closed secret vote may be announced before its ballots are counted: the counted one follows.
+  if (known.status === 'closed') return known.results === null && next.results !== null;
   return next.status === 'closed' || next.turnout.voted >= known.turnout.voted;
 }
