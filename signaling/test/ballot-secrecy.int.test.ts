@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Vote } from '@ehop/protocol';
-import { freePort, startRedis, startSignaling, type RedisHandle, type SignalingHandle } from '@ehop/testkit';
+import { buildSignaling, freePort, startRedis, startSignaling, type RedisHandle, type SignalingHandle } from '@ehop/testkit';
 import { DEV_BALLOT_SECRET } from '../src/config.js';
 import type { RedisClient } from '../src/redis/client.js';
 import { DEMO_MEETING_ID, seedDemo } from '../src/seed/demo-seed.js';
@@ -33,13 +33,15 @@ let sfuUrl: string;
 const nodes: SignalingHandle[] = [];
 
 beforeAll(async () => {
+  // The nodes run the built server: build it here, where a cold build has time.
+  await buildSignaling();
   redisServer = await startRedis();
   redis = createClient({ url: redisServer.url });
   await redis.connect();
   await seedDemo(redis);
   // Votes need no media: nothing listens here, and the nodes run without an SFU.
   sfuUrl = `http://127.0.0.1:${await freePort()}`;
-});
+}, 180_000);
 afterEach(async () => {
   closeAllSockets();
   await Promise.all(nodes.splice(0).map((node) => node.stop()));
