@@ -10,7 +10,12 @@ export interface RedisHandle {
   url: string;
   port: number;
   dir: string;
+  /** The running server (a new process after `restart()`). */
   process: ChildProcess;
+  /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
+  shutdown(): Promise<void>;
+  /** Starts the server again on the same port with the same data (after `shutdown()`, or a kill). */
+  restart(): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
@@ -19,22 +24,31 @@ export interface RedisHandle {
 export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore', detached: ownSession },
-  );
-  await waitForPort(port, 10_000);
-  return {
+  const launch = async () => {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore', detached: ownSession },
+    );
+    await waitForPort(port, 10_000);
+    return child;
+  };
+  const handle: RedisHandle = {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
-    process: child,
+    process: await launch(),
+    shutdown: () => stopProcess(handle.process),
+    async restart() {
+      await stopProcess(handle.process);
+      handle.process = await launch();
+    },
     async stop() {
-      await stopProcess(child);
+      await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -38,7 +38,8 @@ import { NetworkQualityPoller } from '../conference/network-quality-poller.js';
 import { relayConferenceEvents } from '../conference/sfu-conference-relay.js';
 import { MeetingRepository } from '../meetings/meeting-repository.js';
 import { connectionDirectory } from '../realtime/connection-directory.js';
-import { connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { closeConnection, connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { IdempotencyStore } from '../redis/idempotency-store.js';
 import { rooms } from '../redis/keys.js';
 import { NodeHeartbeat } from '../realtime/node-heartbeat.js';
 import { PresenceRepository } from '../realtime/presence-repository.js';
@@ -174,6 +175,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes,
     recordings,
     minutes,
+    idempotency: new IdempotencyStore(redis),
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,
@@ -235,7 +237,7 @@ function listen(httpServer: HttpServer, config: SignalingConfig, logger: Logger)
 
 /** QUIT lets Redis finish the commands already sent (nothing in flight is lost). */
 async function quitAll(clients: RedisClient[]): Promise<void> {
-  await Promise.allSettled(clients.map((client) => (client.isOpen ? client.quit() : Promise.resolve())));
+  await Promise.allSettled(clients.map((client) => closeConnection(client)));
 }
 
 /** The meeting's announcements, plus what recording must hear: the end of the meeting, and agenda item changes (chapters). */

@@ -59,6 +59,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...minutesHandlers(deps.minutes, socket),
     },
     logger,
+    deps.idempotency,
   );
   socket.on('disconnect', () => {
     void socket.data.membershipQueue

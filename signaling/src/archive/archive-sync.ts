@@ -1,8 +1,12 @@
 import type { Logger } from '../logger.js';
-import type { RedisClient } from '../redis/client.js';
+import { closeConnection, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import type { ArchiveIndex } from './archive-index.js';
 import type { ArchiveRepository } from './archive-repository.js';
+import { isStorageFailure } from '../redis/storage-failure.js';
+
+/** After a Redis outage, how soon a failed rebuild is tried again. */
+const STORAGE_RETRY_MS = 1000;
 
 /**
  * Keeps this node's in-memory index equal to the records in Redis, which every node shares:
@@ -38,7 +42,7 @@ export class ArchiveSync {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.subscriber.isOpen) await this.subscriber.quit();
+    await closeConnection(this.subscriber);
   }
 
   /** Re-reads one meeting's record (also called directly by the node that saved it, so it sees it at once). */
@@ -66,7 +70,13 @@ export class ArchiveSync {
       this.logger.info({ meetings: this.index.size, ms: Date.now() - started }, 'archive index built');
     } catch (error) {
       this.changedDuringRebuild = null;
-      if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
+      if (this.stopped) return;
+      // The subscriber can be back before the command connection (which fails fast meanwhile): try again.
+      if (isStorageFailure(error)) {
+        setTimeout(() => void this.rebuild(), STORAGE_RETRY_MS).unref();
+        return;
+      }
+      this.logger.error({ err: error }, 'archive index: rebuild failed');
     }
   }
 }

@@ -14,6 +14,7 @@ import type { RecordingService } from '../recordings/recording-service.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
 import type { PresenceRepository } from './presence-repository.js';
 import type { SignalingIo } from './socket-types.js';
+import type { IdempotencyStore } from '../redis/idempotency-store.js';
 
 /** Everything the socket handlers of this node share. */
 export interface RealtimeDeps {
@@ -29,6 +30,8 @@ export interface RealtimeDeps {
   votes: VoteService;
   recordings: RecordingService;
   minutes: MinutesService;
+  /** Answers of retryable writes, so a retry with the same key is not applied twice. */
+  idempotency: IdempotencyStore;
   nodeId: string;
   iceServers: IceServer[];
   /** Floor control and the main screen (conference/). */

@@ -60,6 +60,11 @@ export const keys = {
   minutesVersions: (meetingId: string) => `meeting:${meetingId}:minutes:versions`,
   /** Hash: key (author and section of the open save window), start (epoch ms): autosaves within it share a version. */
   minutesSaveWindow: (meetingId: string) => `meeting:${meetingId}:minutes:save-window`,
+  /**
+   * String with a TTL: a retryable write's idempotency record (realtime/idempotent-requests.ts),
+   * per user: { request } while the first attempt runs, then { request, ack }, its answer.
+   */
+  idempotency: (userId: string, key: string) => `user:${userId}:request:${key}`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */

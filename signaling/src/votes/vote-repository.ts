@@ -218,18 +218,9 @@ export class VoteRepository {
     const { definition } = stored;
     const turnout = await this.turnout(meetingId, voteId);
     const voters = { delegates: definition.delegates ?? turnout.eligible, present: turnout.eligible };
-    const results =
-      stored.status === 'closed' ? await this.results(definition, voters) : null;
-    const { delegates: _delegates, ...fields } = definition;
-    return Vote.parse({
-      ...fields,
-      delegates: voters.delegates,
-      // 'counting' that could not finish here: closed, its results to come (votes:changed brings them).
-      status: stored.status === 'open' ? 'open' : 'closed',
-      closedAt: stored.closedAt,
-      turnout,
-      results,
-    });
+    const results = stored.status === 'closed' ? await this.results(definition, voters) : null;
+    // 'counting' that could not finish here: closed, its results to come (votes:changed brings them).
+    return voteView(definition, { status: stored.status === 'open' ? 'open' : 'closed', closedAt: stored.closedAt, turnout, results });
   }
 
   private async results(definition: VoteDefinition, voters: { delegates: number; present: number }) {
@@ -252,6 +243,15 @@ export class VoteRepository {
     }
     return (await this.state(stored.definition.meetingId, stored.definition.id)) ?? stored;
   }
+}
+
+/** The public shape of a vote from what is stored (a just-opened vote needs no read: see VoteService.open). */
+export function voteView(
+  definition: VoteDefinition,
+  state: Pick<Vote, 'status' | 'closedAt' | 'turnout' | 'results'>,
+): Vote {
+  const { delegates, ...fields } = definition;
+  return Vote.parse({ ...fields, delegates: delegates ?? state.turnout.eligible, ...state });
 }
 
 /** Forgets every vote of a meeting (the demo seed starts the demo meeting afresh). */

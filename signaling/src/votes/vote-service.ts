@@ -14,7 +14,7 @@ import { locateEntry } from '../agenda/agenda-tree.js';
 import type { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { requireMembership, requireNotEnded, requireRole, type Membership } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
-import type { CastOutcome, VoteRepository } from './vote-repository.js';
+import { voteView, type CastOutcome, type VoteRepository } from './vote-repository.js';
 
 export interface VoteServiceDeps {
   meetings: MeetingRepository;
@@ -85,7 +85,11 @@ export class VoteService {
     };
     await this.deps.votes.create(definition, eligible);
     if (request.durationSeconds) this.scheduleClose(meeting.id, definition.id, request.durationSeconds * 1000);
-    return this.announce(meeting.id, definition.id);
+    // Built from what was just written, not read back: once stored, the opening must be answered
+    // as done even if storage went away right after.
+    const vote = voteView(definition, { status: 'open', closedAt: null, turnout: { voted: 0, eligible: eligible.length }, results: null });
+    this.deps.broadcast(vote);
+    return vote;
   }
 
   async cast(user: User, request: ParsedClientRequest<'votes:cast'>): Promise<{ voteId: string }> {
@@ -95,7 +99,8 @@ export class VoteService {
     if (!stored) throw CAST_REFUSALS.not_found();
     const outcome = await this.deps.votes.cast(stored.definition, user.id, request.optionId);
     if (outcome !== 'ok') throw CAST_REFUSALS[outcome]();
-    await this.announce(meeting.id, request.voteId);
+    // The ballot is stored: the voter hears so even if the turnout announcement cannot be read now.
+    await this.announce(meeting.id, request.voteId).catch(() => undefined);
     return { voteId: request.voteId };
   }
 

@@ -16,7 +16,7 @@ export interface AutosaveOptions {
 }
 
 /** Errors worth retrying: the server was away (restarting, network down), not a refusal. */
-const TRANSIENT: readonly AppErrorCode[] = ['network', 'timeout', 'internal', 'media_unavailable'];
+const TRANSIENT: readonly AppErrorCode[] = ['network', 'timeout', 'internal', 'media_unavailable', 'storage_unavailable'];
 
 /**
  * Saves the latest value of something being typed: after a pause in typing, one save at a time,
