@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { createPublishedMeeting } from '../support/meeting-admin.js';
-import { expect, joinMeeting, test } from '../support/meeting-page.js';
+import { expect, joinMeeting, startWithAgendaItem, test } from '../support/meeting-page.js';
 
 /*
  * An opened vote reaches everyone at once: a notice and a badge on the votes tab for a delegate
@@ -70,12 +70,7 @@ test('an opened vote reaches a delegate on another tab and a hall TV; the result
   });
   const chair = await signIn('chutri');
   await joinMeeting(chair, meetingId);
-  await chair.getByTestId('meeting-start').click();
-  await expect(chair.getByTestId('meeting-status')).toHaveAttribute('data-status', 'in_progress');
-  await chair.getByTestId('agenda-add').click();
-  await chair.getByTestId('agenda-form-title').fill('Kế hoạch đầu tư công năm 2027 của tỉnh Hòa Bình và các huyện, thành phố trực thuộc');
-  await chair.getByTestId('agenda-form-submit').click();
-  await expect(chair.getByTestId('agenda-row')).toHaveCount(1);
+  await startWithAgendaItem(chair, 'Kế hoạch đầu tư công năm 2027 của tỉnh Hòa Bình và các huyện, thành phố trực thuộc');
 
   // One of the three delegates is present: the rule "more than half of those present" counts one.
   const delegate = await signIn('daibieu1');

@@ -121,14 +121,7 @@ export class VoteRepository {
     if (!definition.options.some((option) => option.id === optionId)) return 'no_option';
     const ballot = definition.secret ? this.sealer.seal(meetingId, id, optionId) : optionId;
     const outcome = await this.redis.eval(CAST_BALLOT, {
-      keys: [
-        keys.vote(meetingId, id),
-        keys.voteEligible(meetingId, id),
-        keys.voteVoters(meetingId, id),
-        keys.voteTally(meetingId, id),
-        keys.voteBallots(meetingId, id),
-        keys.voteBallotBox(meetingId, id),
-      ],
+      keys: voteKeys(meetingId, id),
       arguments: [userId, ballot, String(now), definition.secret ? this.sealer.keyCheck(meetingId, id) : ''],
     });
     if (outcome === 'key_mismatch') this.logger.error({ meetingId, voteId: id }, 'BALLOT_SECRET differs from the one this vote was opened with; ballot refused');
@@ -257,13 +250,17 @@ export function voteView(
 /** Forgets every vote of a meeting (the demo seed starts the demo meeting afresh). */
 export async function clearMeetingVotes(redis: RedisClient, meetingId: string): Promise<void> {
   const ids = await redis.zRange(keys.meetingVotes(meetingId), 0, -1);
-  const voteKeys = ids.flatMap((id) => [
-    keys.vote(meetingId, id),
-    keys.voteEligible(meetingId, id),
-    keys.voteVoters(meetingId, id),
-    keys.voteTally(meetingId, id),
-    keys.voteBallots(meetingId, id),
-    keys.voteBallotBox(meetingId, id),
-  ]);
-  await redis.del([keys.meetingVotes(meetingId), ...voteKeys]);
+  await redis.del([keys.meetingVotes(meetingId), ...ids.flatMap((id) => voteKeys(meetingId, id))]);
+}
+
+/** Every key of one vote, in the order CAST_BALLOT takes them as KEYS[1..6]. */
+function voteKeys(meetingId: string, voteId: string): string[] {
+  return [
+    keys.vote(meetingId, voteId),
+    keys.voteEligible(meetingId, voteId),
+    keys.voteVoters(meetingId, voteId),
+    keys.voteTally(meetingId, voteId),
+    keys.voteBallots(meetingId, voteId),
+    keys.voteBallotBox(meetingId, voteId),
+  ];
 }
