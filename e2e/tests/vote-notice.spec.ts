@@ -156,6 +156,7 @@ test('an opened vote reaches a delegate on another tab and a hall TV; the result
     // Shares of the one delegate present (the rule's base), not of the ballots cast.
     await expect(page.locator('[data-testid="vote-result-row"][data-option-id="agree"]')).toContainText('100%');
   }
+  await chair.getByTestId('vote-closed-card').scrollIntoViewIfNeeded();
   for (const size of SIZES) {
     await chair.setViewportSize(size);
     await screenshot(chair, 'chair-vote-result');
