@@ -35,12 +35,13 @@ return 'ok'
 
 /**
  * Closes an open vote; 1 when this call closed it, 0 when it was closed already (or unknown). A
- * secret vote goes to 'counting' until its ballot box is opened (any node may finish that).
+ * secret vote goes to 'counting' until its ballot box is opened (any node may finish that). A
+ * secret vote opened before ballots were sealed (no keyCheck) keeps the counters it has.
  */
 const CLOSE_VOTE = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
 local next = 'closed'
-if redis.call('HGET', KEYS[1], 'secret') == '1' then next = 'counting' end
+if redis.call('HGET', KEYS[1], 'secret') == '1' and redis.call('HEXISTS', KEYS[1], 'keyCheck') == 1 then next = 'counting' end
 redis.call('HSET', KEYS[1], 'status', next, 'closedAt', ARGV[1])
 return 1
 `;
