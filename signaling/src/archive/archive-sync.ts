@@ -3,10 +3,7 @@ import { closeConnection, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import type { ArchiveIndex } from './archive-index.js';
 import type { ArchiveRepository } from './archive-repository.js';
-import { isStorageFailure } from '../redis/storage-failure.js';
-
-/** After a Redis outage, how soon a failed rebuild is tried again. */
-const STORAGE_RETRY_MS = 1000;
+import { runNowOrWhenStored } from '../redis/retry-while-down.js';
 
 /**
  * Keeps this node's in-memory index equal to the records in Redis, which every node shares:
@@ -57,7 +54,15 @@ export class ArchiveSync {
     }
   }
 
+  /** The subscriber can be back before the command connection (which fails fast meanwhile): retried until it is. */
   private async rebuild(): Promise<void> {
+    await runNowOrWhenStored(() => this.rebuildOnce(), this.logger, 'archive index: rebuild').catch((error: unknown) => {
+      if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
+    });
+  }
+
+  private async rebuildOnce(): Promise<void> {
+    if (this.stopped) return;
     try {
       const started = Date.now();
       this.changedDuringRebuild = new Set();
@@ -70,13 +75,7 @@ export class ArchiveSync {
       this.logger.info({ meetings: this.index.size, ms: Date.now() - started }, 'archive index built');
     } catch (error) {
       this.changedDuringRebuild = null;
-      if (this.stopped) return;
-      // The subscriber can be back before the command connection (which fails fast meanwhile): try again.
-      if (isStorageFailure(error)) {
-        setTimeout(() => void this.rebuild(), STORAGE_RETRY_MS).unref();
-        return;
-      }
-      this.logger.error({ err: error }, 'archive index: rebuild failed');
+      throw error;
     }
   }
 }

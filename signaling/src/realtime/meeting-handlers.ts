@@ -5,6 +5,7 @@ import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { SignalingSocket } from './socket-types.js';
+import { runNowOrWhenStored } from '../redis/retry-while-down.js';
 
 type MeetingHandlers = Pick<ClientRequestHandlers, 'meeting:join' | 'meeting:leave'>;
 
@@ -72,7 +73,9 @@ export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket):
   socket.leave(rooms.meeting(meetingId));
   socket.leave(rooms.peer(peerId));
   for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, joined);
-  await deps.presence.remove(meetingId, peerId);
+  // Redis away (it fails fast): the peer still leaves the room and the SFU now; its presence entry
+  // goes as soon as Redis is back, so no ghost is left either way.
+  await runNowOrWhenStored(() => deps.presence.remove(meetingId, peerId), deps.logger, "removing a peer's presence");
   deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   await closeSfuPeer(deps, meetingId, peerId);
 }
