@@ -9,6 +9,7 @@ RUNTIME_PACKAGES=(
   poppler-utils          # pdftotext/pdfinfo for document checks
   qpdf                   # checks uploaded PDFs (damaged, truncated, password-protected)
   libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
+  bubblewrap             # bwrap: runs each conversion without network or the server's files
   libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
   fonts-liberation2      # Liberation Serif (metric-compatible with Times New Roman) embedded in the minutes PDF

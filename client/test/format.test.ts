@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avatarHue, formatBytes, formatMeetingTime, initials } from '../src/lib/format.js';
+import { avatarHue, formatBytes, formatDateTime, formatDuration, formatMeetingTime, formatTimeOfDay, initials } from '../src/lib/format.js';
 import { tileMinWidth } from '../src/lib/grid-layout.js';
 import { canJoin, sortMeetings } from '../src/lib/meetings.js';
 import type { MeetingSummary } from '@ehop/protocol';
@@ -40,6 +40,30 @@ describe('formatMeetingTime', () => {
   });
 });
 
+describe('times of the meeting, in Vietnam', () => {
+  // 17:30 UTC on 3 December is 00:30 on the 4th in Vietnam (and 12:30 on the 3rd in New York).
+  const pastMidnightInVietnam = '2026-12-03T17:30:00.000Z';
+
+  it('writes day/month/year and the 24-hour clock of Vietnam, whatever zone the device is in', () => {
+    expect(formatDateTime(pastMidnightInVietnam)).toBe('04/12/2026 00:30');
+    expect(formatDateTime(new Date(pastMidnightInVietnam))).toBe('04/12/2026 00:30');
+    expect(formatTimeOfDay(pastMidnightInVietnam)).toBe('00:30');
+    expect(formatDateTime('2026-12-03T16:59:00.000Z')).toBe('03/12/2026 23:59');
+  });
+
+  it('keeps an unparsable value as it is', () => {
+    expect(formatDateTime('soon')).toBe('soon');
+    expect(formatTimeOfDay('soon')).toBe('soon');
+  });
+
+  it('writes durations as minutes and seconds, hours only when needed', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(65_900)).toBe('1:05');
+    expect(formatDuration(3_723_000)).toBe('1:02:03');
+    expect(formatDuration(-5)).toBe('0:00');
+  });
+});
+
 describe('avatarHue', () => {
   it('is stable per person and within the colour wheel', () => {
     expect(avatarHue('user-1')).toBe(avatarHue('user-1'));
@@ -64,6 +88,7 @@ describe('sortMeetings', () => {
     startsAt,
     location: '',
     status,
+    endedAt: null,
     myRole: 'delegate',
   });
 

@@ -96,8 +96,11 @@ export const FloorLogEntry = z.object({
   grantedAt: z.iso.datetime(),
   releasedAt: z.iso.datetime(),
   durationSec: z.number().int().min(0),
-  /** `chair`: taken back; `next_speaker`: the chair gave the floor to someone else. */
-  endedBy: z.enum(['chair', 'next_speaker', 'speaker']),
+  /**
+   * `chair`: taken back; `next_speaker`: the chair gave the floor to someone else; `meeting_ended`:
+   * the meeting ended while this turn was running.
+   */
+  endedBy: z.enum(['chair', 'next_speaker', 'speaker', 'meeting_ended']),
 });
 export type FloorLogEntry = z.infer<typeof FloorLogEntry>;
 

@@ -6,6 +6,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: ApiError['code'],
     message: string,
+    /** What exactly is wrong, item by item, when the caller is to be shown a list. */
+    readonly issues?: ApiError['issues'],
   ) {
     super(message);
     this.name = 'RequestError';
@@ -33,7 +35,7 @@ export async function handleRequest<S extends RequestSpec>(
   try {
     return { ok: true, data: await handler(parsed.data as z.output<S['request']>) };
   } catch (error) {
-    if (error instanceof RequestError) return fail(error.code, error.message);
+    if (error instanceof RequestError) return fail(error.code, error.message, error.issues);
     onUnexpectedError(error);
     return fail('internal', 'Internal error');
   }

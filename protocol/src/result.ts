@@ -24,13 +24,17 @@ export const ErrorCode = z.enum([
   'conversion_failed',
   /** A per-person limit was reached (e.g. highlights on one document). */
   'limit_reached',
+  /** The meeting cannot end while a vote is open: the chair closes the vote first. */
+  'vote_open',
+  /** The minutes still have blanks to fill ("… giờ … phút"); `issues` lists where. */
+  'minutes_incomplete',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export interface ApiError {
   code: ErrorCode;
   message: string;
-  /** Field-level details for `invalid_payload`: path -> message. */
+  /** Details: for `invalid_payload` field path -> message; for `minutes_incomplete` section id -> the blank's text. */
   issues?: { path: string; message: string }[];
 }
 

@@ -54,6 +54,8 @@ const EnvSchema = z
     DOCUMENT_CONVERSIONS: z.coerce.number().int().min(1).max(8).default(1),
     DOCUMENT_CONVERSION_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
     SOFFICE_PATH: z.string().min(1).default('soffice'),
+    /** bubblewrap: every conversion runs in its sandbox (no network, none of the server's files). */
+    BWRAP_PATH: z.string().min(1).default('bwrap'),
   })
   .superRefine((env, ctx) => {
     // A known session secret lets anyone forge session cookies: never run production on the default.
@@ -99,6 +101,7 @@ export interface DocumentsConfig {
   conversionConcurrency: number;
   conversionTimeoutMs: number;
   sofficePath: string;
+  bwrapPath: string;
 }
 
 /** Reads and checks the environment; throws with every problem listed when something is wrong. */
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
       conversionConcurrency: e.DOCUMENT_CONVERSIONS,
       conversionTimeoutMs: e.DOCUMENT_CONVERSION_TIMEOUT_MS,
       sofficePath: e.SOFFICE_PATH,
+      bwrapPath: e.BWRAP_PATH,
     },
     recordingsDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR, 'recordings'),
   };

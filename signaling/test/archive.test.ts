@@ -4,11 +4,14 @@ import { ArchiveSearchQuery, DEFAULT_QUORUM, DossierManifest } from '@ehop/proto
 import { ArchiveIndex } from '../src/archive/archive-index.js';
 import type { ArchiveRecord } from '../src/archive/archive-repository.js';
 import { foldDiacritics, searchTerms, snippetAround } from '../src/archive/search-text.js';
-import { collectDossier, mayExportConfidential } from '../src/archive/dossier/dossier-builder.js';
+import { collectDossier } from '../src/archive/dossier/dossier-builder.js';
 import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from '../src/archive/dossier/dossier-item.js';
 import { safeFileName, uniqueNames } from '../src/archive/dossier/file-names.js';
 import { buildManifest } from '../src/archive/dossier/manifest.js';
+import { canSeeDocument, mayTakeDocumentFile } from '../src/documents/document-access.js';
+import type { StoredDocument } from '../src/documents/document-repository.js';
 import type { StoredMeeting } from '../src/meetings/meeting-repository.js';
+import { mayAccessRecordings } from '../src/recordings/recording-access.js';
 
 type RecordInput = Partial<Omit<ArchiveRecord, 'minutesTerms' | 'documentsTerms'>> & { minutesText?: string; documentsText?: string };
 
@@ -115,6 +118,7 @@ const meeting: StoredMeeting = {
   startsAt: '2026-03-10T01:00:00.000Z',
   location: 'Phòng 1',
   status: 'ended',
+  endedAt: '2026-11-27T04:00:00.000Z',
   members: [
     { userId: 'u-chair', role: 'chair' },
     { userId: 'u-delegate', role: 'delegate' },
@@ -124,6 +128,7 @@ const meeting: StoredMeeting = {
   quorum: DEFAULT_QUORUM,
 };
 
+/** A confidential document is the one kind of part a provider lists but withholds. */
 function fileItem(title: string, confidential: boolean, fileName = 'tai-lieu/a.pdf'): DossierItem {
   return {
     kind: 'document',
@@ -133,6 +138,7 @@ function fileItem(title: string, confidential: boolean, fileName = 'tai-lieu/a.p
     sizeBytes: 10,
     sha256: 'a'.repeat(64),
     confidential,
+    withheld: confidential,
     documentId: 'd1',
     content: { type: 'file', path: '/nowhere' },
   };
@@ -142,17 +148,11 @@ const provider = (items: DossierItem[]): DossierProvider => ({ kind: 'document',
 const context = (role: DossierContext['role']): DossierContext => ({ meeting, role, people: new Map() });
 
 describe('dossier', () => {
-  it('hands confidential documents over in the ZIP only to the chair and the secretary', async () => {
-    const providers = [provider([fileItem('Công khai', false), fileItem('Mật', true, 'tai-lieu/b.pdf')])];
-    for (const role of ['chair', 'secretary'] as const) {
-      expect((await collectDossier(providers, context(role))).exported.map((item) => item.title)).toEqual(['Công khai', 'Mật']);
-    }
-    for (const role of ['delegate', 'observer', null] as const) {
-      const collected = await collectDossier(providers, context(role));
-      expect(collected.exported.map((item) => item.title)).toEqual(['Công khai']);
-      expect(collected.withheld.map((item) => item.title)).toEqual(['Mật']);
-    }
-    expect(mayExportConfidential('endpoint')).toBe(false);
+  it('hands over what the providers allow and lists what they withhold', async () => {
+    const collected = await collectDossier([provider([fileItem('Công khai', false), fileItem('Mật', true, 'tai-lieu/b.pdf')])], context('delegate'));
+    expect(collected.items.map((item) => item.title)).toEqual(['Công khai', 'Mật']);
+    expect(collected.exported.map((item) => item.title)).toEqual(['Công khai']);
+    expect(collected.withheld.map((item) => item.title)).toEqual(['Mật']);
   });
 
   it('gives two files of the same name distinct names in the ZIP', async () => {
@@ -164,6 +164,28 @@ describe('dossier', () => {
   it('makes file names safe without losing the Vietnamese', () => {
     expect(safeFileName('../Báo cáo: quý I/2026', '.pdf', 'tai-lieu')).toBe('Báo cáo quý I 2026.pdf');
     expect(safeFileName('***', '.pdf', 'tai-lieu')).toBe('tai-lieu.pdf');
+  });
+});
+
+describe('one access rule per file, shared by the routes and the dossier', () => {
+  const document = (overrides: Partial<StoredDocument>): StoredDocument => ({
+    id: 'd1', meetingId: 'm1', agendaItemId: null, title: 'T', fileName: 't.pdf', sourceType: 'pdf', pageCount: 1, sizeBytes: 1,
+    confidential: false, published: true, uploadedBy: { userId: 'u-chair', displayName: 'C' }, uploadedAt: '2026-03-10T01:00:00.000Z',
+    sha256: 'a'.repeat(64), ...overrides,
+  });
+  const roles = ['chair', 'secretary', 'delegate', 'endpoint', 'observer', null] as const;
+  const allowed = (rule: (role: (typeof roles)[number]) => boolean) => roles.filter(rule);
+
+  it('documents: members take a published one; a confidential one only the chair and the secretary; a draft only they see; non-members nothing', () => {
+    expect(allowed((role) => mayTakeDocumentFile(document({}), role))).toEqual(['chair', 'secretary', 'delegate', 'endpoint', 'observer']);
+    expect(allowed((role) => canSeeDocument(document({ confidential: true }), role))).toEqual(['chair', 'secretary', 'delegate', 'endpoint', 'observer']);
+    expect(allowed((role) => mayTakeDocumentFile(document({ confidential: true }), role))).toEqual(['chair', 'secretary']);
+    expect(allowed((role) => canSeeDocument(document({ published: false }), role))).toEqual(['chair', 'secretary']);
+    expect(allowed((role) => mayTakeDocumentFile(document({ published: false }), role))).toEqual(['chair', 'secretary']);
+  });
+
+  it('recordings: the chair, the secretary and delegates; not endpoints, observers or non-members', () => {
+    expect(allowed(mayAccessRecordings)).toEqual(['chair', 'secretary', 'delegate']);
   });
 });
 

@@ -114,7 +114,7 @@ describe('asking to speak', () => {
   });
 
   it('refuses observers and the chair, who may always speak', async () => {
-    const observer = await joinAs(nodeA, 'admin');
+    const observer = await joinAs(nodeA, 'quansat');
     const chair = await joinAs(nodeA, 'chutri');
     expect(await request(observer.socket, 'floor:request', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await request(chair.socket, 'floor:request', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -247,7 +247,7 @@ describe('forged and malformed requests', () => {
       });
     }
     expect(await request(chair.socket, 'floor:grant', { userId: 'u-nobody' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await request(chair.socket, 'floor:grant', { userId: 'u-admin' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await request(chair.socket, 'floor:grant', { userId: 'u-quansat' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await storedConference()).toBeNull();
   });
 

@@ -265,7 +265,7 @@ describe('media relay', () => {
   });
 
   it('refuses audio and video from observers', async () => {
-    const { socket } = await joinAs(nodeA, 'admin');
+    const { socket } = await joinAs(nodeA, 'quansat');
     const send = await request(socket, 'media:createTransport', { direction: 'send' });
     if (!send.ok) throw new Error(send.error.message);
     const ack = await request(socket, 'media:produce', {
@@ -275,7 +275,7 @@ describe('media relay', () => {
       rtpParameters: opusMicRtpParameters(55_555_555),
     });
     expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect((await presence()).find((peer) => peer.userId === 'u-admin')?.micOn).toBe(false);
+    expect((await presence()).find((peer) => peer.userId === 'u-quansat')?.micOn).toBe(false);
   });
 
   it('passes the SFU refusal of an unknown transport through as not_found', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RICH_DEPTH, RichDoc, minutesRequests, richText, voteOutcome, type AgendaItem, type Minutes, type Vote } from '@ehop/protocol';
+import { MAX_RICH_DEPTH, RichDoc, minutesBlanks, minutesRequests, richText, voteOutcome, type AgendaItem, type Minutes, type Vote } from '@ehop/protocol';
 import { defaultHeading } from '../src/minutes/default-heading.js';
 import { minutesDocument } from '../src/minutes/minutes-pdf.js';
 import { canRead, permissionsOf, refusal } from '../src/minutes/minutes-rules.js';
 import { buildSkeleton, type SkeletonInput } from '../src/minutes/skeleton.js';
-import { vietnameseDate } from '../src/minutes/vietnamese-dates.js';
+import { vietnameseDate } from '../src/format/vietnam-time.js';
 
 const AGENDA: AgendaItem[] = [
   { id: 'a1', title: 'Khai mạc', presenterId: 'u-thuky', plannedMinutes: 5, children: [] },
@@ -142,6 +142,48 @@ describe('minutes skeleton', () => {
     expect(textOf(buildSkeleton(input({ votes: [twoThirds] })), 'item-a2')).toContain(
       'Kết quả: Không thông qua: 2/4 đại biểu tán thành (Đồng ý), cần ít nhất 3 (ít nhất hai phần ba tổng số đại biểu tán thành).',
     );
+  });
+});
+
+describe('the closing time', () => {
+  it('is left blank while the meeting runs, and written in Vietnam time once it ended', () => {
+    expect(textOf(buildSkeleton(input()), 'closing')).toContain('Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.');
+    const ended = input({ meeting: { ...input().meeting, endedAt: '2026-11-27T04:05:00.000Z' } });
+    expect(textOf(buildSkeleton(ended), 'closing')).toContain('Cuộc họp kết thúc vào lúc 11 giờ 05 phút cùng ngày.');
+  });
+
+  it('gives the date when the meeting ended on another day in Vietnam (though the same day in UTC)', () => {
+    const late = input({ meeting: { title: 'Họp khẩn', startsAt: '2026-12-03T13:00:00.000Z', location: 'Phòng họp', endedAt: '2026-12-03T17:30:00.000Z' } });
+    expect(textOf(buildSkeleton(late), 'closing')).toContain('Cuộc họp kết thúc vào lúc 00 giờ 30 phút ngày 04 tháng 12 năm 2026.');
+  });
+});
+
+describe('blanks left in the minutes', () => {
+  const minutesOf = (sections: ReturnType<typeof buildSkeleton>, place = 'Hòa Bình') => ({
+    heading: { issuingBody: 'ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH', number: '', place },
+    sections,
+  });
+
+  it('lists every blank of the skeleton with the sentence around it, in reading order', () => {
+    const blanks = minutesBlanks(minutesOf(buildSkeleton(input()), '…'));
+    expect(blanks).toEqual([
+      { path: 'heading.place', text: '…' },
+      { path: 'item-a2-1', text: 'Trình bày: …' },
+      { path: 'closing', text: 'Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.' },
+      { path: 'closing', text: 'Biên bản đã được thông qua trước các thành viên dự họp và được lập thành … bản có giá trị như nhau.' },
+    ]);
+  });
+
+  it('counts three dots typed by hand as a blank, and finds none once everything is filled in', () => {
+    const sections = buildSkeleton(input({ meeting: { ...input().meeting, endedAt: '2026-11-27T04:05:00.000Z' } }));
+    const filled = sections.map((section) =>
+      section.id === 'item-a2-1' || section.id === 'closing' ? { ...section, doc: { type: 'doc' as const, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text: 'Đã điền đủ.' }] }] } } : section,
+    );
+    expect(minutesBlanks(minutesOf(filled))).toEqual([]);
+    const dotted = filled.map((section) =>
+      section.id === 'closing' ? { ...section, doc: { type: 'doc' as const, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text: 'Lập thành ... bản.' }] }] } } : section,
+    );
+    expect(minutesBlanks(minutesOf(dotted))).toEqual([{ path: 'closing', text: 'Lập thành ... bản.' }]);
   });
 });
 

@@ -11,7 +11,8 @@ import { notesRoutes } from '../notes/notes-routes.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
-import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
+import type { MeetingEnding } from '../meetings/meeting-ending.js';
+import type { MeetingEvents } from '../meetings/meeting-events.js';
 import type { ConferenceRepository } from '../conference/conference-repository.js';
 import { floorLogRoutes } from '../conference/floor-log-routes.js';
 import { meetingRoutes } from '../meetings/meeting-routes.js';
@@ -42,7 +43,8 @@ export interface HttpAppOptions {
   clientDist: string;
   onLogout(sessionId: string): void;
   connections: ConnectionDirectory;
-  broadcasts: MeetingBroadcasts;
+  meetingEvents: MeetingEvents;
+  ending: MeetingEnding;
   votes: VoteService;
   archive: ArchiveService;
   recordings: RecordingService;
@@ -67,7 +69,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', meetingRoutes({ users, units, meetings }));
   api.use(
     '/meetings',
-    meetingStatusRoutes({ users, meetings, broadcasts: options.broadcasts, onEnded: (meetingId) => options.archive.archiveQuietly(meetingId) }),
+    meetingStatusRoutes({ users, meetings, events: options.meetingEvents, ending: options.ending }),
   );
   api.use('/meetings', voteRoutes({ users, votes: options.votes }));
   api.use('/archive', archiveRoutes({ users, archive: options.archive, logger }));

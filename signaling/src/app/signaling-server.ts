@@ -21,7 +21,8 @@ import { voteBroadcast } from '../votes/vote-broadcasts.js';
 import { BallotSealer } from '../votes/ballot-seal.js';
 import { VoteRepository } from '../votes/vote-repository.js';
 import { VoteService } from '../votes/vote-service.js';
-import { RecordingFiles, recordingArchiveSource } from '@ehop/recordings';
+import { RecordingFiles } from '@ehop/recordings';
+import { recordingArchiveSource } from '../recordings/recording-archive.js';
 import { RecordingService } from '../recordings/recording-service.js';
 import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
 import { minutesBroadcast } from '../minutes/minutes-broadcasts.js';
@@ -37,6 +38,13 @@ import { ConferenceService } from '../conference/conference-service.js';
 import { NetworkQualityPoller } from '../conference/network-quality-poller.js';
 import { relayConferenceEvents } from '../conference/sfu-conference-relay.js';
 import { MeetingRepository } from '../meetings/meeting-repository.js';
+import { MeetingEnding } from '../meetings/meeting-ending.js';
+import { MeetingEvents } from '../meetings/meeting-events.js';
+import { PendingEndings } from '../meetings/pending-endings.js';
+import { attendanceHooks } from '../attendance/attendance-hooks.js';
+import { recordingEventHandler } from '../recordings/recording-events.js';
+import { meetingStatusRelay } from '../realtime/meeting-status-relay.js';
+import { meetingEndingSteps } from './meeting-ending-steps.js';
 import { connectionDirectory } from '../realtime/connection-directory.js';
 import { closeConnection, connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
 import { IdempotencyStore } from '../redis/idempotency-store.js';
@@ -89,7 +97,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     announce: (state) => io?.to(rooms.meeting(state.meetingId)).emit('recording:state', state),
     logger: log.child({ component: 'recordings' }),
   });
-  const broadcasts = withRecording(meetingBroadcasts(() => io), recordings, log);
+  const broadcasts = withRecording(meetingBroadcasts(() => io), recordings);
+  const meetingEvents = new MeetingEvents(redis, await duplicateConnection(redis, log), log.child({ component: 'meeting-events' }));
   const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
   const attendanceRepository = new AttendanceRepository(redis);
   const attendance = new AttendanceService({
@@ -134,6 +143,13 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     logger: log.child({ component: 'archive' }),
   });
   await archive.start();
+  const ending = new MeetingEnding({
+    meetings,
+    pending: new PendingEndings(redis),
+    votes,
+    steps: meetingEndingSteps({ conferences, documents, events: meetingEvents, sfu, archive: archive.service }),
+    logger: log.child({ component: 'meeting-ending' }),
+  });
   const app = createHttpApp({
     logger: log,
     redis,
@@ -147,7 +163,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     clientDist: config.clientDist,
     onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
     connections: connectionDirectory(() => io),
-    broadcasts,
+    meetingEvents,
+    ending,
     votes,
     archive: archive.service,
     recordings,
@@ -179,11 +196,19 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     nodeId: heartbeat.nodeId,
     iceServers: config.iceServers,
     conference,
-    meetingHooks: [conferenceHooks(conference)],
+    meetingHooks: [conferenceHooks(conference), attendanceHooks(attendance, log.child({ component: 'attendance' }))],
     logger: log.child({ component: 'realtime' }),
     isShuttingDown: () => shuttingDown,
   };
   handleConnections(deps, sessionMiddleware);
+  meetingEvents.on(meetingStatusRelay(deps));
+  meetingEvents.on(recordingEventHandler(recordings));
+  await meetingEvents.start();
+  // In the background: endings a crash interrupted are finished (idempotent if another node does too).
+  void ending.resumePending().then(
+    (count) => count > 0 && log.warn({ meetings: count }, 'finished endings of meetings a crash had interrupted'),
+    (error: unknown) => log.error({ err: error }, 'resuming interrupted meeting endings failed'),
+  );
   relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
@@ -208,6 +233,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
       await httpClosed;
       sfu.close();
       await heartbeat.stop().catch(() => undefined);
+      await meetingEvents.stop().catch(() => undefined);
       await archive.stop().catch(() => undefined);
       await quitAll([redis, ...(adapterClients ? [adapterClients.pub, adapterClients.sub] : [])]);
       log.info('signaling stopped');
@@ -240,14 +266,10 @@ async function quitAll(clients: RedisClient[]): Promise<void> {
   await Promise.allSettled(clients.map((client) => closeConnection(client)));
 }
 
-/** The meeting's announcements, plus what recording must hear: the end of the meeting, and agenda item changes (chapters). */
-function withRecording(broadcasts: MeetingBroadcasts, recordings: RecordingService, log: Logger): MeetingBroadcasts {
+/** The meeting's announcements, plus what recording must hear: agenda item changes (chapters). */
+function withRecording(broadcasts: MeetingBroadcasts, recordings: RecordingService): MeetingBroadcasts {
   return {
     ...broadcasts,
-    statusChanged(meetingId, status) {
-      broadcasts.statusChanged(meetingId, status);
-      if (status === 'ended') recordings.meetingEnded(meetingId).catch((error: unknown) => log.error({ err: error, meetingId }, 'recording could not be finalised'));
-    },
     agendaChanged(agenda) {
       broadcasts.agendaChanged(agenda);
       recordings.agendaChanged(agenda);

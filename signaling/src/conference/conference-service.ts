@@ -3,6 +3,7 @@ import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
+import { requireNotEnded } from '../meetings/meeting-access.js';
 import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import { rooms } from '../redis/keys.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
@@ -46,9 +47,10 @@ export class ConferenceService {
     };
   }
 
-  /** Changes the record, then tells the SFU and everyone; returns the new record. */
+  /** Changes the record, then tells the SFU and everyone; returns the new record. An ended meeting's floor is closed for good. */
   async apply(meetingId: string, change: (record: ConferenceRecord) => Transition): Promise<ConferenceRecord> {
     const meeting = await this.meeting(meetingId);
+    requireNotEnded(meeting);
     let before: ConferenceRecord | undefined;
     const { record } = await this.deps.conferences.update(meetingId, (current) => {
       before = current;

@@ -19,6 +19,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   damaged_file: 422,
   conversion_failed: 422,
   limit_reached: 409,
+  vote_open: 409,
+  minutes_incomplete: 409,
 };
 
 export function httpStatusFor(code: ErrorCode): number {
@@ -38,7 +40,9 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof RequestError) return sendError(res, { code: error.code, message: error.message });
+    if (error instanceof RequestError) {
+      return sendError(res, { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+    }
     if (isStorageFailure(error)) return sendError(res, { code: 'storage_unavailable', message: storageUnavailable().message });
     const bodyError = bodyParserFailure(error);
     if (bodyError) return sendError(res, { code: 'invalid_payload', message: bodyError });

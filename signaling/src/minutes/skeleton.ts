@@ -13,11 +13,12 @@ import {
 import { bulletList, doc, heading, labelled, orderedList, paragraph } from './rich-text.js';
 import { baseText, outcomeSentence } from '../votes/vote-outcome-text.js';
 import type { SpokenTurn } from './speakers-log.js';
-import { clockTime, spokenDuration, vietnameseDate, vietnameseTime } from './vietnamese-dates.js';
+import { clockTime, sameVietnamDay, spokenDuration, vietnameseDate, vietnameseTime } from '../format/vietnam-time.js';
 
 /** Everything the system knows about a meeting that the minutes start from. */
 export interface SkeletonInput {
-  meeting: { title: string; startsAt: string; location: string };
+  /** `endedAt` null while the meeting runs: the closing time is then left blank. */
+  meeting: { title: string; startsAt: string; location: string; endedAt?: string | null };
   members: readonly { userId: string; displayName: string; role: MeetingRole; unitName: string }[];
   attendance: readonly AttendanceEntry[];
   quorum: QuorumRule;
@@ -49,7 +50,7 @@ export function buildSkeleton(input: SkeletonInput): MinutesSection[] {
     ...entries.map(({ entry, number }) =>
       section(`item-${entry.id}`, 'item', entry.id, `${number}. ${entry.title}`, itemDoc(entry, input)),
     ),
-    section('closing', 'closing', null, 'IV. KẾT THÚC CUỘC HỌP', closingDoc(offAgendaTurns)),
+    section('closing', 'closing', null, 'IV. KẾT THÚC CUỘC HỌP', closingDoc(offAgendaTurns, input.meeting)),
   ];
 }
 
@@ -171,10 +172,16 @@ function voteBlock(vote: Vote, input: SkeletonInput): RichNode[] {
   ];
 }
 
-function closingDoc(offAgendaTurns: readonly SpokenTurn[]): RichNode {
+/** "10 giờ 05 phút cùng ngày" once the meeting ended (or with its date, past midnight); blank before. */
+function endTime({ startsAt, endedAt }: SkeletonInput['meeting']): string {
+  if (!endedAt) return '… giờ … phút cùng ngày';
+  return `${vietnameseTime(endedAt)} ${sameVietnamDay(startsAt, endedAt) ? 'cùng ngày' : vietnameseDate(endedAt)}`;
+}
+
+function closingDoc(offAgendaTurns: readonly SpokenTurn[], meeting: SkeletonInput['meeting']): RichNode {
   return doc(
     ...(offAgendaTurns.length > 0 ? [heading(3, 'Ý kiến phát biểu khác'), turnsBlock(offAgendaTurns)] : []),
-    paragraph('Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.'),
+    paragraph(`Cuộc họp kết thúc vào lúc ${endTime(meeting)}.`),
     paragraph('Biên bản đã được thông qua trước các thành viên dự họp và được lập thành … bản có giá trị như nhau.'),
   );
 }

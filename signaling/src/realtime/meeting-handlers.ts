@@ -8,6 +8,8 @@ import type { SignalingSocket } from './socket-types.js';
 import { runNowOrWhenStored } from '../redis/retry-while-down.js';
 
 type MeetingHandlers = Pick<ClientRequestHandlers, 'meeting:join' | 'meeting:leave'>;
+/** What leaving a meeting touches. */
+export type LeaveDeps = Pick<RealtimeDeps, 'io' | 'presence' | 'sfu' | 'meetingHooks' | 'logger'>;
 
 export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): MeetingHandlers {
   const queue = socket.data.membershipQueue;
@@ -64,8 +66,12 @@ async function joinMeeting(deps: RealtimeDeps, socket: SignalingSocket, meetingI
   }
 }
 
-/** Leaves the current meeting, if any: presence removed, others told, SFU peer closed. */
-export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket): Promise<void> {
+/**
+ * Leaves the current meeting, if any: presence removed, others told, SFU peer closed. When the
+ * whole room leaves at once (the meeting ended) `announce: false` spares everyone a peer:left per
+ * other participant: they are leaving too.
+ */
+export async function leaveMeeting(deps: LeaveDeps, socket: SignalingSocket, { announce = true } = {}): Promise<void> {
   const joined = socket.data.joined;
   if (!joined) return;
   socket.data.joined = null;
@@ -76,12 +82,12 @@ export async function leaveMeeting(deps: RealtimeDeps, socket: SignalingSocket):
   // Redis away (it fails fast): the peer still leaves the room and the SFU now; its presence entry
   // goes as soon as Redis is back, so no ghost is left either way.
   await runNowOrWhenStored(() => deps.presence.remove(meetingId, peerId), deps.logger, "removing a peer's presence");
-  deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
+  if (announce) deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   await closeSfuPeer(deps, meetingId, peerId);
 }
 
 /** Best effort: if the SFU is unreachable its peers are gone (or will be) anyway. */
-async function closeSfuPeer(deps: RealtimeDeps, roomId: string, peerId: string): Promise<void> {
+async function closeSfuPeer(deps: Pick<RealtimeDeps, 'sfu' | 'logger'>, roomId: string, peerId: string): Promise<void> {
   try {
     await deps.sfu.request('peer:close', { roomId, peerId });
   } catch (error) {

@@ -18,6 +18,14 @@ export const keys = {
   meeting: (meetingId: string) => `meeting:${meetingId}`,
   /** Set of every meeting id, for the organisers' list. */
   meetingIndex: () => 'meetings',
+  /**
+   * Set of meeting ids whose ending has begun but not finished (floor closed, participants told,
+   * media room closed, archived): added before the status changes, removed when all is done, so
+   * a node that dies in between leaves the rest to the next attempt or the next start.
+   */
+  meetingsEnding: () => 'meetings:ending',
+  /** Pub/sub channel: a meeting's domain events (status changes), heard by every signaling node. */
+  meetingEventsChannel: () => 'meeting-events',
   /** Hash: version, state (the Agenda as JSON); written only by compare-and-set on version. */
   meetingAgenda: (meetingId: string) => `meeting:${meetingId}:agenda`,
   /** Hash: userId -> AttendanceEntry JSON. */

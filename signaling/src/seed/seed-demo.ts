@@ -15,7 +15,7 @@ try {
   for (const meeting of result.meetings) console.log(`  meeting ${meeting.id}: ${meeting.title}`);
   console.log(`Demo accounts (password for all: ${result.password}):`);
   for (const user of result.users) {
-    console.log(`  ${user.username.padEnd(14)} ${user.role.padEnd(10)} ${user.isAdmin ? 'admin ' : ''}${user.displayName}`);
+    console.log(`  ${user.username.padEnd(14)} ${(user.role ?? '-').padEnd(10)} ${user.isAdmin ? 'admin ' : ''}${user.displayName}`);
   }
 } finally {
   await redis.quit();

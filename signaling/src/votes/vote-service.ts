@@ -154,7 +154,8 @@ export class VoteService {
     if (await this.deps.votes.close(meetingId, voteId, closedAt)) await this.announce(meetingId, voteId);
   }
 
-  private async hasOpenVote(meetingId: string): Promise<boolean> {
+  /** True while one of the meeting's votes is open (one whose countdown ran out is closed first). */
+  async hasOpenVote(meetingId: string): Promise<boolean> {
     for (const id of await this.deps.votes.ids(meetingId)) {
       await this.closeIfExpired(meetingId, id);
       if ((await this.deps.votes.state(meetingId, id))?.status === 'open') return true;
