@@ -12,6 +12,7 @@ export SFU_URL="${SFU_URL:-http://127.0.0.1:$SFU_PORT}"
 export REDIS_URL="${REDIS_URL:-$(project_redis_url)}"
 export SFU_SECRET="${SFU_SECRET:-$(ensure_secret sfu-secret)}"
 export SESSION_SECRET="${SESSION_SECRET:-$(ensure_secret session-secret)}"
+export BALLOT_SECRET="${BALLOT_SECRET:-$(ensure_secret ballot-secret)}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-ehop-demo-2026}"
 
 [ -f signaling/dist/main.js ] && [ -f sfu-server/dist/main.js ] && [ -f client/dist/index.html ] \

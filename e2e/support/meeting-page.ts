@@ -97,3 +97,14 @@ export async function unmute(page: Page): Promise<void> {
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-state', 'on');
 }
+
+/** The chair, in the room, starts the meeting and gives it one agenda item (votes need one). */
+export async function startWithAgendaItem(chair: Page, title: string): Promise<void> {
+  await chair.getByTestId('meeting-start').click();
+  await expect(chair.getByTestId('meeting-status')).toHaveAttribute('data-status', 'in_progress');
+  await chair.getByTestId('agenda-add').click();
+  await chair.getByTestId('agenda-form-title').fill(title);
+  await chair.getByTestId('agenda-form-minutes').fill('15');
+  await chair.getByTestId('agenda-form-submit').click();
+  await expect(chair.getByTestId('agenda-row')).toHaveCount(1);
+}

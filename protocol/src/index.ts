@@ -14,6 +14,8 @@ export * from './meeting-management.js';
 export * from './agenda.js';
 export * from './attendance.js';
 export * from './votes.js';
+export * from './vote-outcome.js';
+export * from './idempotency.js';
 export * from './archive.js';
 export * from './sfu-recorder.js';
 export * from './recordings.js';

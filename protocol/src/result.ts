@@ -11,6 +11,11 @@ export const ErrorCode = z.enum([
   /** The meeting is over: it can be read, not joined or changed. */
   'meeting_ended',
   'media_unavailable',
+  /**
+   * Signaling cannot reach its storage (Redis) right now: the request failed at once instead of
+   * waiting. A write sent again with the same `idempotencyKey` is answered as the first attempt.
+   */
+  'storage_unavailable',
   'internal',
   // Uploaded files (documents): refused by size or content, or not convertible to PDF.
   'file_too_large',

@@ -6,6 +6,14 @@ import { weakSecretProblem } from '@ehop/protocol';
 
 const DEV_SESSION_SECRET = 'dev-session-secret-change-me';
 const DEV_SFU_SECRET = 'dev-sfu-secret';
+/**
+ * Development and tests only: a FIXED value (not generated per process) so that several local
+ * nodes, and a node restarted in a test, can still open the ballots sealed before. Production
+ * refuses it.
+ */
+export const DEV_BALLOT_SECRET = 'dev-ballot-secret-not-for-production-use';
+/** 32 characters: a random value of at least 192 bits in base64 (`openssl rand -base64 32` gives 44). */
+const MIN_BALLOT_SECRET_LENGTH = 32;
 
 /** From `signaling/dist/config.js` (or `src/` under tests) to the built web app. */
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -41,6 +49,8 @@ const EnvSchema = z
     SFU_SECRET: z.string().min(1).optional(),
     SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     SESSION_SECRET: z.string().min(16).optional(),
+    /** Seals secret ballots (votes/ballot-seal.ts); shared by every signaling node, never stored in Redis. */
+    BALLOT_SECRET: z.string().min(MIN_BALLOT_SECRET_LENGTH).optional(),
     COOKIE_SECURE: booleanFromEnv.default(false),
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),
@@ -90,6 +100,10 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production') checkProductionSettings(env, ctx);
     if (env.LOGIN_LOCKOUT_MAX_SEC < env.LOGIN_LOCKOUT_SEC) {
       ctx.addIssue({ code: 'custom', path: ['LOGIN_LOCKOUT_MAX_SEC'], message: 'must not be below LOGIN_LOCKOUT_SEC' });
+    }
+    // Whoever knows the ballot secret and can read Redis's append-only file can pair secret ballots with voters.
+    if (env.NODE_ENV === 'production' && (!env.BALLOT_SECRET || env.BALLOT_SECRET === DEV_BALLOT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['BALLOT_SECRET'], message: `a random value of at least ${MIN_BALLOT_SECRET_LENGTH} characters is required in production` });
     }
     if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
@@ -142,6 +156,8 @@ export interface SignalingConfig {
   session: { secret: string; cookieSecure: boolean };
   /** Origins whose pages may act with a user's cookie; null: only the server's own origin. */
   allowedOrigins: string[] | null;
+  /** Key material for sealing secret ballots (identical on every node). */
+  ballotSecret: string;
   tls: { certFile: string; keyFile: string } | null;
   clientDist: string;
   /** TURN servers handed to browsers, with credentials made per user (media/turn-credentials.ts). */
@@ -203,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
     // With TLS on, cookies are Secure whatever COOKIE_SECURE says: never sent over plain HTTP.
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, cookieSecure: e.COOKIE_SECURE || Boolean(e.TLS_CERT_FILE) },
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
+    ballotSecret: e.BALLOT_SECRET ?? DEV_BALLOT_SECRET,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : null,
     clientDist: e.CLIENT_DIST ? resolve(e.CLIENT_DIST) : DEFAULT_CLIENT_DIST,
     turn: e.TURN_URLS.length > 0 ? { urls: e.TURN_URLS, secret: e.TURN_SECRET ?? null, credentialTtlSeconds: e.TURN_CREDENTIAL_TTL_SECONDS } : null,

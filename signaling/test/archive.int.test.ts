@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSearchResult, Dossier, DossierManifest, DocumentList, UploadProgress, type ServerEvent } from '@ehop/protocol';
 import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
-import { VoteRepository } from '../src/votes/vote-repository.js';
+import { pino } from 'pino';
+import { DEV_BALLOT_SECRET } from '../src/config.js';
+import { BallotSealer } from '../src/votes/ballot-seal.js';
+import { VoteRepository, type VoteDefinition } from '../src/votes/vote-repository.js';
 import { multiPagePdf, uploadForm, vietnameseTextPdf, wordDocument } from './support/document-fixtures.js';
 import { closeAllSockets, collectEvents, connectSocket, errorCode, login, sendJson, startStack, waitFor, type TestStack } from './support/harness.js';
 import { storeFinishedRecording } from './support/recording-fixtures.js';
@@ -96,25 +99,24 @@ beforeAll(async () => {
       endedBy: 'speaker',
     }),
   );
-  const votes = new VoteRepository(stack.redis);
-  await votes.create(
-    {
-      id: 'v-archive',
-      meetingId,
-      agendaItemId: 'a-1',
-      question: 'Thông qua đề án?',
-      options: [
-        { id: 'agree', label: 'Đồng ý' },
-        { id: 'disagree', label: 'Không đồng ý' },
-      ],
-      secret: false,
-      chairVotes: false,
-      openedAt: new Date().toISOString(),
-      closesAt: null,
-    },
-    ['u-daibieu1'],
-  );
-  expect(await votes.cast(meetingId, 'v-archive', 'u-daibieu1', 'agree')).toBe('ok');
+  const votes = new VoteRepository(stack.redis, new BallotSealer(DEV_BALLOT_SECRET), pino({ level: 'silent' }));
+  const definition: VoteDefinition = {
+    id: 'v-archive',
+    meetingId,
+    agendaItemId: 'a-1',
+    question: 'Thông qua đề án?',
+    options: [
+      { id: 'agree', label: 'Đồng ý' },
+      { id: 'disagree', label: 'Không đồng ý' },
+    ],
+    secret: false,
+    chairVotes: false,
+    passingRule: 'majority_of_all',
+    openedAt: new Date().toISOString(),
+    closesAt: null,
+  };
+  await votes.create(definition, ['u-daibieu1']);
+  expect(await votes.cast(definition, 'u-daibieu1', 'agree')).toBe('ok');
   await votes.close(meetingId, 'v-archive', new Date().toISOString());
 
   await storeFinishedRecording(stack.dataDir, meetingId, 'rec-phien-1', RECORDING_BYTES);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { DEV_BALLOT_SECRET, loadConfig } from '../src/config.js';
+
+const PRODUCTION_BALLOT_SECRET = 'q3J1v0c8m2WJ7yqkRr0gXo1n8H6bZp4TtY2uLw9sQe0=';
 
 describe('signaling configuration', () => {
   it('has working local defaults', () => {
@@ -24,6 +26,7 @@ describe('signaling configuration', () => {
       SESSION_SECRET: '3f9c1e7a5b2d8046c1e9f7a3b5d20c4e',
       SFU_SECRET: 'b7e2a9c4d1f6083e5a7c9b1d3f2e4a60',
       REDIS_URL: 'redis://signaling:9d2b7f41c3e8a6@redis:6379',
+      BALLOT_SECRET: PRODUCTION_BALLOT_SECRET,
     };
 
     it('starts with long random secrets and a Redis password', () => {
@@ -51,6 +54,14 @@ describe('signaling configuration', () => {
     it('refuses a Redis URL without credentials', () => {
       expect(() => loadConfig({ ...strong, REDIS_URL: 'redis://redis:6379' })).toThrow(/REDIS_URL[\s\S]*credentials/);
       expect(() => loadConfig({ ...strong, REDIS_URL: 'redis://signaling@redis:6379' })).toThrow(/REDIS_URL/);
+    });
+
+    it('refuses to run without its own ballot secret of 32 characters or more; development uses a fixed one', () => {
+      expect(() => loadConfig({ ...strong, BALLOT_SECRET: undefined })).toThrow(/BALLOT_SECRET/);
+      expect(() => loadConfig({ ...strong, BALLOT_SECRET: 'too-short-secret' })).toThrow(/BALLOT_SECRET/);
+      expect(() => loadConfig({ ...strong, BALLOT_SECRET: DEV_BALLOT_SECRET })).toThrow(/BALLOT_SECRET/);
+      expect(loadConfig(strong).ballotSecret).toBe(PRODUCTION_BALLOT_SECRET);
+      expect(loadConfig({}).ballotSecret).toBe(DEV_BALLOT_SECRET);
     });
   });
 

@@ -21,7 +21,12 @@ export interface RedisHandle {
   adminUrl: string;
   port: number;
   dir: string;
+  /** The running server (a new process after `restart()`). */
   process: ChildProcess;
+  /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
+  shutdown(): Promise<void>;
+  /** Starts the server again on the same port with the same data (after `shutdown()`, or a kill). */
+  restart(): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
@@ -36,23 +41,32 @@ export async function startRedis({ ownSession = false }: ServiceProcessOptions =
   const passwords = { signaling: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
   const aclFile = join(dir, 'users.acl');
   await writeFile(aclFile, redisAclFile(passwords), { mode: 0o600 });
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore', detached: ownSession },
-  );
-  await waitForPort(port, 10_000);
-  return {
+  const launch = async () => {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore', detached: ownSession },
+    );
+    await waitForPort(port, 10_000);
+    return child;
+  };
+  const handle: RedisHandle = {
     url: `redis://signaling:${passwords.signaling}@127.0.0.1:${port}`,
     adminUrl: `redis://admin:${passwords.admin}@127.0.0.1:${port}`,
     port,
     dir,
-    process: child,
+    process: await launch(),
+    shutdown: () => stopProcess(handle.process),
+    async restart() {
+      await stopProcess(handle.process);
+      handle.process = await launch();
+    },
     async stop() {
-      await stopProcess(child);
+      await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
 
 /** Redis's ACL file from the project's template: comments dropped, each password as its SHA-256. */

@@ -25,7 +25,7 @@ export function retryDelayMs(failures: number, backoff: Backoff, random: () => n
 }
 
 /** Failures that come and go (the server away, the network down): try again. */
-const TRANSIENT: readonly AppErrorCode[] = ['network', 'timeout', 'internal', 'media_unavailable'];
+const TRANSIENT: readonly AppErrorCode[] = ['network', 'timeout', 'internal', 'media_unavailable', 'storage_unavailable'];
 
 export function isTransient(code: AppErrorCode): boolean {
   return TRANSIENT.includes(code);

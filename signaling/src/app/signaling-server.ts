@@ -24,6 +24,7 @@ import { AgendaService } from '../agenda/agenda-service.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { AttendanceService } from '../attendance/attendance-service.js';
 import { voteBroadcast } from '../votes/vote-broadcasts.js';
+import { BallotSealer } from '../votes/ballot-seal.js';
 import { VoteRepository } from '../votes/vote-repository.js';
 import { VoteService } from '../votes/vote-service.js';
 import { RecordingFiles } from '@ehop/recordings';
@@ -51,7 +52,8 @@ import { recordingEventHandler } from '../recordings/recording-events.js';
 import { meetingStatusRelay } from '../realtime/meeting-status-relay.js';
 import { meetingEndingSteps } from './meeting-ending-steps.js';
 import { connectionDirectory } from '../realtime/connection-directory.js';
-import { connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { closeConnection, connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { IdempotencyStore } from '../redis/idempotency-store.js';
 import { rooms } from '../redis/keys.js';
 import { NodeHeartbeat } from '../realtime/node-heartbeat.js';
 import { PresenceRepository } from '../realtime/presence-repository.js';
@@ -118,7 +120,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
-  const voteRepository = new VoteRepository(redis);
+  const voteRepository = new VoteRepository(redis, new BallotSealer(config.ballotSecret), log.child({ component: 'votes' }));
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
@@ -149,6 +151,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     documents,
+    votes: voteRepository,
     minutes: minutesArchiveSource(minutesRepository),
     logger: log.child({ component: 'archive' }),
   });
@@ -210,6 +213,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     votes,
     recordings,
     minutes,
+    idempotency: new IdempotencyStore(redis),
     nodeId: heartbeat.nodeId,
     iceServers: (userId) => iceServersFor(config.turn, userId),
     conference,
@@ -281,7 +285,7 @@ function listen(httpServer: HttpServer, config: SignalingConfig, logger: Logger)
 
 /** QUIT lets Redis finish the commands already sent (nothing in flight is lost). */
 async function quitAll(clients: RedisClient[]): Promise<void> {
-  await Promise.allSettled(clients.map((client) => (client.isOpen ? client.quit() : Promise.resolve())));
+  await Promise.allSettled(clients.map((client) => closeConnection(client)));
 }
 
 /** The meeting's announcements, plus what recording must hear: agenda item changes (chapters). */

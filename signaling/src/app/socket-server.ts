@@ -66,6 +66,7 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
     },
     deps.requestLimiter,
     logger,
+    deps.idempotency,
   );
   socket.on('disconnect', () => {
     void socket.data.membershipQueue

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { RequestError, type ApiError, type ErrorCode } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import { isStorageFailure, storageUnavailable } from '../redis/storage-failure.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_payload: 400,
@@ -11,6 +12,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_in_meeting: 409,
   meeting_ended: 409,
   media_unavailable: 503,
+  storage_unavailable: 503,
   internal: 500,
   file_too_large: 413,
   unsupported_file_type: 415,
@@ -41,6 +43,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof RequestError) return sendError(res, error.toApiError());
+    if (isStorageFailure(error)) return sendError(res, { code: 'storage_unavailable', message: storageUnavailable().message });
     const bodyError = bodyParserFailure(error);
     if (bodyError) return sendError(res, { code: 'invalid_payload', message: bodyError });
     logger.error({ err: error }, 'unhandled error in HTTP route');

@@ -11,6 +11,7 @@ import {
   type Vote,
 } from '@ehop/protocol';
 import { bulletList, doc, heading, labelled, orderedList, paragraph } from './rich-text.js';
+import { baseText, outcomeSentence } from '../votes/vote-outcome-text.js';
 import type { SpokenTurn } from './speakers-log.js';
 import { clockTime, sameVietnamDay, spokenDuration, vietnameseDate, vietnameseTime } from '../format/vietnam-time.js';
 
@@ -143,22 +144,31 @@ function turnsBlock(turns: readonly SpokenTurn[]): RichNode {
   );
 }
 
-/** A closed vote's counts; the names per option only for a named vote (a secret one has none). */
+/**
+ * A closed vote's counts (each as a share of the delegates its rule counts), the names per option
+ * only for a named vote (a secret one has none), then the rule and whether the motion passed.
+ */
 function voteBlock(vote: Vote, input: SkeletonInput): RichNode[] {
-  const counts = vote.results?.counts ?? [];
-  const rows = resultRows(vote.options, counts);
+  const results = vote.results;
+  if (!results) return [paragraph({ text: vote.question, bold: true }, ' (đang kiểm phiếu)')];
+  const { outcome } = results;
+  const rows = resultRows(vote.options, results.counts, outcome.base);
   const form = vote.secret ? 'bỏ phiếu kín' : 'biểu quyết công khai';
   const nameOf = new Map(input.members.map((member) => [member.userId, member.displayName]));
-  const ballots = vote.secret ? [] : (vote.results?.ballots ?? []);
+  const ballots = results.ballots ?? [];
   return [
-    paragraph({ text: vote.question, bold: true }, ` (${form}; ${vote.turnout.voted}/${vote.turnout.eligible} đại biểu đã biểu quyết)`),
+    paragraph(
+      { text: vote.question, bold: true },
+      ` (${form}; ${vote.turnout.voted}/${vote.turnout.eligible} đại biểu có mặt đã biểu quyết; tổng số đại biểu: ${vote.delegates})`,
+    ),
     bulletList(
       rows.map((row) => {
         const names = ballots.filter((ballot) => ballot.optionId === row.option.id).map((ballot) => nameOf.get(ballot.userId) ?? ballot.userId);
         const who = names.length > 0 ? `: ${names.join(', ')}` : '';
-        return [paragraph(`${row.option.label}: ${row.count} (${row.percent.toLocaleString('vi-VN')}%)${who}`)];
+        return [paragraph(`${row.option.label}: ${row.count} (${row.percent.toLocaleString('vi-VN')}% ${baseText(outcome.rule)})${who}`)];
       }),
     ),
+    paragraph({ text: `Kết quả: ${outcomeSentence(vote, outcome)}`, bold: true }),
   ];
 }
 

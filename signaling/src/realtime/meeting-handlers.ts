@@ -6,6 +6,7 @@ import type { ClientRequestHandlers } from './bind-requests.js';
 import { publishMediaFlags } from './media-handlers.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
+import { runNowOrWhenStored } from '../redis/retry-while-down.js';
 
 type MeetingHandlers = Pick<ClientRequestHandlers, 'meeting:join' | 'meeting:leave' | 'media:join'>;
 /** What leaving a meeting touches. */
@@ -128,7 +129,9 @@ export async function leaveMeeting(deps: LeaveDeps, socket: SignalingSocket, { a
   socket.leave(rooms.meeting(meetingId));
   socket.leave(rooms.peer(peerId));
   for (const hooks of deps.meetingHooks) hooks.afterLeave(socket, joined);
-  await deps.presence.remove(meetingId, peerId);
+  // Redis away (it fails fast): the peer still leaves the room and the SFU now; its presence entry
+  // goes as soon as Redis is back, so no ghost is left either way.
+  await runNowOrWhenStored(() => deps.presence.remove(meetingId, peerId), deps.logger, "removing a peer's presence");
   if (announce) deps.io.to(rooms.meeting(meetingId)).emit('peer:left', { peerId });
   if (joined.mediaOpen) await closeSfuPeer(deps, meetingId, peerId);
   await deps.userPeers.release(socket.data.user.id, peerId);

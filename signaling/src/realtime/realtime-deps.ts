@@ -16,6 +16,7 @@ import type { PresenceRepository } from './presence-repository.js';
 import type { RequestLimiter } from './request-limiter.js';
 import type { UserPeers } from './user-peers.js';
 import type { SignalingIo } from './socket-types.js';
+import type { IdempotencyStore } from '../redis/idempotency-store.js';
 
 /** Everything the socket handlers of this node share. */
 export interface RealtimeDeps {
@@ -35,6 +36,8 @@ export interface RealtimeDeps {
   votes: VoteService;
   recordings: RecordingService;
   minutes: MinutesService;
+  /** Answers of retryable writes, so a retry with the same key is not applied twice. */
+  idempotency: IdempotencyStore;
   nodeId: string;
   /** TURN/STUN servers for this user's browser, with fresh time-limited credentials. */
   iceServers(userId: string): IceServer[];

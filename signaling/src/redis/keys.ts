@@ -37,14 +37,26 @@ export const keys = {
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
   /** Sorted set: vote ids of the meeting, scored by when they opened. */
   meetingVotes: (meetingId: string) => `meeting:${meetingId}:votes`,
-  /** Hash: definition (JSON, never changes), status, deadline (epoch ms or ''), closedAt. */
+  /**
+   * Hash: definition (JSON, never changes), status (open, counting: closed and its sealed ballots
+   * not yet counted, closed), secret, deadline (epoch ms or ''), closedAt, keyCheck (secret votes:
+   * a fingerprint of the vote's sealing key, votes/ballot-seal.ts).
+   */
   vote: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}`,
   /** Set: user ids allowed to vote (fixed when the vote opens). */
   voteEligible: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:eligible`,
   /** Set: user ids who voted (participation only: never next to a choice). */
   voteVoters: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:voters`,
-  /** Hash: optionId -> count. No voter id, no order: the only record of a secret ballot's choice. */
+  /**
+   * Hash: optionId -> count. A named vote counts as ballots come; a secret vote's counts are
+   * written once, when its ballot box is opened after closing.
+   */
   voteTally: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:tally`,
+  /**
+   * Set: the SEALED ballots of an open secret vote (no voter id; each encrypted under a key only
+   * the signaling servers can derive). Deleted once counted.
+   */
+  voteBallotBox: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:box`,
   /** Hash: userId -> optionId, for NAMED votes only (never written for a secret vote). */
   voteBallots: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:ballots`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
@@ -59,6 +71,11 @@ export const keys = {
   minutesVersions: (meetingId: string) => `meeting:${meetingId}:minutes:versions`,
   /** Hash: key (author and section of the open save window), start (epoch ms): autosaves within it share a version. */
   minutesSaveWindow: (meetingId: string) => `meeting:${meetingId}:minutes:save-window`,
+  /**
+   * String with a TTL: a retryable write's idempotency record (realtime/idempotent-requests.ts),
+   * per user: { request } while the first attempt runs, then { request, ack }, its answer.
+   */
+  idempotency: (userId: string, key: string) => `user:${userId}:request:${key}`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */

@@ -1,7 +1,7 @@
 import type { AgendaItem, MeetingRole, Unit, UserKind } from '@ehop/protocol';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
-import { VoteRepository } from '../votes/vote-repository.js';
+import { clearMeetingVotes } from '../votes/vote-repository.js';
 import { MinutesRepository } from '../minutes/minutes-repository.js';
 import { hashPassword } from '../accounts/password.js';
 import { atVietnamHour } from '../format/vietnam-time.js';
@@ -73,7 +73,7 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
   for (const meeting of demoMeetings) await meetings.save(meeting);
   await resetAgenda(new AgendaRepository(redis), DEMO_MEETING_ID, DEMO_AGENDA);
   await new AttendanceRepository(redis).clear(DEMO_MEETING_ID);
-  await new VoteRepository(redis).clearMeeting(DEMO_MEETING_ID);
+  await clearMeetingVotes(redis, DEMO_MEETING_ID);
   await new MinutesRepository(redis).clear(DEMO_MEETING_ID);
 
   return {

@@ -64,6 +64,8 @@ export async function startTwoNodeStack(options: Pick<StackOptions, 'env'> = {})
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const redisServer = await startRedis();
   const redis: RedisClient = createClient({ url: redisServer.url });
+  // A test that stops Redis on purpose: this connection reconnects by itself, without crashing the run.
+  redis.on('error', () => undefined);
   await redis.connect();
   await seedDemo(redis);
   // Nothing listens on this port: the SFU is "down" unless the test brings a real one.
