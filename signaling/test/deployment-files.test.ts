@@ -81,9 +81,9 @@ describe('deploy/coturn/turnserver.conf', () => {
 });
 
 describe('deploy/redis/users.acl.in', () => {
-  it('turns the default (password-less) user off and keeps administrative commands from signaling', () => {
+  it('gives the default user no valid password and keeps administrative commands from signaling', () => {
     const users = repoFile('deploy/redis/users.acl.in').split('\n').filter((line) => line.startsWith('user '));
-    expect(users).toContain('user default off');
+    expect(users).toContain('user default on resetpass ~* &* +@all');
     expect(users.find((line) => line.startsWith('user signaling '))).toMatch(/ on #@SIGNALING_PASSWORD_SHA256@ .* -@admin$/);
   });
 });

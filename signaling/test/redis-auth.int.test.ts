@@ -81,6 +81,21 @@ describe("the project's Redis (scripts/redis.sh)", () => {
     await signaling.quit();
   });
 
+  it('keeps what signaling wrote in transactions across a restart (the AOF replays them with these users)', async () => {
+    const { stdout: url } = await script('source scripts/lib/common.sh && project_redis_url', env);
+    const signaling = createClient({ url });
+    await signaling.connect();
+    await signaling.multi().set('tx:probe', 'kept').hSet('tx:hash', 'field', 'kept').exec();
+    await signaling.quit();
+
+    await script('bash scripts/redis.sh stop && bash scripts/redis.sh start', env);
+    const again = createClient({ url });
+    await again.connect();
+    expect(await again.get('tx:probe')).toBe('kept');
+    expect(await again.hGet('tx:hash', 'field')).toBe('kept');
+    await again.quit();
+  });
+
   it('listens on loopback only, in protected mode', async () => {
     const password = await readFile(join(dataDir, 'secrets', 'redis-admin.password'), 'utf8');
     const admin = createClient({ url: `redis://admin:${password}@127.0.0.1:${port}` });
