@@ -5,6 +5,11 @@ import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 const Port = z.coerce.number().int().min(1).max(65_535);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const DEV_SECRET = 'dev-sfu-secret';
+/**
+ * Long enough for signaling's link to come back after a blip (it retries within 1-2 s), short
+ * enough that the peers of a crashed node are gone before most of its browsers have rejoined.
+ */
+export const DEFAULT_NODE_GRACE_MS = 5_000;
 
 const EnvSchema = z
   .object({
@@ -25,6 +30,8 @@ const EnvSchema = z
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
     SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
+    /** How long (ms) a signaling node's peers outlive its last connection before the SFU closes them. */
+    SFU_NODE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_NODE_GRACE_MS),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -51,6 +58,7 @@ export interface SfuConfig {
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
   layerLingerMs: number;
+  nodeGraceMs: number;
 }
 
 function isOn(flag: string): boolean {
@@ -78,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
+    nodeGraceMs: e.SFU_NODE_GRACE_MS,
   };
 }

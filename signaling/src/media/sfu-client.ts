@@ -17,6 +17,12 @@ export interface SfuClientOptions {
   url: string;
   secret: string;
   requestTimeoutMs: number;
+  /**
+   * This signaling node's id: the SFU keeps the peers the node opens for as long as the node's
+   * connection lives, plus a grace period (see sfu-server/README.md). A probe without one is a
+   * node of its own.
+   */
+  nodeId?: string;
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
@@ -39,7 +45,7 @@ export class SfuClient {
     private readonly logger: Logger,
   ) {
     this.socket = io(options.url, {
-      auth: { token: options.secret },
+      auth: { token: options.secret, ...(options.nodeId ? { nodeId: options.nodeId } : {}) },
       transports: ['websocket'],
       reconnectionDelayMax: 2_000,
     });
