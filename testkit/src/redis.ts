@@ -10,31 +10,60 @@ export interface RedisHandle {
   url: string;
   port: number;
   dir: string;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
+  /**
+   * Stops the server (SIGTERM: it finishes writing its AOF; SIGKILL: a crash, nothing flushed
+   * that the fsync policy had not flushed yet) and starts it again on the same port and data.
+   */
+  restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
 
+export interface StartRedisOptions extends ServiceProcessOptions {
+  /** The AOF's fsync policy (redis.conf `appendfsync`); the project's scripts/redis.sh uses the same default. */
+  appendfsync?: 'always' | 'everysec' | 'no';
+}
+
 /** Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port. */
-export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
+export async function startRedis({ ownSession = false, appendfsync = 'everysec' }: StartRedisOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore', detached: ownSession },
-  );
-  await waitForPort(port, 10_000);
-  return {
+  const spawnServer = async () => {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore', detached: ownSession },
+    );
+    await waitForPort(port, 10_000);
+    return child;
+  };
+  const handle: RedisHandle = {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
-    process: child,
+    process: await spawnServer(),
+    async restart(signal = 'SIGTERM', downMs = 0) {
+      await (signal === 'SIGKILL' ? killProcess(handle.process) : stopProcess(handle.process));
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      handle.process = await spawnServer();
+    },
     async stop() {
-      await stopProcess(child);
+      await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
+}
+
+/** SIGKILL, as a crash: resolves once the process is gone. */
+export function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {

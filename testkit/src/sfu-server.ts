@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { stopProcess } from './redis.js';
+import { killProcess, stopProcess } from './redis.js';
 import type { ServiceProcessOptions } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,9 +13,15 @@ export interface SfuServerHandle {
   /** What signaling puts in SFU_URL. */
   url: string;
   secret: string;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
   /** The server's stdout (JSON log lines) so far, for assertions and failure messages. */
   output(): string;
+  /**
+   * Stops it (SIGKILL: a crash; its workers die with it) and starts it again on the same port and
+   * secret, so signaling finds it at the same SFU_URL; resolves once it is healthy.
+   */
+  restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -72,19 +78,33 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
   const url = `http://127.0.0.1:${env.SFU_PORT}`;
-  try {
-    await waitForHealthy(url, child, () => output);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-  return { url, secret: env.SFU_SECRET, process: child, output: () => output, stop: () => stopProcess(child) };
+  const spawnServer = async () => {
+    const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitForHealthy(url, child, () => output);
+    } catch (error) {
+      await stopProcess(child);
+      throw error;
+    }
+    return child;
+  };
+  const handle: SfuServerHandle = {
+    url,
+    secret: env.SFU_SECRET,
+    process: await spawnServer(),
+    output: () => output,
+    async restart(signal = 'SIGKILL', downMs = 0) {
+      await (signal === 'SIGKILL' ? killProcess(handle.process) : stopProcess(handle.process));
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      handle.process = await spawnServer();
+    },
+    stop: () => stopProcess(handle.process),
+  };
+  return handle;
 }
 
 /** Different per process and per instance, so concurrent test runs rarely share a range. */

@@ -34,8 +34,10 @@ const SfuAck = z.discriminatedUnion('ok', [
 ]);
 
 /**
- * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It reconnects
- * by itself; while it is down every request fails fast with `media_unavailable`.
+ * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It connects
+ * once `connect()` is called (after every listener is in place: the SFU may speak at once, e.g.
+ * `peers:closed` held for the next node) and reconnects by itself; while it is down every request
+ * fails fast with `media_unavailable`.
  */
 export class SfuClient {
   private readonly socket: Socket;
@@ -48,6 +50,7 @@ export class SfuClient {
       auth: { token: options.secret, ...(options.nodeId ? { nodeId: options.nodeId } : {}) },
       transports: ['websocket'],
       reconnectionDelayMax: 2_000,
+      autoConnect: false,
     });
     // Retries happen every couple of seconds: report an outage once, not at every attempt.
     let outageReported = false;
@@ -64,6 +67,11 @@ export class SfuClient {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** Starts connecting (and reconnecting); call it once the listeners are registered. */
+  connect(): void {
+    this.socket.connect();
   }
 
   async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {

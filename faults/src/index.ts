@@ -1,0 +1,2 @@
+export * from './meeting-endpoint.js';
+export * from './inbound-streams.js';
