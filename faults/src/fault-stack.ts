@@ -50,7 +50,9 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
   await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
   const nodes: SignalingHandle[] = [];
   for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
-    nodes.push(await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env: { LOG_LEVEL: 'warn' } }));
+    // One session secret for all, as in a deployment: a browser's cookie works at every node.
+    const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret' };
+    nodes.push(await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env }));
   }
   const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
   return {

@@ -315,8 +315,9 @@ export class MeetingEndpoint {
         await this.request('meeting:leave', {}).catch(() => undefined);
         await this.joinOnce(generation);
         attempt = 0;
-      } catch {
+      } catch (error) {
         // The server is not back yet (media_unavailable, a timeout): try again.
+        this.heard.push({ event: `rejoin failed: ${(error as Error).message}`, at: performance.now() });
         this.restartWanted = true;
       }
     }

@@ -18,8 +18,16 @@ export interface MediaExpectation {
   endpoint: MeetingEndpoint;
   /** Streams it received before the fault: each must grow again. */
   streams: readonly string[];
-  /** It must have rejoined first (its media session was lost, or its signaling node): growth on the old session does not count. */
-  mustRejoin: boolean;
+  /**
+   * Its join count before the fault, when the fault takes its media session away (or its
+   * signaling node): growth counts only once it has joined again. Null: no rejoin is due.
+   */
+  joinsBefore: number | null;
+}
+
+/** Made before the fault: it remembers how often the endpoint had joined then. */
+export function expectMedia(endpoint: MeetingEndpoint, streams: readonly string[], mustRejoin: boolean): MediaExpectation {
+  return { endpoint, streams, joinsBefore: mustRejoin ? endpoint.joins : null };
 }
 
 /**
@@ -28,17 +36,16 @@ export interface MediaExpectation {
  * rejects with what is still missing after `timeoutMs`.
  */
 export async function waitForMediaBack(expectations: readonly MediaExpectation[], since: number, timeoutMs: number): Promise<number> {
-  const joinsAtFault = new Map(expectations.map(({ endpoint }) => [endpoint, endpoint.joins]));
   const previous = new Map<MeetingEndpoint, StreamBytes>();
   const missing = new Map<MeetingEndpoint, string[]>();
   while (performance.now() - since < timeoutMs) {
     const readAt = performance.now();
     missing.clear();
-    for (const { endpoint, streams, mustRejoin } of expectations) {
+    for (const { endpoint, streams, joinsBefore } of expectations) {
       const bytes = await endpoint.inboundBytes();
       const last = previous.get(endpoint);
       previous.set(endpoint, bytes);
-      const rejoined = !mustRejoin || endpoint.joins > joinsAtFault.get(endpoint)!;
+      const rejoined = joinsBefore === null || endpoint.joins > joinsBefore;
       const stalled = streams.filter((label) => !rejoined || !last || !((bytes.get(label) ?? 0) > (last.get(label) ?? Infinity)));
       if (stalled.length > 0) missing.set(endpoint, stalled);
     }

@@ -5,11 +5,11 @@ import { meetingRecord, startMeeting, USERS, type MeetingInProgress } from '../s
 import {
   attendanceWithoutGhosts,
   eventually,
+  expectMedia,
   growingStreams,
   settledAttendance,
   waitForMediaBack,
   watchOwnFeed,
-  type MediaExpectation,
 } from '../src/recovery-checks.js';
 
 /*
@@ -60,11 +60,7 @@ describe.each([FAULTS.workerKilled, FAULTS.sfuRestarted, FAULTS.signalingRestart
     'media comes back at every receiver by itself, the record is unchanged, nobody is there twice, and the holder never hears or sees themself',
     async () => {
       const before = await meetingRecord(meeting);
-      const expectations: MediaExpectation[] = meeting.inMedia.map((endpoint) => ({
-        endpoint,
-        streams: streams.get(endpoint.userId)!,
-        mustRejoin: fault.forcesRejoin,
-      }));
+      const expectations = meeting.inMedia.map((endpoint) => expectMedia(endpoint, streams.get(endpoint.userId)!, fault.forcesRejoin));
       const echo = watchOwnFeed(meeting.holder);
       const since = performance.now();
 
@@ -74,7 +70,7 @@ describe.each([FAULTS.workerKilled, FAULTS.sfuRestarted, FAULTS.signalingRestart
       expect(await settledAttendance(stack, meeting.inMedia, NODE_GRACE_MS + 10_000)).toEqual(attendanceWithoutGhosts(meeting.inMedia));
       expect(await eventually(() => meetingRecord(meeting), 15_000)).toEqual(before);
       // And media still flows once everything has settled.
-      await waitForMediaBack(expectations.map((expectation) => ({ ...expectation, mustRejoin: false })), performance.now(), 10_000);
+      await waitForMediaBack(expectations.map((expectation) => ({ ...expectation, joinsBefore: null })), performance.now(), 10_000);
       expect(await echo.stop()).toEqual({ video: 0, audio: 0 });
       console.info(`${fault.name}: media back at every receiver after ${Math.round(backAfterMs)} ms`);
     },
