@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
@@ -36,6 +39,8 @@ export interface FaultStack {
   nodes: SignalingHandle[];
   /** The test's own link to the SFU's internal API (no node id: it owns no peers). */
   sfuProbe: SfuProbe;
+  /** Signaling's DATA_DIR (recordings under `recordings/<meetingId>/`); removed by stop(). */
+  dataDir: string;
   /** Signs a demo user in at a node; resolves to the Cookie header value. */
   login(username: string, url?: string): Promise<string>;
   stop(): Promise<void>;
@@ -49,9 +54,10 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
   await buildSignaling();
   await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
   const nodes: SignalingHandle[] = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'ehop-faults-'));
   for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
     // One session secret for all, as in a deployment: a browser's cookie works at every node.
-    const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret' };
+    const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret', DATA_DIR: dataDir };
     nodes.push(await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env }));
   }
   const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
@@ -60,12 +66,14 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
     sfu,
     nodes,
     sfuProbe,
+    dataDir,
     login: (username, url = nodes[0]!.url) => login(url, username),
     async stop() {
       sfuProbe.close();
       await Promise.allSettled(nodes.map((node) => node.stop()));
       await sfu.stop();
       await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

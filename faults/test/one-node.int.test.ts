@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultStack, type FaultStack } from '../src/fault-stack.js';
+import { MEETING_ID, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { FAULTS, type Fault } from '../src/faults.js';
 import { meetingRecord, startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
 import {
@@ -73,6 +77,37 @@ describe.each([FAULTS.workerKilled, FAULTS.sfuRestarted, FAULTS.signalingRestart
       await waitForMediaBack(expectations.map((expectation) => ({ ...expectation, joinsBefore: null })), performance.now(), 10_000);
       expect(await echo.stop()).toEqual({ video: 0, audio: 0 });
       console.info(`${fault.name}: media back at every receiver after ${Math.round(backAfterMs)} ms`);
+    },
+    FAULT_TEST_MS,
+  );
+});
+
+describe('a mediasoup worker killed while a recording runs', () => {
+  it(
+    'the recording goes on in the same file once the room is back, and is finalised with the gap marked',
+    async () => {
+      const scope = { meetingId: MEETING_ID };
+      const started = await meeting.chair.request('recording:start', scope);
+      await sleep(3_000);
+      const expectations = meeting.inMedia.map((endpoint) => expectMedia(endpoint, streams.get(endpoint.userId)!, true));
+      const since = performance.now();
+      await FAULTS.workerKilled.inject(stack);
+      await waitForMediaBack(expectations, since, MEDIA_BACK_MS);
+      await sleep(4_000);
+      const summary = await meeting.chair.request('recording:stop', scope);
+
+      expect(summary).toMatchObject({ id: started.recordingId, status: 'finished', failure: null });
+      expect(summary.gaps).toHaveLength(1);
+      const [gap] = summary.gaps;
+      expect(gap!.atMs).toBeGreaterThan(2_000);
+      expect(gap!.durationMs).toBeGreaterThan(0);
+      // One file with the picture from before the gap and from after it.
+      const path = join(stack.dataDir, 'recordings', MEETING_ID, `${summary.id}.mkv`);
+      const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', path], { maxBuffer: 64 << 20 });
+      const videoTimes = stdout.split('\n').map(Number.parseFloat).filter(Number.isFinite);
+      const gapEndSec = (gap!.atMs + gap!.durationMs) / 1000;
+      expect(videoTimes.filter((time) => time < gap!.atMs / 1000).length).toBeGreaterThan(10);
+      expect(videoTimes.filter((time) => time > gapEndSec).length).toBeGreaterThan(10);
     },
     FAULT_TEST_MS,
   );

@@ -41,7 +41,7 @@ async function storeRecording(meetingId: string, id: string, bytes: string): Pro
   await writeFile(join(dir, `${id}.mkv`), bytes);
   const record: RecordingRecord = {
     id, meetingId, status: 'finished', startedAt: '2026-11-27T08:00:00.000Z', endedAt: '2026-11-27T08:10:00.000Z', startedBy: 'u-chutri',
-    recorderPid: null, ffmpegPid: null, chapters: [], title: 't', durationSec: 600, sizeBytes: bytes.length, sha256: 'ab'.repeat(32), recovered: false, failure: null,
+    recorderPid: null, ffmpegPid: null, chapters: [], title: 't', durationSec: 600, sizeBytes: bytes.length, sha256: 'ab'.repeat(32), recovered: false, failure: null, gaps: [],
   };
   await writeFile(join(dir, `${id}.json`), JSON.stringify(record));
 }

@@ -183,6 +183,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   };
   handleConnections(deps, sessionMiddleware);
   relaySfuEvents(sfu, io, deps.presence, log.child({ component: 'sfu-events' }));
+  sfu.on('room:lost', ({ roomId }) => recordings.roomLost(roomId));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
   sfu.connect();
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
