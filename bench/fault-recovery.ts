@@ -84,6 +84,8 @@ interface Row {
   nodes: number;
   fault: string;
   samples: number[];
+  /** Runs where media was not back within MEDIA_BACK_MS. */
+  failures: number;
 }
 
 const rows: Row[] = [];
@@ -99,12 +101,18 @@ for (const nodes of NODE_COUNTS) {
     for (const name of FAULT_NAMES) {
       const fault = faultFor(name, nodes);
       if (!fault) continue;
-      const row: Row = { nodes, fault: fault.name, samples: [] };
+      const row: Row = { nodes, fault: fault.name, samples: [], failures: 0 };
       rows.push(row);
       for (let run = 0; run < RUNS; run++) {
-        const ms = await runFault(stack, meeting, fault, streams, nodes);
-        row.samples.push(ms);
-        console.log(`${nodes} node(s), ${fault.name}, run ${run + 1}: media back at every receiver after ${Math.round(ms)} ms`);
+        try {
+          const ms = await runFault(stack, meeting, fault, streams, nodes);
+          row.samples.push(ms);
+          console.log(`${nodes} node(s), ${fault.name}, run ${run + 1}: media back at every receiver after ${Math.round(ms)} ms`);
+        } catch (error) {
+          row.failures++;
+          console.warn(`${nodes} node(s), ${fault.name}, run ${run + 1}: ${(error as Error).message}`);
+          if (fault === nodeLost) await nodeLost.restore(stack, meeting).catch(() => undefined);
+        }
       }
     }
   } finally {
@@ -114,9 +122,9 @@ for (const nodes of NODE_COUNTS) {
 }
 
 console.log(`\nfault -> media back at every receiver (4 receivers, ${RUNS} runs each), ms`);
-console.log(`${'nodes'.padEnd(6)} ${'fault'.padEnd(62)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}`);
-for (const { nodes, fault, samples } of rows) {
+console.log(`${'nodes'.padEnd(6)} ${'fault'.padEnd(62)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'not back'.padStart(9)}`);
+for (const { nodes, fault, samples, failures } of rows) {
   const cell = (value: number) => String(round(value, 0)).padStart(7);
-  console.log(`${String(nodes).padEnd(6)} ${fault.padEnd(62)} ${cell(percentile(samples, 50))} ${cell(percentile(samples, 95))} ${cell(Math.max(...samples))}`);
+  console.log(`${String(nodes).padEnd(6)} ${fault.padEnd(62)} ${cell(percentile(samples, 50))} ${cell(percentile(samples, 95))} ${cell(Math.max(...samples))} ${String(failures).padStart(9)}`);
 }
 process.exit(0);

@@ -13,7 +13,7 @@ case "${1:-start}" in
     if is_running; then log "Redis already running on port $REDIS_PORT"; exit 0; fi
     mkdir -p "$REDIS_DIR"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" \
-      --appendonly yes --appendfsync everysec --daemonize yes --pidfile "$PIDFILE" \
+      --appendonly yes --appendfsync always --daemonize yes --pidfile "$PIDFILE" \
       --logfile "$REDIS_DIR/redis.log"
     for _ in $(seq 1 100); do is_running && break; sleep 0.1; done
     is_running || die "Redis did not start; see $REDIS_DIR/redis.log"

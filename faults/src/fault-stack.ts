@@ -47,7 +47,8 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
-  const redis = await startRedis(options.redis);
+  // As deployed: every acknowledged write is on disk before its acknowledgement.
+  const redis = await startRedis({ appendfsync: 'always', ...options.redis });
   const sfu = await startSfuServer({
     env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv },
   });

@@ -75,8 +75,9 @@ export class MeetingEndpoint {
     return this.options.url;
   }
 
-  async request<K extends ClientRequestName>(name: K, payload: ClientRequest<K>): Promise<ClientResponse<K>> {
-    const ack = (await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(name, payload)) as
+  /** A request as the web client makes it; rejects with the server's error code, or when no answer comes within `timeoutMs`. */
+  async request<K extends ClientRequestName>(name: K, payload: ClientRequest<K>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ClientResponse<K>> {
+    const ack = (await this.socket.timeout(timeoutMs).emitWithAck(name, payload)) as
       | { ok: true; data: ClientResponse<K> }
       | { ok: false; error: { code: string; message: string } };
     if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);

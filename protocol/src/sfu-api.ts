@@ -24,7 +24,8 @@ import { sfuRecorderRequests } from './sfu-recorder.js';
  * Peers belong to the signaling node that opened them (`auth.nodeId`): the node holds a lease on
  * them for as long as its connection lives (socket.io's ping proves it every few seconds). When a
  * node's last connection is gone and it has not come back within the SFU's grace period
- * (`SFU_NODE_GRACE_MS`), the SFU closes its peers and tells the remaining nodes (`peers:closed`).
+ * (`SFU_NODE_GRACE_MS`), the SFU closes its peers (as soon as their browsers let go of them) and
+ * tells the remaining nodes (`peers:closed`).
  */
 
 /** The handshake's `auth`: the shared secret, and the node's id (a connection without one is a node of its own). */
@@ -118,7 +119,8 @@ export const sfuEvents = {
   /** A room's media is gone (its worker died); its peers must rebuild their transports. */
   'room:lost': z.object({ roomId: Id, reason: z.string() }),
   /**
-   * The SFU closed these peers itself: the signaling node that owned them lost its lease. Sent to
+   * The SFU closed these peers itself: the signaling node that owned them lost its lease (and
+   * their browsers let go of them: rejoined elsewhere, or gone). Sent to
    * every signaling node (to the next one that connects if none is connected): presence entries
    * of these peers are stale, and the meeting hears `peer:left`.
    */

@@ -22,7 +22,11 @@ export interface RedisHandle {
 }
 
 export interface StartRedisOptions extends ServiceProcessOptions {
-  /** The AOF's fsync policy (redis.conf `appendfsync`); the project's scripts/redis.sh uses the same default. */
+  /**
+   * The AOF's fsync policy (redis.conf `appendfsync`). Deployments use `always` (scripts/redis.sh,
+   * docker-compose.yml; see README "Redis and crashes"); tests default to `everysec`, which only
+   * differs after a crash of the machine itself, and the fault suite runs `always`.
+   */
   appendfsync?: 'always' | 'everysec' | 'no';
 }
 

@@ -17,6 +17,7 @@ import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { healthReport } from './health.js';
 import { NodeLeases } from './node-leases.js';
+import { OrphanedPeers } from './orphaned-peers.js';
 import { PeerRoutes } from './peer-routes.js';
 import { createSfuHandlers, type SfuHandler, type SfuHandlers } from './sfu-handlers.js';
 
@@ -68,19 +69,13 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   const http = createServer();
   const io: SignalingServer = new Server(http, { serveClient: false, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
   const closedPeers = new ClosedPeersNotice(io);
-  const leases = new NodeLeases({
-    graceMs: options.nodeGraceMs,
+  const orphans = new OrphanedPeers({
+    registry,
+    routes,
     log,
-    onExpired: (nodeId) => {
-      const peers = routes.peersOf(nodeId);
-      for (const { roomId, peerId } of peers) {
-        registry.find(roomId)?.closePeer(peerId);
-        routes.unbind(roomId, peerId);
-      }
-      log.warn({ nodeId, peers: peers.length }, 'closed the peers of a lost signaling node');
-      if (peers.length > 0) closedPeers.send({ nodeId, reason: 'signaling_node_lost', peers });
-    },
+    onClosed: (nodeId, peers) => closedPeers.send({ nodeId, reason: 'signaling_node_lost', peers }),
   });
+  const leases = new NodeLeases({ graceMs: options.nodeGraceMs, log, onExpired: (nodeId) => orphans.adopt(nodeId) });
   // socket.io answers its own path and passes every other request on to this listener.
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.url?.startsWith('/socket.io')) return;
@@ -137,6 +132,7 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
     close: () =>
       new Promise((resolve) => {
         leases.close();
+        orphans.close();
         io.close(() => resolve());
         http.closeAllConnections();
       }),

@@ -98,6 +98,16 @@ export class MediaPeer {
     private readonly context: PeerContext,
   ) {}
 
+  /**
+   * A browser still uses it: RTP arrives on one of its tracks, or (receiving only) a transport's
+   * DTLS session is up. A browser that rejoined closed its old transports (DTLS close_notify), and
+   * one that left sends nothing.
+   */
+  get inUseByBrowser(): boolean {
+    if (this.producers.size > 0) return [...this.producers.values()].some(receivesRtp);
+    return [...this.transports.values()].some((transport) => 'dtlsState' in transport && transport.dtlsState === 'connected');
+  }
+
   /** It can receive: capabilities known and a receive transport open. */
   get ready(): boolean {
     return this.capabilities !== undefined && this.receiveTransport() !== undefined;

@@ -179,6 +179,10 @@ export class MediaRoom {
     return peer;
   }
 
+  findPeer(peerId: string): MediaPeer | undefined {
+    return this.peers.get(peerId);
+  }
+
   peer(peerId: string): MediaPeer {
     const peer = this.peers.get(peerId);
     if (!peer) throw new RequestError('not_found', `peer ${peerId} is not in room ${this.id}`);
