@@ -29,7 +29,7 @@ async function tearDown(): Promise<void> {
   await stack?.stop();
 }
 
-describe('[needs branch ballots] writes during a Redis outage', () => {
+describe.skip('[needs branch ballots] writes during a Redis outage', () => {
   beforeAll(setUp, 120_000);
   afterAll(tearDown);
 
