@@ -9,11 +9,12 @@ import { eventually } from '../src/recovery-checks.js';
 /*
  * Faults whose fixes are other branches' (issue 13, items 2 and 3). Skipped until those are
  * merged; enable each `describe` by removing `.skip` once its branch is in:
- * - `ballots` (item 3): a write whose caller was told it failed is never applied later;
- * - `client-resilience` (item 2): after a long SFU outage every connected member hears that media
- *   is back. Its event name is not known here: set MEDIA_BACK_EVENT to the one that branch sends.
+ * - `ballots` (item 3): a write whose caller was told it failed is never applied later (that
+ *   branch fails requests at once with storage_unavailable while Redis is down);
+ * - `client-resilience` (item 2): after a long SFU outage every member in the meeting without
+ *   media hears `media:available` (that branch's `meeting:join {media: false}` and event).
  */
-const MEDIA_BACK_EVENT = 'media:restart';
+const MEDIA_BACK_EVENT = 'media:available';
 
 let stack: FaultStack;
 let meeting: MeetingInProgress;
@@ -73,7 +74,8 @@ describe.skip('[needs branch client-resilience] an SFU outage longer than the we
     async () => {
       const url = stack.nodes[0]!.url;
       const gaveUp = await MeetingEndpoint.join(USERS.secretary, { url, cookie: await stack.login('thuky'), meetingId: MEETING_ID, media: 'none' });
-      await gaveUp.request('documents:subscribe', scope);
+      // In the meeting without media, as a web client whose media gave up (client-resilience's join).
+      await gaveUp.request('meeting:join', { ...scope, media: false } as never);
       const told = new Promise<void>((resolve) => gaveUp.socket.once(MEDIA_BACK_EVENT, () => resolve()));
       await stack.sfu.restart('SIGKILL', 35_000);
       await expect(Promise.race([told.then(() => 'told'), sleep(15_000).then(() => 'silence')])).resolves.toBe('told');

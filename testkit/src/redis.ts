@@ -17,6 +17,8 @@ export interface RedisHandle {
    * that the fsync policy had not flushed yet) and starts it again on the same port and data.
    */
   restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
+  /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
+  shutdown(): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function startRedis({ ownSession = false, appendfsync = 'everysec' 
       await new Promise((resolve) => setTimeout(resolve, downMs));
       handle.process = await spawnServer();
     },
+    shutdown: () => stopProcess(handle.process),
     async stop() {
       await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
