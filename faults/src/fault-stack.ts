@@ -23,6 +23,13 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const MEETING_ID = 'demo-ubnd-tinh';
 const DEMO_PASSWORD = 'ehop-demo-2026';
 
+/**
+ * How long a test may take to build, start and fill the system (about 40 s on an idle 2-core
+ * machine, minutes on a busy one). Generous: a set-up hook that times out cannot stop what it is
+ * still starting, which would outlive the test.
+ */
+export const SET_UP_MS = 300_000;
+
 export interface FaultStackOptions {
   /** Signaling nodes sharing Redis and the SFU (the Redis adapter joins their rooms). */
   signalingNodes?: number;
@@ -47,36 +54,38 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
-  // As deployed: every acknowledged write is on disk before its acknowledgement.
-  const redis = await startRedis({ appendfsync: 'always', ...options.redis });
-  const sfu = await startSfuServer({
-    env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv },
-  });
-  await buildSignaling();
-  await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
-  const nodes: SignalingHandle[] = [];
-  const dataDir = await mkdtemp(join(tmpdir(), 'ehop-faults-'));
-  for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
-    // One session secret for all, as in a deployment: a browser's cookie works at every node.
-    const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret', DATA_DIR: dataDir };
-    nodes.push(await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env }));
-  }
-  const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
-  return {
-    redis,
-    sfu,
-    nodes,
-    sfuProbe,
-    dataDir,
-    login: (username, url = nodes[0]!.url) => login(url, username),
-    async stop() {
-      sfuProbe.close();
-      await Promise.allSettled(nodes.map((node) => node.stop()));
-      await sfu.stop();
-      await redis.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+  // Whatever started is stopped again if a later step fails: no server outlives a failed set-up.
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const service of started.splice(0).reverse()) await service.stop().catch(() => undefined);
   };
+  try {
+    // As deployed: every acknowledged write is on disk before its acknowledgement.
+    const redis = await startRedis({ appendfsync: 'always', ...options.redis });
+    started.push(redis);
+    const dataDir = await mkdtemp(join(tmpdir(), 'ehop-faults-'));
+    started.push({ stop: () => rm(dataDir, { recursive: true, force: true }) });
+    const sfu = await startSfuServer({
+      env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv },
+    });
+    started.push(sfu);
+    await buildSignaling();
+    await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
+    const nodes: SignalingHandle[] = [];
+    for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
+      // One session secret for all, as in a deployment: a browser's cookie works at every node.
+      const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret', DATA_DIR: dataDir };
+      const node = await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env });
+      nodes.push(node);
+      started.push(node);
+    }
+    const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
+    started.push({ stop: async () => sfuProbe.close() });
+    return { redis, sfu, nodes, sfuProbe, dataDir, login: (username, url = nodes[0]!.url) => login(url, username), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }
 
 async function login(url: string, username: string): Promise<string> {

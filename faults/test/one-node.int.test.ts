@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEETING_ID, startFaultStack, type FaultStack } from '../src/fault-stack.js';
+import { MEETING_ID, SET_UP_MS, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { FAULTS, type Fault } from '../src/faults.js';
 import { meetingRecord, startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
 import {
@@ -41,11 +41,14 @@ beforeAll(async () => {
     for (const endpoint of meeting.inMedia) streams.set(endpoint.userId, await growingStreams(endpoint));
     if ((streams.get(USERS.hall)?.length ?? 0) < 4) throw new Error('media not flowing yet');
   }, 20_000);
-}, 120_000);
+}, SET_UP_MS);
 
 afterAll(async () => {
-  meeting?.close();
-  await stack?.stop();
+  try {
+    meeting?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 describe('a meeting in progress, before any fault', () => {

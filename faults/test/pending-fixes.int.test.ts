@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killProcess } from '@ehop/testkit';
-import { MEETING_ID, startFaultStack, type FaultStack } from '../src/fault-stack.js';
+import { MEETING_ID, SET_UP_MS, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { MeetingEndpoint } from '../src/meeting-endpoint.js';
 import { startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
 import { eventually } from '../src/recovery-checks.js';
@@ -26,12 +26,15 @@ async function setUp(): Promise<void> {
 }
 
 async function tearDown(): Promise<void> {
-  meeting?.close();
-  await stack?.stop();
+  try {
+    meeting?.close();
+  } finally {
+    await stack?.stop();
+  }
 }
 
 describe.skip('[needs branch ballots] writes during a Redis outage', () => {
-  beforeAll(setUp, 120_000);
+  beforeAll(setUp, SET_UP_MS);
   afterAll(tearDown);
 
   it(
@@ -66,7 +69,7 @@ describe.skip('[needs branch ballots] writes during a Redis outage', () => {
 });
 
 describe.skip('[needs branch client-resilience] an SFU outage longer than the web client waits', () => {
-  beforeAll(setUp, 120_000);
+  beforeAll(setUp, SET_UP_MS);
   afterAll(tearDown);
 
   it(

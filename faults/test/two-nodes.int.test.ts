@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killProcess } from '@ehop/testkit';
-import { startFaultStack, type FaultStack } from '../src/fault-stack.js';
+import { SET_UP_MS, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { meetingRecord, startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
 import {
   attendanceWithoutGhosts,
@@ -30,11 +30,14 @@ beforeAll(async () => {
   await eventually(async () => {
     if ((await growingStreams(meeting.hall)).length < 4) throw new Error('media not flowing yet');
   }, 20_000);
-}, 120_000);
+}, SET_UP_MS);
 
 afterAll(async () => {
-  meeting?.close();
-  await stack?.stop();
+  try {
+    meeting?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 describe('one of two signaling nodes killed', () => {
