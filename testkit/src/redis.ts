@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort } from './ports.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, stopProcess, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 
 export interface RedisHandle {
   url: string;
@@ -16,7 +16,7 @@ export interface RedisHandle {
    * Stops the server (SIGTERM: it finishes writing its AOF; SIGKILL: a crash, nothing flushed
    * that the fsync policy had not flushed yet) and starts it again on the same port and data.
    */
-  restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
   shutdown(): Promise<void>;
   /** Stops the server and deletes its data folder. */
@@ -51,9 +51,7 @@ export async function startRedis({ ownSession = false, appendfsync = 'everysec' 
     dir,
     process: await spawnServer(),
     async restart(signal = 'SIGTERM', downMs = 0) {
-      await (signal === 'SIGKILL' ? killProcess(handle.process) : stopProcess(handle.process));
-      await new Promise((resolve) => setTimeout(resolve, downMs));
-      handle.process = await spawnServer();
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
     },
     shutdown: () => stopProcess(handle.process),
     async stop() {
@@ -64,14 +62,6 @@ export async function startRedis({ ownSession = false, appendfsync = 'everysec' 
   return handle;
 }
 
-/** SIGKILL, as a crash: resolves once the process is gone. */
-export function killProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -87,17 +77,4 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
-export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

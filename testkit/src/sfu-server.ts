@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { killProcess, stopProcess } from './redis.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const defaultWorkerBin = `${repoRoot}vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker`;
@@ -21,7 +20,7 @@ export interface SfuServerHandle {
    * Stops it (SIGKILL: a crash; its workers die with it) and starts it again on the same port and
    * secret, so signaling finds it at the same SFU_URL; resolves once it is healthy.
    */
-  restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -78,29 +77,17 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  let output = '';
+  const output: ServiceOutput = { text: '' };
   const url = `http://127.0.0.1:${env.SFU_PORT}`;
-  const spawnServer = async () => {
-    const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await waitForHealthy(url, child, () => output);
-    } catch (error) {
-      await stopProcess(child);
-      throw error;
-    }
-    return child;
-  };
+  const spawnServer = () =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) => waitForHealthy(url, child, () => output.text));
   const handle: SfuServerHandle = {
     url,
     secret: env.SFU_SECRET,
     process: await spawnServer(),
-    output: () => output,
+    output: () => output.text,
     async restart(signal = 'SIGKILL', downMs = 0) {
-      await (signal === 'SIGKILL' ? killProcess(handle.process) : stopProcess(handle.process));
-      await new Promise((resolve) => setTimeout(resolve, downMs));
-      handle.process = await spawnServer();
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
     },
     stop: () => stopProcess(handle.process),
   };

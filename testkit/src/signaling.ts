@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { killProcess, stopProcess } from './redis.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,7 +16,7 @@ export interface SignalingHandle {
   /** The server's stdout and stderr (JSON log lines) so far. */
   output(): string;
   /** Stops it (SIGKILL: a crash) and starts it again on the same port; resolves once /healthz answers as at the start. */
-  restart(signal?: 'SIGTERM' | 'SIGKILL', downMs?: number): Promise<void>;
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -74,29 +73,19 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  let output = '';
+  const output: ServiceOutput = { text: '' };
   const url = `http://127.0.0.1:${port}`;
-  const spawnServer = async () => {
-    const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await waitForHealth(url, options.requireHealthy ?? true, child, () => output, options.healthTimeoutMs);
-    } catch (error) {
-      await stopProcess(child);
-      throw error;
-    }
-    return child;
-  };
+  const spawnServer = () =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+      waitForHealth(url, options.requireHealthy ?? true, child, () => output.text, options.healthTimeoutMs),
+    );
   const handle: SignalingHandle = {
     url,
     port,
     process: await spawnServer(),
-    output: () => output,
+    output: () => output.text,
     async restart(signal = 'SIGKILL', downMs = 0) {
-      await (signal === 'SIGKILL' ? killProcess(handle.process) : stopProcess(handle.process));
-      await new Promise((resolve) => setTimeout(resolve, downMs));
-      handle.process = await spawnServer();
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
     },
     stop: () => stopProcess(handle.process),
   };
