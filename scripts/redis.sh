@@ -54,7 +54,7 @@ case "${1:-start}" in
     mkdir -p "$REDIS_DIR" && chmod 700 "$REDIS_DIR"
     write_acl_file
     redis-server --port "$REDIS_PORT" --bind "$REDIS_BIND" --protected-mode yes --aclfile "$REDIS_DIR/users.acl" \
-      --dir "$REDIS_DIR" --appendonly yes --appendfsync everysec --daemonize yes --pidfile "$PIDFILE" \
+      --dir "$REDIS_DIR" --appendonly yes --appendfsync always --daemonize yes --pidfile "$PIDFILE" \
       --logfile "$REDIS_DIR/redis.log"
     for _ in $(seq 1 100); do is_running && break; sleep 0.1; done
     is_running || die "Redis did not start; see $REDIS_DIR/redis.log"

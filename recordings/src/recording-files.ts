@@ -30,6 +30,11 @@ export const RecordingRecord = z.object({
   recovered: z.boolean().default(false),
   /** Why a failed recording failed (for the list and the logs). */
   failure: z.string().nullable().default(null),
+  /**
+   * Stretches with no media, from the recording's start: the SFU lost the meeting's room (its
+   * media worker died, or it restarted) and the recording went on once the room was back.
+   */
+  gaps: z.array(z.object({ atMs: z.number(), durationMs: z.number() })).default([]),
 });
 export type RecordingRecord = z.infer<typeof RecordingRecord>;
 

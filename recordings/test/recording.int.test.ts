@@ -36,7 +36,7 @@ const log = { warn: (details: object, message: string) => console.warn(message, 
 function newRecord(meetingId: string, id: string): RecordingRecord {
   return {
     id, meetingId, status: 'recording', startedAt: new Date().toISOString(), endedAt: null, startedBy: 'chair',
-    recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'Test meeting', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null,
+    recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'Test meeting', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null, gaps: [],
   };
 }
 

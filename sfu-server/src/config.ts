@@ -8,6 +8,11 @@ const Port = z.coerce.number().int().min(1).max(65_535);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const DEV_SECRET = 'dev-sfu-secret';
 const PerPeerCap = z.coerce.number().int().min(1).max(10_000);
+/**
+ * Long enough for signaling's link to come back after a blip (it retries within 1-2 s), short
+ * enough that the peers of a crashed node are gone before most of its browsers have rejoined.
+ */
+export const DEFAULT_NODE_GRACE_MS = 5_000;
 
 const EnvSchema = z
   .object({
@@ -35,6 +40,8 @@ const EnvSchema = z
     SFU_MAX_TRANSPORTS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.transport),
     SFU_MAX_PRODUCERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.producer),
     SFU_MAX_CONSUMERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.consumer),
+    /** How long (ms) a signaling node's peers outlive its last connection before the SFU closes them. */
+    SFU_NODE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_NODE_GRACE_MS),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -69,6 +76,7 @@ export interface SfuConfig {
   enablePlainRtp: boolean;
   layerLingerMs: number;
   peerLimits: PeerLimits;
+  nodeGraceMs: number;
 }
 
 function isOn(flag: string): boolean {
@@ -98,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
     peerLimits: { transport: e.SFU_MAX_TRANSPORTS_PER_PEER, producer: e.SFU_MAX_PRODUCERS_PER_PEER, consumer: e.SFU_MAX_CONSUMERS_PER_PEER },
+    nodeGraceMs: e.SFU_NODE_GRACE_MS,
   };
 }

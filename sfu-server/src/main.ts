@@ -47,10 +47,11 @@ async function main(): Promise<void> {
     pool,
     registry,
     enablePlainRtp: config.enablePlainRtp,
+    nodeGraceMs: config.nodeGraceMs,
     log: log.child({ component: 'internal-api' }),
   });
   log.info(
-    { url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp },
+    { url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
 

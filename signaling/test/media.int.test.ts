@@ -43,6 +43,7 @@ beforeAll(async () => {
   await stack.addNode();
   [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
   sfuProbe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
+  sfuProbe.connect();
   await waitFor(async () => sfuProbe.connected && (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
 });
 afterEach(async () => {

@@ -78,7 +78,7 @@ async function storeFinishedRecording({ id, startedAt, endedAt }: { id: string; 
   await writeFile(join(dir, `${id}.mkv`), bytes);
   const record: RecordingRecord = {
     id, meetingId: DEMO_MEETING_ID, status: 'finished', startedAt, endedAt, startedBy: 'u-chutri', recorderPid: null, ffmpegPid: null,
-    chapters: [], title: 'Họp trực tuyến UBND tỉnh — phiên demo', durationSec: 1791, sizeBytes: bytes.length, sha256: 'ab'.repeat(32), recovered: false, failure: null,
+    chapters: [], title: 'Họp trực tuyến UBND tỉnh — phiên demo', durationSec: 1791, sizeBytes: bytes.length, sha256: 'ab'.repeat(32), recovered: false, failure: null, gaps: [],
   };
   await writeFile(join(dir, `${id}.json`), JSON.stringify(record));
 }

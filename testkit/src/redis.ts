@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, stopProcess, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 
 const aclTemplate = fileURLToPath(new URL('../../deploy/redis/users.acl.in', import.meta.url));
 
@@ -21,30 +21,42 @@ export interface RedisHandle {
   adminUrl: string;
   port: number;
   dir: string;
-  /** The running server (a new process after `restart()`). */
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
+  /**
+   * Stops the server (SIGTERM: it finishes writing its AOF; SIGKILL: a crash, nothing flushed
+   * that the fsync policy had not flushed yet) and starts it again on the same port and data.
+   */
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
   shutdown(): Promise<void>;
-  /** Starts the server again on the same port with the same data (after `shutdown()`, or a kill). */
-  restart(): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
 
+export interface StartRedisOptions extends ServiceProcessOptions {
+  /**
+   * The AOF's fsync policy (redis.conf `appendfsync`). Deployments use `always` (scripts/redis.sh,
+   * docker-compose.yml; see README "Redis and crashes"); tests default to `everysec`, which only
+   * differs after a crash of the machine itself, and the fault suite runs `always`.
+   */
+  appendfsync?: 'always' | 'everysec' | 'no';
+}
+
 /**
  * Starts a real, throw-away redis-server on a free loopback port, set up as production is: AOF on,
- * the users of deploy/redis/users.acl.in with fresh passwords, the default user off.
+ * the users of deploy/redis/users.acl.in with fresh passwords.
  */
-export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
+export async function startRedis({ ownSession = false, appendfsync = 'everysec' }: StartRedisOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
   const passwords = { signaling: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
   const aclFile = join(dir, 'users.acl');
   await writeFile(aclFile, redisAclFile(passwords), { mode: 0o600 });
-  const launch = async () => {
+  const spawnServer = async () => {
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--daemonize', 'no'],
       { stdio: 'ignore', detached: ownSession },
     );
     await waitForPort(port, 10_000);
@@ -55,12 +67,11 @@ export async function startRedis({ ownSession = false }: ServiceProcessOptions =
     adminUrl: `redis://admin:${passwords.admin}@127.0.0.1:${port}`,
     port,
     dir,
-    process: await launch(),
-    shutdown: () => stopProcess(handle.process),
-    async restart() {
-      await stopProcess(handle.process);
-      handle.process = await launch();
+    process: await spawnServer(),
+    async restart(signal = 'SIGTERM', downMs = 0) {
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
     },
+    shutdown: () => stopProcess(handle.process),
     async stop() {
       await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
@@ -94,17 +105,4 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
-export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

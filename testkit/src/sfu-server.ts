@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { stopProcess } from './redis.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 import { getJson, type CertificateFiles } from './tls.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,9 +15,15 @@ export interface SfuServerHandle {
   secret: string;
   /** With the `tls` option: the CA signaling must trust (SFU_CA_FILE). */
   caFile: string | undefined;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
   /** The server's stdout (JSON log lines) so far, for assertions and failure messages. */
   output(): string;
+  /**
+   * Stops it (SIGKILL: a crash; its workers die with it) and starts it again on the same port and
+   * secret, so signaling finds it at the same SFU_URL; resolves once it is healthy.
+   */
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -80,20 +85,25 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     ...(options.tls ? { SFU_TLS_CERT_FILE: options.tls.certFile, SFU_TLS_KEY_FILE: options.tls.keyFile } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
+  const output: ServiceOutput = { text: '' };
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${env.SFU_PORT}`;
   const caFile = options.tls?.caFile;
-  try {
-    await waitForHealthy(url, caFile, child, () => output);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-  return { url, secret: env.SFU_SECRET, caFile, process: child, output: () => output, stop: () => stopProcess(child) };
+  const spawnServer = () =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+      waitForHealthy(url, caFile, child, () => output.text),
+    );
+  const handle: SfuServerHandle = {
+    url,
+    secret: env.SFU_SECRET,
+    caFile,
+    process: await spawnServer(),
+    output: () => output.text,
+    async restart(signal = 'SIGKILL', downMs = 0) {
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
+    },
+    stop: () => stopProcess(handle.process),
+  };
+  return handle;
 }
 
 /** The SFU's /healthz as signaling's operators see it: with the secret, so with workers, rooms and peers. */

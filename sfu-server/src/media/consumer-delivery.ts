@@ -11,6 +11,8 @@ export interface ConsumerData {
   priority?: number;
   /** The spatial layer last asked of the worker, likewise. */
   spatialLayer?: number;
+  /** A consumer of the room's main-screen feed (its picture or its voice), not of a participant's track. */
+  feed?: true;
 }
 
 /** mediasoup's priority of a new consumer. */
@@ -31,12 +33,13 @@ export function initialLayers(delivery: Delivery): types.ConsumerLayers | undefi
 
 /**
  * Makes the consumer run as its delivery says. Media only flows once the browser is ready, and
- * never while the policy keeps it paused (a browser asking to resume cannot override that).
+ * never while the policy keeps it paused (a browser asking to resume cannot override that), nor
+ * while `held` (the main-screen feed carries the receiver's own picture or voice).
  */
-export async function applyDelivery(consumer: types.Consumer): Promise<void> {
+export async function applyDelivery(consumer: types.Consumer, held = false): Promise<void> {
   const data = consumer.appData as ConsumerData;
   if (consumer.closed) return;
-  if (data.delivery === 'paused' || !data.clientReady) {
+  if (data.delivery === 'paused' || !data.clientReady || held) {
     if (!consumer.paused) await consumer.pause();
     return;
   }

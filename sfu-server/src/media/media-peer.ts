@@ -94,6 +94,8 @@ export class MediaPeer {
   private capabilities: types.RtpCapabilities | undefined;
   private closed = false;
   private readonly lossMeter = new LossMeter();
+  /** The feed carries (or is switching to) this peer's user: its consumers of that kind of the feed stay paused. */
+  private ownFeed: Record<MediaKind, boolean> = { video: false, audio: false };
 
   constructor(
     readonly id: string,
@@ -101,6 +103,16 @@ export class MediaPeer {
     readonly userId: string,
     private readonly context: PeerContext,
   ) {}
+
+  /**
+   * A browser still uses it: RTP arrives on one of its tracks, or (receiving only) a transport's
+   * DTLS session is up. A browser that rejoined closed its old transports (DTLS close_notify), and
+   * one that left sends nothing.
+   */
+  get inUseByBrowser(): boolean {
+    if (this.producers.size > 0) return [...this.producers.values()].some(receivesRtp);
+    return [...this.transports.values()].some((transport) => 'dtlsState' in transport && transport.dtlsState === 'connected');
+  }
 
   /** It can receive: capabilities known and a receive transport open. */
   get ready(): boolean {
@@ -278,7 +290,19 @@ export class MediaPeer {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.own('consumer', this.consumers, consumerId);
     (consumer.appData as ConsumerData).clientReady = true;
-    await applyDelivery(consumer);
+    await this.apply(consumer);
+  }
+
+  /**
+   * The main-screen feed carries, or is about to carry, this user's own picture (`video`) or voice
+   * (`audio`): those feed consumers pause now, before the feed switches, and stay paused whatever
+   * the plan or the browser asks until the feed has moved on. Nobody hears or sees themself.
+   */
+  async holdOwnFeed(ownFeed: Record<MediaKind, boolean>): Promise<void> {
+    if (ownFeed.video === this.ownFeed.video && ownFeed.audio === this.ownFeed.audio) return;
+    this.ownFeed = { ...ownFeed };
+    const feedConsumers = [...this.consumers.values()].filter((consumer) => (consumer.appData as ConsumerData).feed);
+    await Promise.all(feedConsumers.map((consumer) => this.apply(consumer).catch(() => undefined)));
   }
 
   publishedTracks(): PublishedTrack[] {
@@ -292,6 +316,7 @@ export class MediaPeer {
         source: data.source,
         paused: producer.paused,
         activeSince: data.activeSince,
+        live: receivesRtp(producer),
       };
     });
   }
@@ -336,6 +361,7 @@ export class MediaPeer {
       delivery,
       clientReady: false,
       priority: DEFAULT_PRIORITY,
+      ...(feed ? { feed: true as const } : {}),
       ...(preferredLayers && producer.kind === 'video' ? { spatialLayer: preferredLayers.spatialLayer } : {}),
     };
     const consumer = await transport.consume({
@@ -368,7 +394,7 @@ export class MediaPeer {
     for (const consumer of this.consumers.values()) {
       if (consumer.producerId !== producerId) continue;
       (consumer.appData as ConsumerData).delivery = delivery;
-      await applyDelivery(consumer);
+      await this.apply(consumer);
     }
   }
 
@@ -442,6 +468,11 @@ export class MediaPeer {
     for (const transport of this.transports.values()) transport.close();
   }
 
+  private apply(consumer: types.Consumer): Promise<void> {
+    const held = (consumer.appData as ConsumerData).feed === true && this.ownFeed[consumer.kind];
+    return applyDelivery(consumer, held);
+  }
+
   private relayConsumerEvents(consumer: types.Consumer): void {
     const notify = (event: 'media:consumerPaused' | 'media:consumerResumed' | 'media:consumerClosed') => {
       // A peer that is leaving, or a room that is closing or lost, has no one left to tell.
@@ -511,6 +542,14 @@ export class MediaPeer {
     if (object === undefined) throw this.context.ownership.refusal(kind, objectId, this.id);
     return object;
   }
+}
+
+/**
+ * RTP is arriving for the producer: the worker scores each of its streams, and a stream that got
+ * no packet for 1.5 s (5 s with DTX) drops to 0; before its first packet it has no score at all.
+ */
+export function receivesRtp(producer: types.Producer): boolean {
+  return producer.score.some((stream) => stream.score > 0);
 }
 
 /** A producer's or consumer's stats; none if it closed while we asked (a peer leaving mid-reading). */

@@ -81,8 +81,10 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const adapterClients = config.useRedisAdapter
     ? { pub: await duplicateConnection(redis, log), sub: await duplicateConnection(redis, log) }
     : null;
-  const sfu = new SfuClient(config.sfu, log.child({ component: 'sfu-client' }));
-  const heartbeat = new NodeHeartbeat(randomBytes(6).toString('base64url'), redis, log);
+  // A new id at every start: the SFU closes the peers of this node's previous life after its grace period.
+  const nodeId = randomBytes(6).toString('base64url');
+  const sfu = new SfuClient({ ...config.sfu, nodeId }, log.child({ component: 'sfu-client', nodeId }));
+  const heartbeat = new NodeHeartbeat(nodeId, redis, log);
   await heartbeat.start();
 
   limitPasswordHashing(config.limits.passwordHashing);
@@ -231,8 +233,10 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     (error: unknown) => log.error({ err: error }, 'resuming interrupted meeting endings failed'),
   );
   membership = membershipSync(deps, { otherNodes: adapterClients !== null });
-  relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
+  relaySfuEvents(sfu, io, deps.presence, log.child({ component: 'sfu-events' }));
+  sfu.on('room:lost', ({ roomId }) => recordings.roomLost(roomId));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
+  sfu.connect();
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
   networkQuality.start();
 

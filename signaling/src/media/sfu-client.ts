@@ -20,6 +20,12 @@ export interface SfuClientOptions {
   requestTimeoutMs: number;
   /** With an https url: the CA certificate(s) that signed the SFU's (absent or null: the system's CAs). */
   caFile?: string | null;
+  /**
+   * This signaling node's id: the SFU keeps the peers the node opens for as long as the node's
+   * connection lives, plus a grace period (see sfu-server/README.md). A probe without one is a
+   * node of its own.
+   */
+  nodeId?: string;
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
@@ -31,8 +37,10 @@ const SfuAck = z.discriminatedUnion('ok', [
 ]);
 
 /**
- * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It reconnects
- * by itself; while it is down every request fails fast with `media_unavailable`.
+ * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It connects
+ * once `connect()` is called (after every listener is in place: the SFU may speak at once, e.g.
+ * `peers:closed` held for the next node) and reconnects by itself; while it is down every request
+ * fails fast with `media_unavailable`.
  */
 export class SfuClient {
   private readonly socket: Socket;
@@ -42,11 +50,12 @@ export class SfuClient {
     private readonly logger: Logger,
   ) {
     this.socket = io(options.url, {
-      auth: { token: options.secret },
+      auth: { token: options.secret, ...(options.nodeId ? { nodeId: options.nodeId } : {}) },
       transports: ['websocket'],
       reconnectionDelayMax: 2_000,
       // The secret goes in the handshake: over https, only to an SFU whose certificate checks out.
       ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
+      autoConnect: false,
     });
     // Retries happen every couple of seconds: report an outage once, not at every attempt.
     let outageReported = false;
@@ -63,6 +72,11 @@ export class SfuClient {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** Starts connecting (and reconnecting); call it once the listeners are registered. */
+  connect(): void {
+    this.socket.connect();
   }
 
   async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {

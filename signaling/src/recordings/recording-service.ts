@@ -57,6 +57,7 @@ export class RecordingService {
         sha256: null,
         recovered: false,
         failure: null,
+        gaps: [],
       };
       const session = await RecordingSession.start({ record, files: this.deps.files, sfu: this.deps.sfu, target: await this.deps.target(meetingId), log: this.deps.logger });
       this.sessions.set(meetingId, session);
@@ -124,6 +125,14 @@ export class RecordingService {
     if (session) await session.follow(await this.deps.target(meetingId));
   }
 
+  /**
+   * The SFU lost the meeting's room (its worker died): the recording goes on, with the gap
+   * marked, once its tap is back in the room on the replacement worker.
+   */
+  roomLost(meetingId: string): void {
+    this.sessions.get(meetingId)?.mediaLost();
+  }
+
   /** A chapter starts when the current agenda item changes. */
   agendaChanged(agenda: Agenda): void {
     const itemId = agenda.current?.itemId ?? null;
@@ -170,6 +179,6 @@ function stateOf(record: RecordingRecord): RecordingState {
 }
 
 function summaryOf(record: RecordingRecord): RecordingSummary {
-  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure } = record;
-  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure };
+  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure, gaps } = record;
+  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure, gaps };
 }

@@ -11,7 +11,7 @@ export async function storeFinishedRecording(dataDir: string, meetingId: string,
   const record: RecordingRecord = {
     id, meetingId, status: 'finished', startedAt: '2026-11-27T08:00:00.000Z', endedAt: '2026-11-27T08:10:00.000Z', startedBy: 'u-chutri',
     recorderPid: null, ffmpegPid: null, chapters: [], title: 't', durationSec: 600, sizeBytes: Buffer.byteLength(bytes),
-    sha256: createHash('sha256').update(bytes).digest('hex'), recovered: false, failure: null,
+    sha256: createHash('sha256').update(bytes).digest('hex'), recovered: false, failure: null, gaps: [],
   };
   await writeFile(join(dir, `${id}.json`), JSON.stringify(record));
 }
