@@ -61,3 +61,46 @@ export class IdleControls {
     this.onChange(visible);
   }
 }
+
+/** The room's header and control bar: the pointer resting on them holds them. */
+const CONTROLS = '.room-header, .room-footer';
+
+/**
+ * Shows and hides a hall TV's controls as the page is used: a pointer move or press and a key
+ * press count as use; the pointer on the controls or keyboard focus anywhere holds them (a clicked
+ * button keeps focus too, but only keyboard focus is `:focus-visible`). Returns the way to stop.
+ */
+export function watchHallUse(onChange: (visible: boolean) => void, delayMs = HALL_CONTROLS_DELAY_MS): () => void {
+  const idle = new IdleControls(delayMs, onChange);
+  const listening = new AbortController();
+  const options = { signal: listening.signal };
+  let pointerOnControls = false;
+  let keyboardFocus = false;
+  const hold = () => idle.hold(pointerOnControls || keyboardFocus);
+  const onPointer = (event: PointerEvent) => {
+    pointerOnControls = event.target instanceof Element && event.target.closest(CONTROLS) !== null;
+    hold();
+    idle.activity();
+  };
+  const onPointerLeave = () => {
+    pointerOnControls = false;
+    hold();
+  };
+  const onFocus = () => {
+    const focused = document.activeElement;
+    keyboardFocus = focused !== null && focused !== document.body && focused.matches(':focus-visible');
+    hold();
+  };
+  window.addEventListener('pointermove', onPointer, options);
+  window.addEventListener('pointerdown', onPointer, options);
+  document.documentElement.addEventListener('pointerleave', onPointerLeave, options);
+  // Captured: the key shows the controls before Tab moves the focus onto one of them.
+  window.addEventListener('keydown', () => idle.activity(), { ...options, capture: true });
+  document.addEventListener('focusin', onFocus, options);
+  document.addEventListener('focusout', onFocus, options);
+  idle.activity();
+  return () => {
+    idle.stop();
+    listening.abort();
+  };
+}
