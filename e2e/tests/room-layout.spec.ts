@@ -157,12 +157,20 @@ test('a presented page keeps its proportions on the hall TV and the main screen,
       const stage = canvas.closest('[data-testid="viewer-stage"]')!.getBoundingClientRect();
       const top = Math.max(page.top, stage.top, 0);
       const bottom = Math.min(page.bottom, stage.bottom, innerHeight);
+      const pane = canvas.closest('[data-testid="room-documents"]')!.getBoundingClientRect();
       const middle = document.elementFromPoint(page.left + page.width / 2, (top + bottom) / 2);
-      return { height: bottom - top, width: page.width, onTop: middle === canvas || canvas.parentElement!.contains(middle) };
+      return {
+        height: bottom - top,
+        width: page.width,
+        acrossInPane: page.left >= Math.max(pane.left, stage.left) && page.right <= Math.min(pane.right, stage.right),
+        onTop: middle === canvas || canvas.parentElement!.contains(middle),
+      };
     });
     expect(visible.height, 'visible height of the page in the documents pane').toBeGreaterThanOrEqual(400);
     expect(visible.width, 'width of the page in the documents pane').toBeGreaterThanOrEqual(500);
+    expect(visible.acrossInPane, 'the page\'s whole width inside the pane').toBe(true);
     expect(visible.onTop, 'nothing over the page').toBe(true);
+    await expectAllUncovered(pane.locator('[data-testid="documents-list-toggle"], [data-testid="follow-bar"] button'), 'the pane\'s list button and follow bar', 2);
     await expectUncovered(delegate.getByTestId('main-screen'), 'delegate: the main screen beside the documents');
   } finally {
     await chair.getByTestId('main-screen-select').selectOption('floor');
