@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { avatarHue, formatBytes, formatDateTime, formatDuration, formatMeetingTime, formatTimeOfDay, initials } from '../src/lib/format.js';
 import { tileMinWidth } from '../src/lib/grid-layout.js';
+import { markedParts } from '../src/lib/marked-text.js';
 import { canJoin, sortMeetings } from '../src/lib/meetings.js';
 import type { MeetingSummary } from '@ehop/protocol';
 
@@ -116,5 +117,26 @@ describe('formatBytes', () => {
     expect(formatBytes(12_400, 'vi-VN')).toBe('12,4 kB');
     expect(formatBytes(3_100_000, 'en-US')).toBe('3.1 MB');
     expect(formatBytes(250_000_000, 'en-US')).toBe('250 MB');
+  });
+});
+
+describe('marked text (the archive snippet)', () => {
+  it('splits a text at its marks, in order', () => {
+    expect(markedParts('Phương án nạo vét kênh', [{ start: 10, end: 13 }, { start: 14, end: 17 }])).toEqual([
+      { text: 'Phương án ', marked: false },
+      { text: 'nạo', marked: true },
+      { text: ' ', marked: false },
+      { text: 'vét', marked: true },
+      { text: ' kênh', marked: false },
+    ]);
+    expect(markedParts('kênh', [{ start: 0, end: 4 }])).toEqual([{ text: 'kênh', marked: true }]);
+    expect(markedParts('kênh', [])).toEqual([{ text: 'kênh', marked: false }]);
+  });
+
+  it('skips marks out of range or overlapping an earlier one', () => {
+    expect(markedParts('abc def', [{ start: 0, end: 3 }, { start: 2, end: 5 }, { start: 4, end: 99 }])).toEqual([
+      { text: 'abc', marked: true },
+      { text: ' def', marked: false },
+    ]);
   });
 });

@@ -145,7 +145,7 @@ describe('archive search', () => {
     await waitFor(async () => (await found(nodeB, 'thuky', { q: 'trung tam du lieu' })).includes(meetingId));
     const result = await search(nodeB, 'thuky', { q: 'trung tam du lieu' });
     expect(result.entries[0]).toMatchObject({ meetingId, title: 'Họp chuyên đề chuyển đổi số cấp tỉnh' });
-    expect(result.entries[0]!.snippet).toContain('trung tâm dữ liệu');
+    expect(result.entries[0]!.snippet?.text).toContain('trung tâm dữ liệu');
     expect(await found(nodeA, 'daibieu1', { q: 'chuyển đổi số', scope: 'title' })).toEqual([meetingId]);
     // Its units are those of its members: the province and Lạc Sơn district, not Ân Nghĩa commune.
     expect((await search(nodeA, 'daibieu1', {})).units.map((unit) => unit.id).sort()).toEqual(['huyen-lac-son', 'tinh-hoa-binh']);

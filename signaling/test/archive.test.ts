@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveSearchQuery, DEFAULT_QUORUM, DossierManifest } from '@ehop/protocol';
 import { ArchiveIndex } from '../src/archive/archive-index.js';
 import type { ArchiveRecord } from '../src/archive/archive-repository.js';
-import { foldDiacritics, searchTerms, snippetAround } from '../src/archive/search-text.js';
+import { matchingSentence } from '../src/archive/match-snippet.js';
+import { foldDiacritics, searchTerms } from '../src/archive/search-text.js';
 import { collectDossier } from '../src/archive/dossier/dossier-builder.js';
 import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from '../src/archive/dossier/dossier-item.js';
 import { safeFileName, uniqueNames } from '../src/archive/dossier/file-names.js';
@@ -45,10 +46,51 @@ describe('Vietnamese folding', () => {
     expect(searchTerms('Số 12/QĐ-UBND: số liệu, SỐ LIỆU')).toEqual(['so', '12', 'qd', 'ubnd', 'lieu']);
   });
 
-  it('quotes the original spelling around a match found without diacritics', () => {
-    const text = 'Mở đầu. Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua.';
-    expect(snippetAround(text, ['chuyen', 'doi'])).toContain('chuyển đổi số của tỉnh');
-    expect(snippetAround(text, ['khongco'])).toBeNull();
+});
+
+describe('the sentence that matched', () => {
+  const marked = (snippet: { text: string; marks: { start: number; end: number }[] } | null) =>
+    snippet?.marks.map((mark) => snippet.text.slice(mark.start, mark.end));
+
+  it('quotes the whole sentence in its original spelling, the words found without diacritics marked', () => {
+    const text = 'Mở đầu. Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua. Phần tiếp theo.';
+    const snippet = matchingSentence([text], ['chuyen', 'doi']);
+    expect(snippet?.text).toBe('Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua.');
+    expect(marked(snippet)).toEqual(['chuyển', 'đổi']);
+    expect(matchingSentence([text], ['khongco'])).toBeNull();
+  });
+
+  it('picks the sentence with the most query words, not the first that has one of them', () => {
+    const text = 'Kênh thông tin của tỉnh được nâng cấp.\n\nPhương án nạo vét kênh mương nội đồng\nKinh phí dự kiến: 1,2 tỷ đồng';
+    const snippet = matchingSentence([text], ['nao', 'vet', 'kenh', 'muong']);
+    // A single line break (a PDF's line) does not end a sentence; a blank line does.
+    expect(snippet?.text).toBe('Phương án nạo vét kênh mương nội đồng Kinh phí dự kiến: 1,2 tỷ đồng');
+    expect(marked(snippet)).toEqual(['nạo', 'vét', 'kênh', 'mương']);
+  });
+
+  it('marks the whole word a query word begins, once, and takes the minutes before the documents on a tie', () => {
+    const snippet = matchingSentence(['Biên bản: thống nhất chủ trương.', 'Tài liệu: thống kê dân số.'], ['thong']);
+    expect(snippet?.text).toBe('Biên bản: thống nhất chủ trương.');
+    expect(marked(snippet)).toEqual(['thống']);
+    expect(marked(matchingSentence(['Kênh mương.'], ['ke', 'kenh']))).toEqual(['Kênh']);
+    // The documents win when only they have every word.
+    expect(matchingSentence(['Thống nhất.', 'Thống kê dân số.'], ['thong', 'ke'])?.text).toBe('Thống kê dân số.');
+  });
+
+  it('cuts a long sentence around its first match at word boundaries, saying so with "…"', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(20);
+    const snippet = matchingSentence([`${filler}giải ngân vốn đầu tư công ${filler}.`], ['giai', 'ngan']);
+    expect(snippet!.text.length).toBeLessThanOrEqual(242);
+    expect(snippet!.text.startsWith('…')).toBe(true);
+    expect(snippet!.text.endsWith('…')).toBe(true);
+    expect(snippet!.text).toMatch(/^…\S/);
+    expect(marked(snippet)).toEqual(['giải', 'ngân']);
+  });
+
+  it('collapses line breaks and spaces, the marks moving with the text', () => {
+    const snippet = matchingSentence(['Trung   tâm\ndữ    liệu của tỉnh.'], ['du', 'lieu']);
+    expect(snippet?.text).toBe('Trung tâm dữ liệu của tỉnh.');
+    expect(marked(snippet)).toEqual(['dữ', 'liệu']);
   });
 });
 
