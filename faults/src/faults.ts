@@ -1,3 +1,4 @@
+import { sfuHealth } from '@ehop/testkit';
 import type { FaultStack } from './fault-stack.js';
 
 /** A way to break the system in the middle of a meeting, and what it takes away from whom. */
@@ -11,8 +12,8 @@ export interface Fault {
 
 /** The SFU's mediasoup workers, from its /healthz. */
 export async function workerPids(stack: FaultStack): Promise<number[]> {
-  const health = (await (await fetch(`${stack.sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
-  return health.workers.map((worker) => worker.pid);
+  // Its details (workers, rooms, peers) are for callers with the secret.
+  return (await sfuHealth(stack.sfu)).workers.map((worker) => worker.pid);
 }
 
 export const FAULTS = {

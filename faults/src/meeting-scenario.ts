@@ -32,6 +32,9 @@ export const USERS = {
   secretary: 'u-thuky',
 } as const;
 
+/** A delegate present in the hall with no endpoint of their own (counted by the secretary). */
+const ABSENT_FROM_MEDIA = 'u-daibieu3';
+
 /** Which signaling node (index into `stack.nodes`) each of them uses. */
 export type NodeAssignment = Partial<Record<keyof typeof USERS, number>>;
 
@@ -59,7 +62,8 @@ export async function startMeeting(stack: FaultStack, nodeOf: NodeAssignment = {
   const { agenda } = await chair.request('agenda:get', meeting);
   const item = agenda.items[0]!;
   await chair.request('agenda:setCurrent', { ...meeting, itemId: item.id });
-  for (const userId of [USERS.chair, USERS.secretary, USERS.holder, USERS.queued]) {
+  // A third delegate in the hall without a device of their own: a secret vote needs 3 eligible voters.
+  for (const userId of [USERS.chair, USERS.secretary, USERS.holder, USERS.queued, ABSENT_FROM_MEDIA]) {
     await secretary.request('attendance:checkIn', { ...meeting, userId, status: userId === USERS.queued ? 'online' : 'present' });
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { PeerInfo, type ClientRequestName, type ClientResponse } from '@ehop/protocol';
+import { sfuHealth } from '@ehop/testkit';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
@@ -81,7 +82,7 @@ async function micOnInPresence(userId: string): Promise<boolean | undefined> {
 
 /** Peers the SFU holds now, from its health report. */
 async function sfuPeerCount(): Promise<number> {
-  return ((await (await fetch(`${services.sfu.url}/healthz`)).json()) as { peers: number }).peers;
+  return (await sfuHealth(services.sfu)).peers;
 }
 
 async function storedConference(): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { freePort, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import { freePort, sfuHealth, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import { closeAllSockets, collectEvents, connectSocket, login, nextEvent, request, startStack, waitFor, type TestStack } from './support/harness.js';
 
@@ -32,7 +32,7 @@ function startSfu(): Promise<SfuServerHandle> {
 }
 
 async function sfuPeerCount(): Promise<number> {
-  return ((await (await fetch(`http://127.0.0.1:${sfuPort}/healthz`)).json()) as { peers: number }).peers;
+  return (await sfuHealth({ url: `http://127.0.0.1:${sfuPort}`, secret: SFU_SECRET, caFile: undefined })).peers;
 }
 
 async function presentPeerIds(): Promise<string[]> {
