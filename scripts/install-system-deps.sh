@@ -9,15 +9,20 @@ RUNTIME_PACKAGES=(
   poppler-utils          # pdftotext/pdfinfo for document checks
   qpdf                   # checks uploaded PDFs (damaged, truncated, password-protected)
   libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
-  libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
+  libsrtp2-1 libusrsctp2 libuv1 libabsl20220623   # runtime libraries of the mediasoup worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
   fonts-liberation2      # Liberation Serif (metric-compatible with Times New Roman) embedded in the minutes PDF
   ca-certificates curl
 )
+# The mediasoup worker is compiled here from the npm package's sources (build-mediasoup-worker.sh).
+BUILD_PACKAGES=(
+  meson ninja-build g++ pkg-config patch
+  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
+)
 TEST_PACKAGES=(
   chromium               # end-to-end tests (Playwright drives Debian's Chromium)
 )
-PACKAGES=("${RUNTIME_PACKAGES[@]}")
+PACKAGES=("${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}")
 [ "${1:-}" = "--runtime" ] || PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
@@ -32,5 +37,3 @@ else
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-
-"$(dirname "$0")/install-mediasoup-worker.sh"

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import type { Delivery } from './subscription-policy.js';
 
 /** Per consumer: what the policy wants, and whether the browser is ready (it sent consumer:resume). */
-export interface ConsumerData {
+export type ConsumerData = {
   /** The peer whose track this is. */
   publisherId: string;
   delivery: Delivery;
@@ -11,7 +11,7 @@ export interface ConsumerData {
   priority?: number;
   /** The spatial layer last asked of the worker, likewise. */
   spatialLayer?: number;
-}
+};
 
 /** mediasoup's priority of a new consumer. */
 export const DEFAULT_PRIORITY = 1;

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { validateRtpCapabilities } from 'mediasoup/lib/ortc.js';
+import { validateRtpCapabilities } from 'mediasoup/node/lib/ortc.js';
 import {
   RequestError,
   type DtlsParameters,
@@ -41,11 +41,13 @@ export interface ProduceRequest {
   paused: boolean;
 }
 
-interface TransportData {
+// appData shapes are type aliases, not interfaces: mediasoup 3.12 requires appData to be assignable
+// to its AppData (a string index signature), which TypeScript grants aliases implicitly, not interfaces.
+type TransportData = {
   direction: TransportDirection;
   connected: boolean;
-}
-export interface ProducerData {
+};
+export type ProducerData = {
   peerId: string;
   userId: string;
   source: MediaSource;
@@ -53,7 +55,7 @@ export interface ProducerData {
   activeSince: number;
   /** The room's main-screen feed (see main-feed.ts), not a participant's track. */
   feed?: 'main';
-}
+};
 
 /** What the network looks like from this peer, as far as the SFU can tell. */
 export interface PeerLinkQuality {
