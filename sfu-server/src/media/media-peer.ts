@@ -19,7 +19,10 @@ import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
 import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
-  listenIps: types.TransportListenIp[];
+  /** The worker's WebRtcServer: every browser transport on this worker shares its one UDP and one TCP port. */
+  webRtcServer: types.WebRtcServer;
+  /** Where plain transports (synthetic endpoints) listen; each takes its own port from the internal range. */
+  plainListenIp: types.TransportListenIp;
   initialAvailableOutgoingBitrate: number;
   /** Cap on what one peer may send us, in bits per second. */
   maxIncomingBitrate: number;
@@ -118,7 +121,8 @@ export class MediaPeer {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: false };
     const transport = await router.createWebRtcTransport({
-      listenIps: transportSettings.listenIps,
+      webRtcServer: transportSettings.webRtcServer,
+      // TCP is for networks that block UDP; ICE picks UDP wherever it works.
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -154,8 +158,7 @@ export class MediaPeer {
   ): Promise<{ id: string; ip: string; port: number }> {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: remote !== undefined };
-    const listenIp = transportSettings.listenIps[0] ?? { ip: '127.0.0.1' };
-    const transport = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: remote === undefined, appData });
+    const transport = await router.createPlainTransport({ listenIp: transportSettings.plainListenIp, rtcpMux: true, comedia: remote === undefined, appData });
     if (this.closed) {
       transport.close();
       throw new RequestError('not_found', `peer ${this.id} has left`);
