@@ -21,6 +21,7 @@ BUILD_PACKAGES=(
 )
 TEST_PACKAGES=(
   chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+  iproute2 nftables      # the TCP-only e2e: a browser in a network namespace whose UDP is refused
 )
 PACKAGES=("${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}")
 [ "${1:-}" = "--runtime" ] || PACKAGES+=("${TEST_PACKAGES[@]}")

@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 // The page's window.ehopDebug hook (type only: declares it on Window).
 import type {} from '../../client/src/lib/media/debug-hook.js';
 
@@ -24,8 +24,9 @@ export const test = base.extend<{ signIn: (username: string) => Promise<Page> }>
 
 export { expect };
 
-async function signIn(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
+/** A fresh context of `browser` (e.g. one a test launched itself) signed in as `username`; the caller closes it. */
+export async function signIn(browser: Browser, username: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   await page.goto('/');
   await page.getByTestId('login-username').fill(username);
@@ -89,4 +90,29 @@ export async function unmute(page: Page): Promise<void> {
   await expect(toggle).toHaveAttribute('data-locked', 'false');
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-state', 'on');
+}
+
+/** The remote tile of `userId` on `page`, and the peer id it carries. */
+export async function remotePeerId(page: Page, userId: string): Promise<string> {
+  const tile = page.locator(`[data-testid="peer-tile"][data-user-id="${userId}"]`);
+  await expect(tile).toBeVisible();
+  const peerId = await tile.getAttribute('data-peer-id');
+  expect(peerId).toBeTruthy();
+  return peerId!;
+}
+
+/** Asserts that `page` decodes `peerId`'s video and receives its audio, and that both keep flowing. */
+export async function expectReceivingMediaFrom(page: Page, peerId: string): Promise<void> {
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded).toBeGreaterThan(0);
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived).toBeGreaterThan(0);
+  const before = { video: await receivedFrom(page, peerId, 'video'), audio: await receivedFrom(page, peerId, 'audio') };
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded)
+    .toBeGreaterThan(before.video.framesDecoded + 10);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).bytesReceived)
+    .toBeGreaterThan(before.video.bytesReceived);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived)
+    .toBeGreaterThan(before.audio.bytesReceived);
 }
