@@ -20,12 +20,18 @@ else
   [ "$installed" = "$MEDIASOUP_VERSION" ] \
     || die "node_modules/mediasoup is '${installed:-missing}', expected $MEDIASOUP_VERSION: run npm ci first"
 
+  for tool in meson ninja pkg-config g++ patch; do
+    command -v "$tool" >/dev/null || die "$tool is missing (needed to build the mediasoup worker): run scripts/install-system-deps.sh"
+  done
+
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   cp -a "$sources" "$work/worker"
-  patch -d "$work/worker" -p1 --quiet < "$REPO_ROOT/sfu-server/worker-build/system-libraries.patch"
+  patch -d "$work/worker" -p1 --quiet < "$REPO_ROOT/sfu-server/worker-build/system-libraries.patch" \
+    || die "sfu-server/worker-build/system-libraries.patch does not apply to mediasoup $MEDIASOUP_VERSION's sources (see its README)"
 
-  log "Building mediasoup-worker $MEDIASOUP_VERSION from source (about 5 minutes on 2 cores; once per version)"
+  log "Building mediasoup-worker $MEDIASOUP_VERSION from the npm package's sources: once per version, about 5 minutes on 2 idle cores (12 on a busy machine)"
+  log "  progress: tail -f $work/ninja.log; the binary goes to $MEDIASOUP_WORKER_CACHE"
   started=$SECONDS
   (cd "$work/worker" && meson setup "$work/build" --buildtype=release >"$work/meson.log" 2>&1) \
     || { tail -30 "$work/meson.log" >&2; die "meson setup failed (log above)"; }
@@ -40,4 +46,10 @@ else
 fi
 
 # The check: a real worker starts through the Node library and answers a request.
-node "$REPO_ROOT/scripts/lib/check-mediasoup-worker.mjs"
+if [ "$MEDIASOUP_WORKER_BIN" = "$MEDIASOUP_WORKER_CACHE/mediasoup-worker" ]; then
+  hint="delete $MEDIASOUP_WORKER_CACHE to build it again"
+else
+  hint="check MEDIASOUP_WORKER_BIN, or unset it to build the worker here"
+fi
+node "$REPO_ROOT/scripts/lib/check-mediasoup-worker.mjs" \
+  || die "the mediasoup worker $MEDIASOUP_WORKER_BIN does not start (error above): $hint"
