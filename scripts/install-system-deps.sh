@@ -10,17 +10,23 @@ RUNTIME_PACKAGES=(
   qpdf                   # checks uploaded PDFs (damaged, truncated, password-protected)
   libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
   bubblewrap             # bwrap: runs each conversion without network or the server's files
-  libsrtp2-1 libusrsctp2 libuv1   # runtime libraries of Debian's mediasoup-worker
+  libsrtp2-1 libusrsctp2 libuv1 libabsl20220623   # runtime libraries of the mediasoup worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
   fonts-liberation2      # Liberation Serif (metric-compatible with Times New Roman) embedded in the minutes PDF
   ca-certificates curl
+)
+# The mediasoup worker is compiled here from the npm package's sources (build-mediasoup-worker.sh).
+BUILD_PACKAGES=(
+  meson ninja-build g++ pkg-config patch
+  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
 )
 TEST_PACKAGES=(
   chromium               # end-to-end tests (Playwright drives Debian's Chromium)
   coturn                 # the TURN test runs the real server with deploy/coturn/turnserver.conf
   openssl                # throw-away TLS certificates for the TLS tests
+  iproute2 nftables      # the TCP-only e2e: a browser in a network namespace whose UDP is refused
 )
-PACKAGES=("${RUNTIME_PACKAGES[@]}")
+PACKAGES=("${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}")
 [ "${1:-}" = "--runtime" ] || PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
@@ -43,4 +49,3 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled coturn >/dev/nul
   as_root systemctl stop coturn >/dev/null 2>&1 || true
 fi
 
-"$(dirname "$0")/install-mediasoup-worker.sh"

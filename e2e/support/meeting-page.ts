@@ -108,3 +108,28 @@ export async function startWithAgendaItem(chair: Page, title: string): Promise<v
   await chair.getByTestId('agenda-form-submit').click();
   await expect(chair.getByTestId('agenda-row')).toHaveCount(1);
 }
+
+/** The remote tile of `userId` on `page`, and the peer id it carries. */
+export async function remotePeerId(page: Page, userId: string): Promise<string> {
+  const tile = page.locator(`[data-testid="peer-tile"][data-user-id="${userId}"]`);
+  await expect(tile).toBeVisible();
+  const peerId = await tile.getAttribute('data-peer-id');
+  expect(peerId).toBeTruthy();
+  return peerId!;
+}
+
+/** Asserts that `page` decodes `peerId`'s video and receives its audio, and that both keep flowing. */
+export async function expectReceivingMediaFrom(page: Page, peerId: string): Promise<void> {
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded).toBeGreaterThan(0);
+  await expect.poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived).toBeGreaterThan(0);
+  const before = { video: await receivedFrom(page, peerId, 'video'), audio: await receivedFrom(page, peerId, 'audio') };
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded)
+    .toBeGreaterThan(before.video.framesDecoded + 10);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'video')).bytesReceived)
+    .toBeGreaterThan(before.video.bytesReceived);
+  await expect
+    .poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived)
+    .toBeGreaterThan(before.audio.bytesReceived);
+}

@@ -1,30 +1,13 @@
-import type { Page } from '@playwright/test';
-import { expect, joinMeeting, openDiscussion, receivedFrom, test, unmute } from '../support/meeting-page.js';
-
-/** The remote tile of `userId` on `page`, and the peer id it carries. */
-async function remotePeerId(page: Page, userId: string): Promise<string> {
-  const tile = page.locator(`[data-testid="peer-tile"][data-user-id="${userId}"]`);
-  await expect(tile).toBeVisible();
-  const peerId = await tile.getAttribute('data-peer-id');
-  expect(peerId).toBeTruthy();
-  return peerId!;
-}
-
-/** Asserts that `page` decodes `peerId`'s video and receives its audio, and that both keep flowing. */
-async function expectReceivingMediaFrom(page: Page, peerId: string): Promise<void> {
-  await expect.poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded).toBeGreaterThan(0);
-  await expect.poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived).toBeGreaterThan(0);
-  const before = { video: await receivedFrom(page, peerId, 'video'), audio: await receivedFrom(page, peerId, 'audio') };
-  await expect
-    .poll(async () => (await receivedFrom(page, peerId, 'video')).framesDecoded)
-    .toBeGreaterThan(before.video.framesDecoded + 10);
-  await expect
-    .poll(async () => (await receivedFrom(page, peerId, 'video')).bytesReceived)
-    .toBeGreaterThan(before.video.bytesReceived);
-  await expect
-    .poll(async () => (await receivedFrom(page, peerId, 'audio')).bytesReceived)
-    .toBeGreaterThan(before.audio.bytesReceived);
-}
+import {
+  expect,
+  expectReceivingMediaFrom,
+  joinMeeting,
+  openDiscussion,
+  receivedFrom,
+  remotePeerId,
+  test,
+  unmute,
+} from '../support/meeting-page.js';
 
 test('two participants see and hear each other; a leaver\'s tile disappears', async ({ signIn }) => {
   const chair = await signIn('chutri');

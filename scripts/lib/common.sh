@@ -3,8 +3,14 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export REPO_ROOT
-# The mediasoup worker comes from Debian's package, unpacked inside the project (see install-mediasoup-worker.sh).
-export MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-$REPO_ROOT/vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker}"
+# The mediasoup worker is built from the npm package's sources by build-mediasoup-worker.sh and
+# cached outside the clone, keyed by mediasoup's version and the hash of the build patch.
+MEDIASOUP_VERSION="$(sed -n 's/.*"mediasoup": *"\([0-9.]*\)".*/\1/p' "$REPO_ROOT/sfu-server/package.json")"
+export MEDIASOUP_VERSION
+_patch_hash="$(sha256sum "$REPO_ROOT/sfu-server/worker-build/system-libraries.patch" | cut -c1-12)"
+export MEDIASOUP_WORKER_CACHE="${EHOP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ehop}/mediasoup-worker/$MEDIASOUP_VERSION-$_patch_hash"
+# An explicit MEDIASOUP_WORKER_BIN wins (e.g. a worker built elsewhere).
+export MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-$MEDIASOUP_WORKER_CACHE/mediasoup-worker}"
 export DATA_DIR="${DATA_DIR:-$REPO_ROOT/data}"
 
 log() { printf '\033[1;34m[ehop]\033[0m %s\n' "$*" >&2; }

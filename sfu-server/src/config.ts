@@ -24,8 +24,11 @@ const EnvSchema = z
     SFU_TLS_CERT_FILE: z.string().min(1).optional(),
     SFU_TLS_KEY_FILE: z.string().min(1).optional(),
     SFU_WORKERS: z.coerce.number().int().min(1).max(128).default(() => availableParallelism()),
-    RTC_MIN_PORT: Port.default(40_000),
-    RTC_MAX_PORT: Port.default(49_999),
+    /** Worker i's WebRtcServer listens on RTC_PORT + i, UDP and TCP: the only media ports browsers use. */
+    RTC_PORT: z.coerce.number().int().min(0).max(65_535).default(40_000),
+    /** Internal range for plain transports (recording, synthetic endpoints): never reached by browsers. */
+    RTC_MIN_PORT: Port.default(41_000),
+    RTC_MAX_PORT: Port.default(41_999),
     RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
     /** The address browsers reach us at when RTC_LISTEN_IP is 0.0.0.0 or behind NAT. */
     RTC_ANNOUNCED_IP: z.string().min(1).optional(),
@@ -46,6 +49,15 @@ const EnvSchema = z
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
     path: ['RTC_MIN_PORT'],
+  })
+  .refine((env) => env.RTC_PORT === 0 || env.RTC_PORT + env.SFU_WORKERS - 1 <= 65_535, {
+    message: 'RTC_PORT + SFU_WORKERS - 1 must be a port (at most 65535)',
+    path: ['RTC_PORT'],
+  })
+  // A plain transport taking a worker's port from the range would keep its replacement from listening there.
+  .refine((env) => env.RTC_PORT === 0 || env.RTC_PORT + env.SFU_WORKERS - 1 < env.RTC_MIN_PORT || env.RTC_PORT > env.RTC_MAX_PORT, {
+    message: 'RTC_PORT .. RTC_PORT + SFU_WORKERS - 1 (the browsers\' ports) must lie outside RTC_MIN_PORT .. RTC_MAX_PORT (the internal range)',
+    path: ['RTC_PORT'],
   })
   // Synthetic endpoints are a test tool; in production they would be a way around DTLS.
   .refine((env) => env.NODE_ENV !== 'production' || !isOn(env.SFU_ENABLE_PLAIN_RTP), {
@@ -70,7 +82,15 @@ export interface SfuConfig {
   /** The internal API serves HTTPS with this certificate; null: plain HTTP (a private network only). */
   tls: { certFile: string; keyFile: string } | null;
   workers: number;
-  rtc: { minPort: number; maxPort: number; listenIp: string; announcedIp: string | undefined };
+  rtc: {
+    /** Worker i's WebRtcServer: UDP and TCP port + i; 0 = free ports from the internal range, kept across restarts of a worker. */
+    port: number;
+    /** The internal range (plain transports). */
+    minPort: number;
+    maxPort: number;
+    listenIp: string;
+    announcedIp: string | undefined;
+  };
   logLevel: z.infer<typeof LogLevel>;
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
@@ -100,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     secret: e.SFU_SECRET ?? DEV_SECRET,
     tls: e.SFU_TLS_CERT_FILE && e.SFU_TLS_KEY_FILE ? { certFile: e.SFU_TLS_CERT_FILE, keyFile: e.SFU_TLS_KEY_FILE } : null,
     workers: e.SFU_WORKERS,
-    rtc: { minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
+    rtc: { port: e.RTC_PORT, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
     logLevel: e.LOG_LEVEL,
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),

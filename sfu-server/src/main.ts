@@ -25,14 +25,24 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
+  const { rtc } = config;
   const pool = await WorkerPool.start(
-    { size: config.workers, rtcMinPort: config.rtc.minPort, rtcMaxPort: config.rtc.maxPort },
+    {
+      size: config.workers,
+      rtcMinPort: rtc.minPort,
+      rtcMaxPort: rtc.maxPort,
+      webRtc: { listenIp: rtc.listenIp, announcedIp: rtc.announcedIp, firstPort: rtc.port },
+    },
     log.child({ component: 'worker-pool' }),
-  );
+  ).catch((error: unknown) => {
+    // Typically a port already in use: say so in the log an operator reads, not only as a stack trace.
+    log.fatal({ err: error }, (error as Error).message);
+    process.exit(1);
+  });
   const registry = new RoomRegistry(
     pool,
     {
-      listenIps: [{ ip: config.rtc.listenIp, ...(config.rtc.announcedIp ? { announcedIp: config.rtc.announcedIp } : {}) }],
+      plainListenIp: { ip: rtc.listenIp, ...(rtc.announcedIp ? { announcedIp: rtc.announcedIp } : {}) },
       initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
       maxIncomingBitrate: MAX_INCOMING_BITRATE,
     },
@@ -51,7 +61,7 @@ async function main(): Promise<void> {
     log: log.child({ component: 'internal-api' }),
   });
   log.info(
-    { url: api.url, workers: pool.describe(), rtcPorts: [config.rtc.minPort, config.rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
+    { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
 

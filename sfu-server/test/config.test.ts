@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       secret: 'dev-sfu-secret',
-      rtc: { minPort: 40000, maxPort: 49999, listenIp: '127.0.0.1', announcedIp: undefined },
+      rtc: { port: 40000, minPort: 41000, maxPort: 41999, listenIp: '127.0.0.1', announcedIp: undefined },
       logLevel: 'info',
     });
     expect(config.workers).toBeGreaterThanOrEqual(1);
@@ -17,6 +17,20 @@ describe('loadConfig', () => {
   it('reads numbers and treats empty values as unset', () => {
     const config = loadConfig({ SFU_PORT: '4100', SFU_WORKERS: '3', RTC_ANNOUNCED_IP: '', RTC_MIN_PORT: '41000', RTC_MAX_PORT: '41999' });
     expect(config).toMatchObject({ port: 4100, workers: 3, rtc: { minPort: 41000, maxPort: 41999, announcedIp: undefined } });
+  });
+
+  it('puts worker i\'s WebRTC port at RTC_PORT + i, outside the internal range', () => {
+    expect(loadConfig({ RTC_PORT: '50000', SFU_WORKERS: '4', RTC_MIN_PORT: '50004', RTC_MAX_PORT: '50100' }).rtc).toMatchObject({
+      port: 50000,
+      minPort: 50004,
+      maxPort: 50100,
+    });
+    // Worker 3 would listen on 50003, inside the range plain transports take ports from.
+    expect(() => loadConfig({ RTC_PORT: '50000', SFU_WORKERS: '4', RTC_MIN_PORT: '50003', RTC_MAX_PORT: '50100' })).toThrow(/RTC_PORT/);
+    expect(() => loadConfig({ RTC_PORT: '41500', SFU_WORKERS: '1' })).toThrow(/outside RTC_MIN_PORT/);
+    expect(() => loadConfig({ RTC_PORT: '65535', SFU_WORKERS: '2' })).toThrow(/at most 65535/);
+    // 0: free ports from the internal range (tests), so overlapping is the point.
+    expect(loadConfig({ RTC_PORT: '0', RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30199' }).rtc.port).toBe(0);
   });
 
   it('requires a long random secret in production', () => {

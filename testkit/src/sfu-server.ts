@@ -7,7 +7,6 @@ import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type Servic
 import { getJson, type CertificateFiles } from './tls.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const defaultWorkerBin = `${repoRoot}vendor/mediasoup-worker/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker`;
 
 export interface SfuServerHandle {
   /** What signaling puts in SFU_URL (https with the `tls` option). */
@@ -60,25 +59,30 @@ const RTC_RANGES = 50; // 30000..39999, below the RTC_MIN_PORT default of a real
 /**
  * Starts the BUILT SFU (`node sfu-server/dist/main.js`) with a real mediasoup worker on a free
  * port, and resolves once its /healthz says ok. Each instance gets its own RTC port range so
- * parallel servers never fight over ports.
+ * parallel servers rarely share one (and, sharing one, still bind different free ports).
  */
 export async function startSfuServer(options: StartSfuServerOptions = {}): Promise<SfuServerHandle> {
   if (options.build ?? true) await buildSfuServer();
   const mainJs = `${repoRoot}sfu-server/dist/main.js`;
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b sfu-server`);
 
+  const workerBin = process.env['MEDIASOUP_WORKER_BIN'];
+  if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run `source scripts/lib/common.sh` first (scripts/setup.sh builds the worker)');
   const port = await freePort();
   const rtcMinPort = rtcRangeStart();
   const secret = `test-sfu-secret-${port}`;
   const env = {
     ...process.env,
     NODE_ENV: 'test',
-    MEDIASOUP_WORKER_BIN: process.env['MEDIASOUP_WORKER_BIN'] ?? defaultWorkerBin,
+    MEDIASOUP_WORKER_BIN: workerBin,
     SFU_HOST: '127.0.0.1',
     SFU_PORT: String(port),
     SFU_SECRET: secret,
     SFU_WORKERS: '1',
     RTC_LISTEN_IP: '127.0.0.1',
+    // Each worker's WebRtcServer takes free ports from this instance's range (and keeps them when
+    // the worker is replaced): fixed ports would collide between the SFUs that tests run in parallel.
+    RTC_PORT: '0',
     RTC_MIN_PORT: String(rtcMinPort),
     RTC_MAX_PORT: String(rtcMinPort + Math.min(options.rtcPorts ?? RTC_RANGE_SIZE, RTC_RANGE_SIZE) - 1),
     LOG_LEVEL: 'info',

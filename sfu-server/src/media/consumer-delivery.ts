@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import type { Delivery } from './subscription-policy.js';
 
 /** Per consumer: what the policy wants, and whether the browser is ready (it sent consumer:resume). */
-export interface ConsumerData {
+export type ConsumerData = {
   /** The peer whose track this is. */
   publisherId: string;
   delivery: Delivery;
@@ -13,7 +13,7 @@ export interface ConsumerData {
   spatialLayer?: number;
   /** A consumer of the room's main-screen feed (its picture or its voice), not of a participant's track. */
   feed?: true;
-}
+};
 
 /** mediasoup's priority of a new consumer. */
 export const DEFAULT_PRIORITY = 1;

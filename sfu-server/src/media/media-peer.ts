@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { validateRtpCapabilities } from 'mediasoup/lib/ortc.js';
+import { validateRtpCapabilities } from 'mediasoup/node/lib/ortc.js';
 import {
   RequestError,
   type DtlsParameters,
@@ -20,7 +20,10 @@ import type { PeerLimits } from './peer-limits.js';
 import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
-  listenIps: types.TransportListenIp[];
+  /** The worker's WebRtcServer: every browser transport on this worker shares its one UDP and one TCP port. */
+  webRtcServer: types.WebRtcServer;
+  /** Where plain transports (synthetic endpoints) listen; each takes its own port from the internal range. */
+  plainListenIp: types.TransportListenIp;
   initialAvailableOutgoingBitrate: number;
   /** Cap on what one peer may send us, in bits per second. */
   maxIncomingBitrate: number;
@@ -43,11 +46,13 @@ export interface ProduceRequest {
   paused: boolean;
 }
 
-interface TransportData {
+// appData shapes are type aliases, not interfaces: mediasoup 3.12 requires appData to be assignable
+// to its AppData (a string index signature), which TypeScript grants aliases implicitly, not interfaces.
+type TransportData = {
   direction: TransportDirection;
   connected: boolean;
-}
-export interface ProducerData {
+};
+export type ProducerData = {
   peerId: string;
   userId: string;
   source: MediaSource;
@@ -55,7 +60,7 @@ export interface ProducerData {
   activeSince: number;
   /** The room's main-screen feed (see main-feed.ts), not a participant's track. */
   feed?: 'main';
-}
+};
 
 /** What the network looks like from this peer, as far as the SFU can tell. */
 export interface PeerLinkQuality {
@@ -135,7 +140,8 @@ export class MediaPeer {
     const appData: TransportData = { direction, connected: false };
     const transport = await this.withinLimit('transport', this.transports.size, async () => {
       const created = await router.createWebRtcTransport({
-        listenIps: transportSettings.listenIps,
+        webRtcServer: transportSettings.webRtcServer,
+        // TCP is for networks that block UDP; ICE picks UDP wherever it works.
         enableUdp: true,
         enableTcp: true,
         preferUdp: true,
@@ -173,9 +179,8 @@ export class MediaPeer {
   ): Promise<{ id: string; ip: string; port: number }> {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: remote !== undefined };
-    const listenIp = transportSettings.listenIps[0] ?? { ip: '127.0.0.1' };
     const transport = await this.withinLimit('transport', this.transports.size, async () => {
-      const created = await router.createPlainTransport({ listenIp, rtcpMux: true, comedia: remote === undefined, appData });
+      const created = await router.createPlainTransport({ listenIp: transportSettings.plainListenIp, rtcpMux: true, comedia: remote === undefined, appData });
       if (this.closed) {
         created.close();
         throw new RequestError('not_found', `peer ${this.id} has left`);

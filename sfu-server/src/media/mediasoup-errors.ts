@@ -1,5 +1,5 @@
 import { RequestError } from '@ehop/protocol';
-import { UnsupportedError } from 'mediasoup/lib/errors.js';
+import { UnsupportedError } from 'mediasoup/node/lib/errors.js';
 
 /**
  * mediasoup validates RTP parameters, capabilities and DTLS parameters itself, and says so with

@@ -34,7 +34,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
 
   constructor(
     private readonly pool: WorkerPool,
-    private readonly transportSettings: TransportSettings,
+    /** Everything but the WebRtcServer, which is the room's worker's. */
+    private readonly transportSettings: Omit<TransportSettings, 'webRtcServer'>,
     private readonly log: Logger,
     private readonly roomOptions: RoomOptions = {},
   ) {
@@ -81,12 +82,12 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   }
 
   private async create(roomId: string): Promise<MediaRoom> {
-    const router = await this.pool.createRouter(roomId);
+    const { router, webRtcServer } = await this.pool.createRouter(roomId);
     // Its worker died while we waited; the pool already reported the loss before we registered.
     if (router.closed) throw new RequestError('media_unavailable', `room ${roomId} lost its media worker; retry`);
     const activeSpeakerObserver = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
     const room = new MediaRoom(roomId, router, {
-      transportSettings: this.transportSettings,
+      transportSettings: { ...this.transportSettings, webRtcServer },
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
       onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
       onMainFeed: (source) => this.emit('mainFeed', roomId, source),

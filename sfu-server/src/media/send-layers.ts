@@ -14,9 +14,9 @@ import type { types } from 'mediasoup';
  * Set on a consumer the SFU keeps paused only to resume it at once (the main-screen feed's next
  * speakers): the layers it would receive must keep coming, so that a grant finds them running.
  */
-export interface StandbyConsumerData {
+export type StandbyConsumerData = {
   standby?: boolean;
-}
+};
 
 /** What is known of one consumer of a camera. */
 export interface LayerReceiver {

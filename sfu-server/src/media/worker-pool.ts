@@ -5,10 +5,35 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../logger.js';
 import { mediaCodecs } from './media-codecs.js';
 
+/** Where browsers reach a worker: its WebRtcServer's one UDP and one TCP port. */
+export interface WebRtcListen {
+  listenIp: string;
+  /** The address browsers are told (behind NAT, or when listening on 0.0.0.0). */
+  announcedIp: string | undefined;
+  /**
+   * Worker i listens on `firstPort + i`, UDP and TCP. 0: each worker takes free ports from the
+   * internal range when it first starts (tests, where many SFUs run at once), and keeps them.
+   */
+  firstPort: number;
+}
+
 export interface WorkerPoolSettings {
   size: number;
+  /** The internal range for plain transports (recording, synthetic endpoints); not for browsers. */
   rtcMinPort: number;
   rtcMaxPort: number;
+  webRtc: WebRtcListen;
+}
+
+export interface RtcPorts {
+  udp: number;
+  tcp: number;
+}
+
+/** Where a new meeting's router lives, and the server its browser transports share. */
+export interface RouterPlacement {
+  router: types.Router;
+  webRtcServer: types.WebRtcServer;
 }
 
 /** A worker process that died, and the rooms whose routers lived on it. */
@@ -20,10 +45,16 @@ export interface WorkerLoss {
 export interface WorkerInfo {
   pid: number;
   rooms: number;
+  /** The ports its browsers reach it on. */
+  rtcPorts: RtcPorts;
 }
 
 interface PooledWorker {
+  /** Its place in the pool: a replacement takes the same slot, and so the same ports. */
+  slot: number;
   worker: types.Worker;
+  webRtcServer: types.WebRtcServer;
+  ports: RtcPorts;
   roomIds: Set<string>;
 }
 
@@ -41,6 +72,24 @@ export function pickLeastLoaded<T>(candidates: readonly T[], loadOf: (candidate:
   return best;
 }
 
+/**
+ * The WebRtcServer's listen infos: UDP and TCP on the same address. Without `ports` (first start
+ * with `firstPort` 0) mediasoup picks free ones from the worker's internal range.
+ */
+export function webRtcListenInfos(listen: WebRtcListen, ports: RtcPorts | undefined): types.WebRtcServerListenInfo[] {
+  const announced = listen.announcedIp ? { announcedIp: listen.announcedIp } : {};
+  return [
+    { protocol: 'udp', ip: listen.listenIp, ...announced, ...(ports ? { port: ports.udp } : {}) },
+    { protocol: 'tcp', ip: listen.listenIp, ...announced, ...(ports ? { port: ports.tcp } : {}) },
+  ];
+}
+
+/** The ports a slot's worker must listen on: configured, or those its first worker was given; undefined = any. */
+export function portsOfSlot(firstPort: number, slot: number, learned: RtcPorts | undefined): RtcPorts | undefined {
+  if (firstPort === 0) return learned;
+  return { udp: firstPort + slot, tcp: firstPort + slot };
+}
+
 const RESPAWN_RETRY_MS = 2_000;
 
 function isRunning(pid: number): boolean {
@@ -53,12 +102,15 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * One mediasoup worker (a C++ process, single-threaded) per core. A new meeting's router goes to
- * the worker carrying the fewest meetings. A worker that dies is replaced at once, and the pool
- * reports which meetings died with it so their peers can rebuild elsewhere.
+ * One mediasoup worker (a C++ process, single-threaded) per core, each with one WebRtcServer: all
+ * browsers reach a worker on one UDP and one TCP port. A new meeting's router goes to the worker
+ * carrying the fewest meetings. A worker that dies is replaced at once, on the same ports, and the
+ * pool reports which meetings died with it so their peers can rebuild elsewhere.
  */
 export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   private readonly workers: PooledWorker[] = [];
+  /** Ports each slot's first worker got when they were not configured (`firstPort` 0). */
+  private readonly learnedPorts = new Map<number, RtcPorts>();
   private closed = false;
 
   private constructor(
@@ -71,7 +123,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   static async start(settings: WorkerPoolSettings, log: Logger): Promise<WorkerPool> {
     const pool = new WorkerPool(settings, log);
     try {
-      for (let i = 0; i < settings.size; i++) await pool.addWorker();
+      for (let slot = 0; slot < settings.size; slot++) await pool.addWorker(slot);
     } catch (error) {
       await pool.close();
       throw error;
@@ -80,7 +132,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   }
 
   /** Creates a meeting's router on the least-loaded worker. */
-  async createRouter(roomId: string): Promise<types.Router> {
+  async createRouter(roomId: string): Promise<RouterPlacement> {
     const pooled = pickLeastLoaded(this.workers, (candidate) => candidate.roomIds.size);
     if (!pooled) throw new RequestError('media_unavailable', 'no media worker is running; retry shortly');
     // Counted before the await so that rooms opened at the same moment spread over the workers.
@@ -91,7 +143,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
         // When the worker itself died the room is reported lost instead; keep it listed until then.
         if (!pooled.worker.closed) pooled.roomIds.delete(roomId);
       });
-      return router;
+      return { router, webRtcServer: pooled.webRtcServer };
     } catch (error) {
       pooled.roomIds.delete(roomId);
       throw error;
@@ -104,7 +156,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   }
 
   describe(): WorkerInfo[] {
-    return this.workers.map(({ worker, roomIds }) => ({ pid: worker.pid, rooms: roomIds.size }));
+    return this.workers.map(({ worker, roomIds, ports }) => ({ pid: worker.pid, rooms: roomIds.size, rtcPorts: { ...ports } }));
   }
 
   /**
@@ -125,20 +177,40 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     }
   }
 
-  private async addWorker(): Promise<void> {
+  private async addWorker(slot: number): Promise<void> {
     const worker = await mediasoup.createWorker({
       logLevel: 'warn',
       rtcMinPort: this.settings.rtcMinPort,
       rtcMaxPort: this.settings.rtcMaxPort,
     });
+    const { webRtcServer, ports } = await this.listen(worker, slot).catch((error: unknown) => {
+      worker.close();
+      throw error;
+    });
     if (this.closed) {
       worker.close();
       return;
     }
-    const pooled: PooledWorker = { worker, roomIds: new Set() };
+    const pooled: PooledWorker = { slot, worker, webRtcServer, ports, roomIds: new Set() };
     worker.on('died', (error: Error) => this.onWorkerDied(pooled, error));
     this.workers.push(pooled);
-    this.log.info({ workerPid: worker.pid, workers: this.workers.length }, 'mediasoup worker started');
+    this.log.info({ workerPid: worker.pid, workers: this.workers.length, slot, rtcPorts: ports }, 'mediasoup worker started');
+  }
+
+  /** The worker's WebRtcServer, on its slot's ports. */
+  private async listen(worker: types.Worker, slot: number): Promise<{ webRtcServer: types.WebRtcServer; ports: RtcPorts }> {
+    const { webRtc } = this.settings;
+    const wanted = portsOfSlot(webRtc.firstPort, slot, this.learnedPorts.get(slot));
+    let webRtcServer: types.WebRtcServer;
+    try {
+      webRtcServer = await worker.createWebRtcServer({ listenInfos: webRtcListenInfos(webRtc, wanted), appData: { slot } });
+    } catch (error) {
+      const where = wanted ? `UDP ${wanted.udp} / TCP ${wanted.tcp}` : 'free ports of RTC_MIN_PORT..RTC_MAX_PORT';
+      throw new Error(`mediasoup worker ${slot} cannot listen for WebRTC on ${webRtc.listenIp}, ${where}: ${(error as Error).message}`);
+    }
+    const ports = wanted ?? (await boundPorts(webRtcServer));
+    this.learnedPorts.set(slot, ports);
+    return { webRtcServer, ports };
   }
 
   private onWorkerDied(pooled: PooledWorker, error: Error): void {
@@ -147,14 +219,22 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     const loss: WorkerLoss = { pid: pooled.worker.pid, roomIds: [...pooled.roomIds] };
     this.log.error({ workerPid: loss.pid, roomIds: loss.roomIds, err: error }, 'mediasoup worker died');
     this.emit('workerDied', loss);
-    this.replaceWorker();
+    this.replaceWorker(pooled.slot);
   }
 
-  private replaceWorker(): void {
+  private replaceWorker(slot: number): void {
     if (this.closed) return;
-    this.addWorker().catch((error: unknown) => {
-      this.log.error({ err: error, retryInMs: RESPAWN_RETRY_MS }, 'could not start a replacement mediasoup worker');
-      setTimeout(() => this.replaceWorker(), RESPAWN_RETRY_MS).unref();
+    this.addWorker(slot).catch((error: unknown) => {
+      this.log.error({ err: error, slot, retryInMs: RESPAWN_RETRY_MS }, 'could not start a replacement mediasoup worker');
+      setTimeout(() => this.replaceWorker(slot), RESPAWN_RETRY_MS).unref();
     });
   }
+}
+
+/** The ports mediasoup chose for a WebRtcServer created without any. */
+async function boundPorts(webRtcServer: types.WebRtcServer): Promise<RtcPorts> {
+  const dump = (await webRtcServer.dump()) as { udpSockets: { port: number }[]; tcpServers: { port: number }[] };
+  const [udp, tcp] = [dump.udpSockets[0]?.port, dump.tcpServers[0]?.port];
+  if (udp === undefined || tcp === undefined) throw new Error('the WebRtcServer reports no UDP or TCP port');
+  return { udp, tcp };
 }
