@@ -28,6 +28,9 @@ import { VoteResultsParams } from './votes.js';
  * contract (docs/contract/, docs/CLIENT-CONTRACT.md) is generated from it.
  */
 
+/** The session cookie `POST /api/auth/login` sets; send it with every request and the socket.io handshake. */
+export const SESSION_COOKIE_NAME = 'ehop.sid';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route. Anything else gets 401 `unauthenticated` (no session) or 403 `forbidden`. */
