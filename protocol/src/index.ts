@@ -2,6 +2,7 @@ export * from './result.js';
 export * from './domain.js';
 export * from './media.js';
 export * from './http-api.js';
+export * from './http-routes.js';
 export * from './client-api.js';
 export * from './documents.js';
 export * from './notes.js';
