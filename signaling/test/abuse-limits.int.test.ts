@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import type { Ack } from '@ehop/protocol';
 import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
-import { SfuClient } from '../src/media/sfu-client.js';
+import type { SfuClient } from '../src/media/sfu-client.js';
 import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
-import { closeAllSockets, connectSocket, login, request, startStack, waitFor, type TestStack } from './support/harness.js';
+import { closeAllSockets, connectSfuProbe, connectSocket, login, request, startStack, waitFor, type TestStack } from './support/harness.js';
 import { browserDtlsParameters, opusMicRtpParameters } from './support/rtp-fixtures.js';
 
 /*
@@ -39,8 +38,7 @@ beforeAll(async () => {
   });
   await stack.addNode();
   [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
-  sfuProbe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
-  await waitFor(() => sfuProbe.connected);
+  sfuProbe = await connectSfuProbe(sfu);
 });
 afterEach(async () => {
   closeAllSockets();

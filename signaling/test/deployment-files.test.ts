@@ -48,9 +48,11 @@ describe('docker-compose.yml', () => {
     expect(services['signaling']!.environment!['REDIS_URL']).toBe('redis://signaling:${REDIS_PASSWORD}@redis:6379');
   });
 
-  it("keeps the SFU's internal API off the host's ports", () => {
+  it("publishes the workers' media ports and keeps the SFU's internal API and RTP range off the host's ports", () => {
     expect(services['sfu-server']!.ports!.filter((port) => /:4000(\/|$)/.test(port))).toEqual([]);
-    expect(services['sfu-server']!.ports).toEqual(['40000-40999:40000-40999/udp', '40000-40999:40000-40999/tcp']);
+    // One port per worker (RTC_PORT + i, 4 workers); the internal range (RTC_MIN_PORT..RTC_MAX_PORT) stays inside.
+    expect(services['sfu-server']!.ports).toEqual(['40000-40003:40000-40003/udp', '40000-40003:40000-40003/tcp']);
+    expect(services['sfu-server']!.environment).toMatchObject({ SFU_WORKERS: '4', RTC_PORT: '40000', RTC_MIN_PORT: '41000' });
   });
 
   it('runs coturn with the shared secret and the peer restrictions, without a static user', () => {

@@ -148,7 +148,7 @@ describe('a production node on a store seeded with the demo accounts', () => {
       sfuUrl: `http://127.0.0.1:${await freePort()}`,
       sfuSecret: 'e5b1c9a7f3d2846e0b7a9c5d3f1e2a48',
       requireHealthy: false,
-      env: { NODE_ENV: 'production', SESSION_SECRET: '7a1c3e5f9b2d4086a8c6e4f2b0d9c7e1', DATA_DIR: dataDir },
+      env: { NODE_ENV: 'production', SESSION_SECRET: '7a1c3e5f9b2d4086a8c6e4f2b0d9c7e1', BALLOT_SECRET: 'c4e8a2f6b0d3971e5a9c7f1b3d5e8a20', DATA_DIR: dataDir },
     });
     await expect(login(production.url, 'admin', DEFAULT_DEMO_PASSWORD)).rejects.toThrow(/401/);
     await expect(login(production.url, 'chutri', DEFAULT_DEMO_PASSWORD)).rejects.toThrow(/401/);

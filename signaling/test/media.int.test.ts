@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import { PeerInfo, TransportOptions, type ClientResponse } from '@ehop/protocol';
 import { sfuHealth, startSfuServer, startSignaling, type SfuServerHandle, type SignalingHandle } from '@ehop/testkit';
-import { SfuClient } from '../src/media/sfu-client.js';
+import type { SfuClient } from '../src/media/sfu-client.js';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
+  connectSfuProbe,
   collectEvents,
   connectSocket,
   login,
@@ -42,8 +42,7 @@ beforeAll(async () => {
   });
   await stack.addNode();
   [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
-  sfuProbe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
-  sfuProbe.connect();
+  sfuProbe = await connectSfuProbe(sfu);
   await waitFor(async () => sfuProbe.connected && (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
 });
 afterEach(async () => {

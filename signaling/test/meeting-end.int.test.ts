@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,11 +14,12 @@ import {
   type MeetingStatus,
   type ServerEvent,
 } from '@ehop/protocol';
-import { SfuClient } from '../src/media/sfu-client.js';
+import type { SfuClient } from '../src/media/sfu-client.js';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import { multiPagePdf, uploadForm } from './support/document-fixtures.js';
 import {
   closeAllSockets,
+  connectSfuProbe,
   collectEvents,
   connectSocket,
   errorCode,
@@ -50,8 +50,7 @@ let sfuProbe: SfuClient;
 beforeAll(async () => {
   services = await startTwoNodeStack();
   ({ stack, nodeA, nodeB } = services);
-  sfuProbe = new SfuClient({ url: services.sfu.url, secret: services.sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
-  await waitFor(() => sfuProbe.connected);
+  sfuProbe = await connectSfuProbe(services.sfu);
 });
 afterEach(() => closeAllSockets());
 afterAll(async () => {

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import { AdminUser, ManagedMeeting, type MeetingRole } from '@ehop/protocol';
-import { SfuClient } from '../src/media/sfu-client.js';
+import type { SfuClient } from '../src/media/sfu-client.js';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
+  connectSfuProbe,
   collectEvents,
   connectSocket,
   getJson,
@@ -33,8 +33,7 @@ const meetingUrl = () => `${system.nodeA}/api/admin/meetings/${DEMO_MEETING_ID}`
 
 beforeAll(async () => {
   system = await startTwoNodeStack();
-  sfuProbe = new SfuClient({ url: system.sfu.url, secret: system.sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
-  await waitFor(() => sfuProbe.connected);
+  sfuProbe = await connectSfuProbe(system.sfu);
   admin = await login(system.nodeA, 'admin');
   original = ManagedMeeting.parse(await (await getJson(meetingUrl(), admin)).json());
 });

@@ -70,7 +70,7 @@ describe('signaling in production', () => {
       sfuUrl: `http://127.0.0.1:${sfuPort}`,
       sfuSecret: secret(),
       requireHealthy: false,
-      env: { NODE_ENV: 'production', SESSION_SECRET: secret(), TURN_URLS: OLD_COMPOSE_DEFAULTS.TURN_URLS, TURN_SECRET: secret() },
+      env: { NODE_ENV: 'production', SESSION_SECRET: secret(), BALLOT_SECRET: secret(), TURN_URLS: OLD_COMPOSE_DEFAULTS.TURN_URLS, TURN_SECRET: secret() },
     });
     expect(node.output()).toContain('signaling listening');
     await node.stop();

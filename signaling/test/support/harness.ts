@@ -9,6 +9,8 @@ import { createSignalingServer, type SignalingServer } from '../../src/app/signa
 import { loadConfig } from '../../src/config.js';
 import type { RedisClient } from '../../src/redis/client.js';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/seed/demo-seed.js';
+import { SfuClient } from '../../src/media/sfu-client.js';
+import { pino } from 'pino';
 
 export interface TestStack {
   redisServer: RedisHandle;
@@ -217,4 +219,15 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(50);
   }
+}
+
+/**
+ * A connection of the test's own to the SFU's internal API (a node of its own: no node id), to ask
+ * the SFU what it holds; connected before it is returned.
+ */
+export async function connectSfuProbe(sfu: Pick<SfuServerHandle, 'url' | 'secret'>): Promise<SfuClient> {
+  const probe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
+  probe.connect();
+  await waitFor(() => probe.connected);
+  return probe;
 }
