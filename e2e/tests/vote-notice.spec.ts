@@ -87,7 +87,9 @@ test('an opened vote reaches a delegate on another tab and a hall TV; the result
     await delegate.setViewportSize(size);
     await expectUncovered(notice, 'the vote notice');
     await delegate.getByTestId('panel-tab-votes').scrollIntoViewIfNeeded();
-    await expectUncovered(badge, 'the votes tab badge');
+    // The badge is a round mark on the tab: the tab (badge included) is what must be in sight.
+    await expectUncovered(delegate.getByTestId('panel-tab-votes'), 'the votes tab with its badge');
+    await expect(badge).toBeInViewport({ ratio: 1 });
     await screenshot(delegate, 'delegate-vote-notice');
   }
 
