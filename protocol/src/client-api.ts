@@ -81,7 +81,8 @@ export const clientRequests = {
       source: MediaSource,
       paused: z.boolean().default(false),
     }),
-    response: z.object({ producerId: z.string() }),
+    /** `paused` is what the SFU decided: a microphone of someone who may not speak now is created paused, whatever was asked. */
+    response: z.object({ producerId: z.string(), paused: z.boolean() }),
   },
   'media:pauseProducer': {
     request: z.strictObject({ producerId: z.string().min(1).max(64) }),

@@ -62,17 +62,16 @@ async function ok<K extends ClientRequestName>(participant: Participant, name: K
   return ack.data as ClientResponse<K>;
 }
 
-/** Publishes a microphone the way the browser does: asking for it open (the server decides). */
-async function publishMic(participant: Participant, ssrc: number): Promise<string> {
+/** Publishes a microphone asking for it open; the answer says what the server decided (`paused`). */
+async function publishMic(participant: Participant, ssrc: number): Promise<{ producerId: string; paused: boolean }> {
   const transport = await ok(participant, 'media:createTransport', { direction: 'send' });
-  const { producerId } = await ok(participant, 'media:produce', {
+  return ok(participant, 'media:produce', {
     transportId: transport.id,
     kind: 'audio',
     source: 'mic',
     paused: false,
     rtpParameters: opusMicRtpParameters(ssrc),
   });
-  return producerId;
 }
 
 async function micOnInPresence(userId: string): Promise<boolean | undefined> {
@@ -132,8 +131,9 @@ describe('the chair gives and takes back the floor', () => {
   it('unmutes the speaker on the server, moves the main screen to them, mutes them again and logs the turn', async () => {
     const chair = await joinAs(nodeA, 'chutri');
     const delegate = await joinAs(nodeB, 'daibieu1');
-    const micId = await publishMic(delegate, 61_000_001);
-    // Joined muted: the SFU created the microphone paused although the browser asked for it open.
+    const { producerId: micId, paused: createdPaused } = await publishMic(delegate, 61_000_001);
+    // Joined muted: the SFU created the microphone paused although the browser asked for it open, and the answer says so.
+    expect(createdPaused).toBe(true);
     expect(await micOnInPresence('u-daibieu1')).toBe(false);
 
     await ok(delegate, 'floor:request', { agendaItemId: 'muc-1' });
@@ -171,7 +171,7 @@ describe('the chair gives and takes back the floor', () => {
   it('from a chair console that never opened media: grants, mutes, sets the main screen and takes the floor back', async () => {
     const chairConsole = await joinAs(nodeA, 'chutri', false);
     const delegate = await joinAs(nodeB, 'daibieu1');
-    const micId = await publishMic(delegate, 63_000_001);
+    const { producerId: micId } = await publishMic(delegate, 63_000_001);
     // The console has no SFU peer at all: only the delegate is there, and the console cannot send.
     expect(await sfuPeerCount()).toBe(1);
     expect(await request(chairConsole.socket, 'media:createTransport', { direction: 'send' })).toMatchObject({
@@ -218,7 +218,9 @@ describe('the chair gives and takes back the floor', () => {
     const chair = await joinAs(nodeA, 'chutri');
     const delegate = await joinAs(nodeB, 'daibieu2');
     const chairMic = await publishMic(chair, 62_000_001);
-    const delegateMic = await publishMic(delegate, 62_000_002);
+    const { producerId: delegateMic } = await publishMic(delegate, 62_000_002);
+    // The chair may always speak: the microphone was created open, as asked.
+    expect(chairMic.paused).toBe(false);
     await ok(chair, 'floor:setMode', { mode: 'open' });
     await ok(delegate, 'media:resumeProducer', { producerId: delegateMic });
     await waitFor(async () => (await micOnInPresence('u-daibieu2')) === true);
@@ -228,7 +230,7 @@ describe('the chair gives and takes back the floor', () => {
     expect(await paused).toEqual({ producerId: delegateMic, source: 'mic' });
     await waitFor(async () => (await micOnInPresence('u-daibieu2')) === false);
     expect(await micOnInPresence('u-chutri')).toBe(true);
-    expect(chairMic).toBeTruthy();
+    expect(chairMic.producerId).toBeTruthy();
 
     // Back to floor mode: the delegate can no longer unmute.
     await ok(chair, 'floor:setMode', { mode: 'floor' });
@@ -313,7 +315,8 @@ describe('what the chair decided survives', () => {
     const { state } = await ok(delegate, 'conference:get', {});
     expect(state).toMatchObject({ holder: { userId: 'u-daibieu2' }, mainScreen: { mode: 'floor' }, mainUserId: 'u-daibieu2' });
     // Its rules reached the SFU on join: the holder may unmute, as the floor says.
-    const micId = await publishMic(delegate, 63_000_001);
+    const { producerId: micId, paused } = await publishMic(delegate, 63_000_001);
+    expect(paused).toBe(false);
     expect(await ok(delegate, 'media:resumeProducer', { producerId: micId })).toEqual({});
 
     const back = await joinAs(nodeA, 'chutri');

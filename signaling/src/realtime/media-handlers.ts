@@ -55,9 +55,11 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
         paused,
       });
       // The SFU decides: a microphone without the floor starts paused whatever the client asked.
-      joined.producers.set(created.producerId, { source, paused: created.paused ?? paused });
+      const decided = created.paused ?? paused;
+      joined.producers.set(created.producerId, { source, paused: decided });
       await publishMediaFlags(deps, socket, joined);
-      return { producerId: created.producerId };
+      // The client shows what the SFU decided, so its mute button and what the others hear agree.
+      return { producerId: created.producerId, paused: decided };
     },
 
     'media:pauseProducer': async ({ producerId }) => {

@@ -72,6 +72,11 @@ export class MeetingMedia {
   camOn = $state(false);
   /** A toggle is being applied: its button waits so clicks cannot interleave. */
   busy = $state<{ mic: boolean; camera: boolean }>({ mic: false, camera: false });
+  /**
+   * Whether we may be heard now (the conference's floor rule); the meeting room sets it. It only
+   * decides what a rejoin asks for: the SFU has the last word on every microphone.
+   */
+  maySpeak: () => boolean = () => false;
 
   private device: Device | null = null;
   private sendTransport: ms.Transport | null = null;
@@ -85,6 +90,10 @@ export class MeetingMedia {
   private unsubscribers: (() => void)[] = [];
   /** Bumped on every (re)join so work started for an older session drops its result. */
   private generation = 0;
+  /** The room was joined once: every later connection is a rejoin, which keeps an open microphone open. */
+  private joinedBefore = false;
+  /** The SFU's answer to each `media:produce` (created paused or not), until `produce` reads it. */
+  private readonly createdPaused = new Map<string, boolean>();
   private readonly retries = new RetryLoop(() => this.connectOnce(), {
     backoff: REJOIN_BACKOFF,
     // Leaving ends the tries (the attempt under way is superseded); nothing else but the meeting's refusal does.
@@ -154,6 +163,7 @@ export class MeetingMedia {
     this.assertCurrent(generation);
     await this.publishInitialTracks(generation);
     this.phase = 'joined';
+    this.joinedBefore = true;
     this.lostAt = null;
   }
 
@@ -246,18 +256,24 @@ export class MeetingMedia {
 
   /**
    * Everyone joins muted (the conference's rule, enforced by the SFU anyway): the microphone is
-   * published paused and opens when the chair gives the floor or the participant unmutes.
+   * published paused and opens when the chair gives the floor or the participant unmutes. A rejoin
+   * (network, SFU or worker lost) keeps a microphone that was on open while we may still speak: a
+   * commune hall's floor holder must be heard again with nobody at the keyboard. The button then
+   * shows what the SFU decided, which is what the others hear.
    */
   private async publishInitialTracks(generation: number): Promise<void> {
     await this.localReady;
     this.assertCurrent(generation);
-    this.micOn = false;
-    this.local.micOn = false;
+    const audioTrack = this.local.audioTrack;
+    const keepMicOpen = this.joinedBefore && this.micOn && audioTrack !== null && this.maySpeak();
+    if (keepMicOpen) audioTrack.enabled = true;
     this.camOn = this.local.camOn && this.local.videoTrack !== null;
     const results = await Promise.allSettled([
-      this.local.audioTrack ? this.produce('mic', this.local.audioTrack, true) : null,
+      audioTrack ? this.produce('mic', audioTrack, !keepMicOpen) : null,
       this.camOn && this.local.videoTrack ? this.produce('camera', this.local.videoTrack, false) : null,
     ]);
+    const mic = this.producers.get('mic');
+    this.showMic(mic !== undefined && !mic.paused);
     for (const result of results) if (result.status === 'rejected') this.onError(toAppError(result.reason));
   }
 
@@ -277,7 +293,10 @@ export class MeetingMedia {
           }
         : { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } }),
     });
-    if (paused) producer.pause();
+    // The SFU may have created it paused whatever we asked (a microphone without the floor): follow it.
+    const pausedBySfu = this.createdPaused.get(producer.id) ?? false;
+    this.createdPaused.delete(producer.id);
+    if (paused || pausedBySfu) producer.pause();
     this.producers.set(source, producer);
     producer.on('transportclose', () => this.producers.delete(source));
     return producer;
@@ -317,8 +336,9 @@ export class MeetingMedia {
     else this.local.camOn = true;
     const producer = this.producers.get(source);
     if (!producer || producer.closed) {
-      await this.produce(source, track, false);
-      this.setOn(source, true);
+      const created = await this.produce(source, track, false);
+      if (source === 'mic') this.showMic(!created.paused);
+      else this.setOn(source, true);
       return;
     }
     if (producer.track !== track) await producer.replaceTrack({ track });
@@ -337,6 +357,12 @@ export class MeetingMedia {
   private setOn(source: MediaSource, on: boolean): void {
     if (source === 'mic') this.micOn = on;
     else this.camOn = on;
+  }
+
+  /** The microphone's button and the local track's state, both as the others hear us. */
+  private showMic(on: boolean): void {
+    this.micOn = on;
+    this.local.micOn = on;
   }
 
   // --- transports -------------------------------------------------------------------------------
@@ -364,7 +390,10 @@ export class MeetingMedia {
           source: appData.source as MediaSource,
           paused: Boolean(appData.paused),
         })
-          .then(({ producerId }) => callback({ id: producerId }))
+          .then(({ producerId, paused }) => {
+            this.createdPaused.set(producerId, paused);
+            callback({ id: producerId });
+          })
           .catch(errback);
       });
     }
@@ -463,8 +492,8 @@ export class MeetingMedia {
       if (producer.id !== producerId || producer.closed) continue;
       if (paused) producer.pause();
       else producer.resume();
-      if (source === 'mic') this.local.micOn = !paused;
-      this.setOn(source, !paused);
+      if (source === 'mic') this.showMic(!paused);
+      else this.setOn(source, !paused);
     }
   }
 
@@ -612,6 +641,7 @@ export class MeetingMedia {
     this.producers.clear();
     this.consumers.clear();
     this.earlyConsumerEvents.clear();
+    this.createdPaused.clear();
     this.iceRestarted.clear();
     // The others are still there (the roster follows presence); only what we received from them went.
     this.roster.clearTracks();
