@@ -1,7 +1,7 @@
 import { Id, MeetingStatus } from '@ehop/protocol';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { RedisClient } from '../redis/client.js';
+import { closeConnection, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 
 /** A meeting's status changed (it is already saved): every node acts for what it holds. */
@@ -48,7 +48,8 @@ export class MeetingEvents {
   }
 
   async stop(): Promise<void> {
-    if (this.subscriber.isOpen) await this.subscriber.quit();
+    // A subscriber still reconnecting (Redis just came back) is dropped, not waited for.
+    await closeConnection(this.subscriber);
   }
 
   async publish(event: MeetingEvent): Promise<void> {
