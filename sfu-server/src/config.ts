@@ -28,6 +28,8 @@ const EnvSchema = z
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
     SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
+    /** Benchmarks only: logs when each step between a new consumer and its first picture happens (media-trace.ts). */
+    SFU_MEDIA_TRACE: z.enum(['0', '1', 'true', 'false']).default('0'),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -71,6 +73,7 @@ export interface SfuConfig {
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
   layerLingerMs: number;
+  mediaTrace: boolean;
 }
 
 function isOn(flag: string): boolean {
@@ -98,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
+    mediaTrace: isOn(e.SFU_MEDIA_TRACE),
   };
 }

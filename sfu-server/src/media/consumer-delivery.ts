@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import type { Delivery } from './subscription-policy.js';
 
 /** Per consumer: what the policy wants, and whether the browser is ready (it sent consumer:resume). */
@@ -33,7 +34,7 @@ export function initialLayers(delivery: Delivery): types.ConsumerLayers | undefi
  * Makes the consumer run as its delivery says. Media only flows once the browser is ready, and
  * never while the policy keeps it paused (a browser asking to resume cannot override that).
  */
-export async function applyDelivery(consumer: types.Consumer): Promise<void> {
+export async function applyDelivery(consumer: types.Consumer, keyFrames?: KeyFrameGate): Promise<void> {
   const data = consumer.appData as ConsumerData;
   if (consumer.closed) return;
   if (data.delivery === 'paused' || !data.clientReady) {
@@ -48,7 +49,12 @@ export async function applyDelivery(consumer: types.Consumer): Promise<void> {
     data.spatialLayer = layers.spatialLayer;
     requests.push(consumer.setPreferredLayers(layers));
   }
-  if (consumer.paused) requests.push(consumer.resume());
+  if (consumer.paused) {
+    // Resuming a video consumer asks its camera for a key frame: not while the camera would ignore it.
+    const wait = consumer.kind === 'video' ? (keyFrames?.waitBeforeRequest(consumer.producerId) ?? 0) : 0;
+    if (wait > 0) setTimeout(() => void applyDelivery(consumer, keyFrames).catch(() => undefined), wait).unref();
+    else requests.push(consumer.resume());
+  }
   if (data.priority !== PRIORITY[data.delivery]) {
     data.priority = PRIORITY[data.delivery];
     requests.push(consumer.setPriority(data.priority));

@@ -13,6 +13,7 @@ import {
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import { applyDelivery, DEFAULT_PRIORITY, initialLayers, type ConsumerData } from './consumer-delivery.js';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
@@ -34,6 +35,8 @@ export interface PeerContext {
   transportSettings: TransportSettings;
   notify: (notification: PeerNotification) => void;
   log: Logger;
+  /** When a camera would hear a key frame request (resuming a video consumer makes one). */
+  keyFrames?: KeyFrameGate;
 }
 
 export interface ProduceRequest {
@@ -262,7 +265,7 @@ export class MediaPeer {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.own('consumer', this.consumers, consumerId);
     (consumer.appData as ConsumerData).clientReady = true;
-    await applyDelivery(consumer);
+    await applyDelivery(consumer, this.context.keyFrames);
   }
 
   publishedTracks(): PublishedTrack[] {
@@ -347,7 +350,7 @@ export class MediaPeer {
     for (const consumer of this.consumers.values()) {
       if (consumer.producerId !== producerId) continue;
       (consumer.appData as ConsumerData).delivery = delivery;
-      await applyDelivery(consumer);
+      await applyDelivery(consumer, this.context.keyFrames);
     }
   }
 

@@ -15,6 +15,7 @@ import { MainFeed, type FeedSource } from './main-feed.js';
 import { MediaPeer, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
+import { KeyFrameGate } from './key-frame-gate.js';
 import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
 import {
   conferenceRule,
@@ -114,6 +115,7 @@ export class MediaRoom {
   /** The main screen as one stream per receiver; null if it could not be opened (cameras are then sent directly). */
   private readonly mainFeed: Promise<MainFeed | null>;
   private readonly sendLayers: SendLayers;
+  private readonly keyFrames: KeyFrameGate;
 
   constructor(
     readonly id: string,
@@ -127,7 +129,8 @@ export class MediaRoom {
       tell: (producer, maxSpatialLayer) => this.tellSendLayers(producer, maxSpatialLayer),
       lowerAfterMs: options.layerLingerMs ?? DEFAULT_LAYER_LINGER_MS,
     });
-    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), (carrying) => this.announceMainFeed(carrying)).catch(
+    this.keyFrames = new KeyFrameGate(router);
+    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), (carrying) => this.announceMainFeed(carrying), this.keyFrames).catch(
       (error: unknown) => {
         options.log.error({ err: error, roomId: id }, 'main-screen feed unavailable: cameras go to the main screens directly');
         return null;
@@ -160,6 +163,7 @@ export class MediaRoom {
       transportSettings: this.options.transportSettings,
       notify: (notification) => this.options.notify(peerId, notification),
       log: this.options.log.child({ peerId }),
+      keyFrames: this.keyFrames,
     });
     this.peers.set(peerId, peer);
     this.views.set(peerId, { thumbnails: [], retained: [] });

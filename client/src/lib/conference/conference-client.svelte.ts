@@ -15,6 +15,7 @@ import type { AppError } from '../errors.js';
 import { toAppError } from '../errors.js';
 import { onServerEvent, request } from '../socket.js';
 import { clockOffset } from './countdown.js';
+import { markJoinStep } from '../media/debug-hook.js';
 import { maySpeak, shownMainUserId } from './main-screen.js';
 
 /** Paging through thumbnails quickly sends one view, not one per click. */
@@ -44,6 +45,8 @@ export class ConferenceClient {
   private myRequestVersion = -1;
   private view: string[] = [];
   private sentView: string | null = null;
+  /** No thumbnails were sent since the last load (a (re)join): the next ones are not debounced. */
+  private firstViewPending = true;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly onError: (error: AppError) => void) {}
@@ -86,6 +89,7 @@ export class ConferenceClient {
       this.activeSpeakerUserId = snapshot.activeSpeakerUserId;
       this.unitGroups = snapshot.unitGroups;
       this.sentView = null;
+      this.firstViewPending = this.view.length === 0;
       this.flushView();
     } catch (error) {
       this.onError(toAppError(error));
@@ -143,13 +147,18 @@ export class ConferenceClient {
   setView(peerIds: readonly string[]): void {
     this.view = [...peerIds];
     clearTimeout(this.viewTimer);
-    this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
+    // The first thumbnails after (re)joining go at once: the first pictures wait for them.
+    if (this.firstViewPending && this.view.length > 0 && this.state) {
+      this.firstViewPending = false;
+      this.flushView();
+    } else this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
   }
 
   private flushView(): void {
     const key = JSON.stringify(this.view);
     if (key === this.sentView || !this.state) return;
     this.sentView = key;
+    if (this.view.length > 0) markJoinStep('thumbnails view sent');
     request('conference:setView', { thumbnails: this.view }).catch((error: unknown) => {
       this.sentView = null;
       this.onError(toAppError(error));

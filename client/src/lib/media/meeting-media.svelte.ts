@@ -10,7 +10,7 @@ import type {
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
-import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
+import { markJoinAcknowledged, markJoinStep, markJoinVideoConsumer, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { MainFeed, NO_MAIN_FEED, type MainFeedView } from './main-feed.js';
@@ -49,6 +49,12 @@ export class MeetingMedia {
   mainFeed = $state.raw<MainFeedView>(NO_MAIN_FEED);
   micOn = $state(false);
   camOn = $state(false);
+  /**
+   * Bumped each time the server has let us into the room (a first join or a rejoin): what depends
+   * on being in the room (the conference state, the thumbnails we show) can be asked for from then
+   * on, without waiting for our own camera and microphone to be published.
+   */
+  admissions = $state(0);
   /** A toggle is being applied: its button waits so clicks cannot interleave. */
   busy = $state<{ mic: boolean; camera: boolean }>({ mic: false, camera: false });
 
@@ -104,6 +110,7 @@ export class MeetingMedia {
       this.roster.reset(joined.self.peerId, joined.peers);
       for (const apply of this.peerEventBuffer) apply();
       this.publishRoster();
+      this.admissions++;
     } finally {
       this.peerEventBuffer = null;
     }
@@ -116,6 +123,7 @@ export class MeetingMedia {
       request('media:createTransport', { direction: 'recv' }),
     ]);
     this.assertCurrent(generation);
+    markJoinStep('transports created');
     this.device = device;
     this.sendTransport = this.createTransport(device, 'send', sendOptions);
     this.recvTransport = this.createTransport(device, 'recv', recvOptions);
@@ -128,6 +136,7 @@ export class MeetingMedia {
 
     // From here the server creates consumers for us: receiving starts before we publish.
     await request('media:ready', { rtpCapabilities: device.rtpCapabilities as ProtocolRtpCapabilities });
+    markJoinStep('media ready acknowledged');
     this.assertCurrent(generation);
     await this.publishInitialTracks(generation);
     this.phase = 'joined';
@@ -305,6 +314,7 @@ export class MeetingMedia {
       });
     }
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && direction === 'recv') markJoinStep('recv transport connected');
       if (state === 'failed') void this.recoverTransport(transport);
     });
     return transport;
@@ -444,6 +454,11 @@ export class MeetingMedia {
     const transport = this.recvTransport;
     if (!transport || transport.closed) return;
     const generation = this.generation;
+    const role = options.feed === 'main' ? 'feed' : 'thumbnail';
+    if (options.kind === 'video') {
+      markJoinVideoConsumer(options.consumerId, options.feed === 'main');
+      markJoinStep(`consumer announced: ${role}`);
+    }
     this.earlyConsumerEvents.set(options.consumerId, { closed: false });
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
@@ -482,9 +497,13 @@ export class MeetingMedia {
       });
       this.publishRoster();
     }
-    if (consumer.kind === 'video') markRemoteVideoTrack();
+    if (consumer.kind === 'video') {
+      markRemoteVideoTrack();
+      markJoinStep(`consumer created: ${role}`);
+    }
     try {
       await request('media:resumeConsumer', { consumerId: consumer.id });
+      if (consumer.kind === 'video') markJoinStep(`consumer resume acknowledged: ${role}`);
     } catch (error) {
       if (generation === this.generation) this.onError(toAppError(error));
     }
