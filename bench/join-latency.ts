@@ -19,7 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './lib/chromium.js';
 import { rssMiB, treeRssMiB } from './lib/process-memory.js';
 import { percentile, round } from './lib/stats.js';
-import { joinTimeline, parseTrace, timelineTable, type PageJoin } from './lib/join-timeline.js';
+import { joinBandwidth, joinTimeline, parseTrace, timelineTable, type PageJoin } from './lib/join-timeline.js';
 import { startSystem, type RunningSystem } from './lib/system.js';
 // The page's window.ehopDebug hook (type only: declares it on Window).
 import type {} from '../client/src/lib/media/debug-hook.js';
@@ -68,6 +68,8 @@ interface JoinTimes {
   main: number | undefined;
   /** Every step, the browser's and the SFU's, in ms after the click. */
   timeline: Record<string, number>;
+  /** The SFU's send estimate towards the joiner over the join. */
+  bandwidth: ReturnType<typeof joinBandwidth>;
 }
 
 /** After the first thumbnail frame, how long the main screen may still take to show one. */
@@ -97,10 +99,12 @@ async function measureOneJoin(page: Page, system: RunningSystem): Promise<JoinTi
       pageJoin: { timeOrigin: performance.timeOrigin, joinedAt: debug.joinedAt!, steps: { ...debug.joinSteps } as Record<string, number>, videoConsumers: [...debug.joinVideoConsumers] },
     };
   });
-  const timeline = joinTimeline(pageJoin as PageJoin, parseTrace(system.sfuOutput().slice(logFrom)));
+  const trace = parseTrace(system.sfuOutput().slice(logFrom));
+  const timeline = joinTimeline(pageJoin as PageJoin, trace);
+  const bandwidth = joinBandwidth(pageJoin as PageJoin, trace);
   await page.getByTestId('leave-button').click();
   await page.getByTestId('meeting-item').first().waitFor();
-  return { ...times, timeline };
+  return { ...times, timeline, bandwidth };
 }
 
 /** P2P loopback in one page, camera already open: negotiate and show the first frame. */
@@ -183,6 +187,8 @@ async function main(): Promise<void> {
     const slowest = joinSamples.reduce((a, b) => (b.frame > a.frame ? b : a));
     console.log(`slowest join (${round(slowest.frame)} ms), step by step:`);
     console.table(Object.entries(slowest.timeline).sort((a, b) => a[1] - b[1]).map(([step, ms]) => ({ step, ms })));
+    console.log('its receive transport: what the SFU estimated it may send (kb/s) and what the consumers wanted, ms after the click:');
+    console.table(slowest.bandwidth.filter((sample) => sample.ms <= slowest.frame + 1_000));
     console.log(`load average after the joins (1/5/15 min): ${loadavg().map((l) => round(l, 2)).join(' / ')}`);
     console.log(`eHọp p95 / baseline p95 = ${round(sfuJoin.p95 / p2p.p95, 2)}x; goal p95 < 1500 ms: ${sfuJoin.p95 < 1500 ? 'met' : 'NOT met'}`);
 

@@ -20,7 +20,10 @@ interface TraceLine {
   at: number;
   consumerId?: string;
   producerId?: string;
+  transportId?: string;
   feed?: boolean;
+  availableBitrate?: number;
+  desiredBitrate?: number;
 }
 
 /** The SFU's trace lines in a stretch of its log. */
@@ -68,6 +71,16 @@ export function joinTimeline(page: PageJoin, trace: readonly TraceLine[]): Recor
     if (line.at >= thumbnailResumedAt) put(`sfu camera: ${line.step} (after thumbnail resumed)`, line.at);
   }
   return timeline;
+}
+
+/** The SFU's estimate of what it may send the joiner (kb/s), and what its consumers want, from the click on. */
+export function joinBandwidth(page: PageJoin, trace: readonly TraceLine[]): { ms: number; availableKbps: number; desiredKbps: number }[] {
+  const clickEpoch = page.timeOrigin + page.joinedAt;
+  const consumers = new Set(page.videoConsumers.map(({ consumerId }) => consumerId));
+  const transports = new Set(trace.filter((line) => line.consumerId && consumers.has(line.consumerId) && line.transportId).map((line) => line.transportId!));
+  return trace
+    .filter((line) => line.step === 'transport bwe' && line.transportId && transports.has(line.transportId))
+    .map((line) => ({ ms: round(line.at - clickEpoch), availableKbps: round((line.availableBitrate ?? 0) / 1000), desiredKbps: round((line.desiredBitrate ?? 0) / 1000) }));
 }
 
 /** p50/p95 of each step over the joins, in the order of their medians. */

@@ -21,10 +21,22 @@ export function traceMediaSteps(log: Logger): void {
   mediasoup.observer.on('newworker', (worker: types.Worker) => {
     worker.observer.on('newrouter', (router: types.Router) => {
       router.observer.on('newtransport', (transport: types.Transport) => {
+        traceBandwidth(transport, write);
         transport.observer.on('newproducer', (producer: types.Producer) => traceProducer(producer, write));
         transport.observer.on('newconsumer', (consumer: types.Consumer) => traceConsumer(consumer, transport, write));
       });
     });
+  });
+}
+
+/** The send-side estimate of a WebRTC transport (what mediasoup shares out among its consumers), about once a second. */
+function traceBandwidth(transport: types.Transport, write: (line: TraceLine) => void): void {
+  if (transport.constructor.name !== 'WebRtcTransport') return;
+  void transport.enableTraceEvent(['bwe']).catch(() => undefined);
+  transport.on('trace', (trace) => {
+    if (trace.type !== 'bwe') return;
+    const info = trace.info as { availableBitrate?: number; desiredBitrate?: number };
+    write({ transportId: transport.id, step: 'transport bwe', availableBitrate: info.availableBitrate, desiredBitrate: info.desiredBitrate });
   });
 }
 
@@ -52,7 +64,7 @@ function traceProducer(producer: types.Producer, write: (line: TraceLine) => voi
 
 function traceConsumer(consumer: types.Consumer, transport: types.Transport, write: (line: TraceLine) => void): void {
   if (consumer.kind !== 'video') return;
-  const base = { consumerId: consumer.id, producerId: consumer.producerId, direct: transport.constructor.name === 'DirectTransport' };
+  const base = { consumerId: consumer.id, producerId: consumer.producerId, transportId: transport.id, direct: transport.constructor.name === 'DirectTransport' };
   write({ ...base, step: 'consumer created', paused: consumer.paused, preferred: consumer.preferredLayers?.spatialLayer });
   consumer.observer.on('resume', () => write({ ...base, step: 'consumer resumed' }));
   consumer.observer.on('pause', () => write({ ...base, step: 'consumer paused' }));

@@ -34,6 +34,8 @@ interface EarlyConsumerEvents {
 class Superseded extends Error {}
 
 const REJOIN_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000];
+/** Announcements of new consumers this close together are set up as one batch (see onNewConsumer). */
+const ANNOUNCEMENT_BURST_MS = 25;
 
 /**
  * One meeting's media in this browser: the mediasoup Device, the send and receive transports,
@@ -64,6 +66,9 @@ export class MeetingMedia {
   private readonly producers = new Map<MediaSource, ms.Producer>();
   private readonly consumers = new Map<string, ms.Consumer<ConsumerAppData>>();
   private readonly earlyConsumerEvents = new Map<string, EarlyConsumerEvents>();
+  /** Consumers announced in the current burst, not yet set up. */
+  private announced: ConsumerOptions[] = [];
+  private announcedFlush: ReturnType<typeof setTimeout> | null = null;
   private readonly roster = new PeerRoster();
   private readonly feed = new MainFeed();
   private readonly iceRestarted = new Set<string>();
@@ -344,7 +349,7 @@ export class MeetingMedia {
       onServerEvent('peer:joined', (info) => this.afterJoinAnswer(() => this.onPeerChanged(info))),
       onServerEvent('peer:updated', (info) => this.afterJoinAnswer(() => this.onPeerChanged(info))),
       onServerEvent('peer:left', ({ peerId }) => this.afterJoinAnswer(() => this.onPeerLeft(peerId))),
-      onServerEvent('media:newConsumer', (options) => void this.onNewConsumer(options)),
+      onServerEvent('media:newConsumer', (options) => this.onNewConsumer(options)),
       onServerEvent('media:consumerClosed', ({ consumerId }) => this.onConsumerClosed(consumerId)),
       onServerEvent('media:consumerPaused', ({ consumerId }) => this.onConsumerPaused(consumerId, true)),
       onServerEvent('media:consumerResumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false)),
@@ -450,16 +455,39 @@ export class MeetingMedia {
     this.publishRoster();
   }
 
-  private async onNewConsumer(options: ConsumerOptions): Promise<void> {
+  /**
+   * Consumers the server announces together (on joining: the main screen, the thumbnails, the
+   * voices) are set up together: one negotiation instead of one after another, and resumed
+   * together, so the SFU shares its first bandwidth estimate among all of them and one key frame
+   * request to a camera serves them all. One by one, the thumbnails came ~170 ms after the main
+   * screen, found the estimate taken by it and waited up to a second (bench/join-latency.ts).
+   */
+  private onNewConsumer(options: ConsumerOptions): void {
     const transport = this.recvTransport;
     if (!transport || transport.closed) return;
     const generation = this.generation;
-    const role = options.feed === 'main' ? 'feed' : 'thumbnail';
     if (options.kind === 'video') {
       markJoinVideoConsumer(options.consumerId, options.feed === 'main');
-      markJoinStep(`consumer announced: ${role}`);
+      markJoinStep(`consumer announced: ${options.feed === 'main' ? 'feed' : 'thumbnail'}`);
     }
     this.earlyConsumerEvents.set(options.consumerId, { closed: false });
+    this.announced.push(options);
+    this.announcedFlush ??= setTimeout(() => {
+      const batch = this.announced;
+      this.announced = [];
+      this.announcedFlush = null;
+      // Started in the same tick: mediasoup-client negotiates them in one go.
+      for (const announced of batch) void this.consumeAnnounced(announced, transport, generation);
+    }, ANNOUNCEMENT_BURST_MS);
+  }
+
+  private async consumeAnnounced(options: ConsumerOptions, transport: ms.Transport, generation: number): Promise<void> {
+    const role = options.feed === 'main' ? 'feed' : 'thumbnail';
+    // Dropped while it waited in the burst: rejoined, left, or the server closed it already.
+    if (transport.closed || generation !== this.generation || this.earlyConsumerEvents.get(options.consumerId)?.closed) {
+      this.earlyConsumerEvents.delete(options.consumerId);
+      return;
+    }
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
       consumer = await transport.consume<ConsumerAppData>({
