@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
+import { sfuHealth, startRedis, startSfuServer, startSignaling, type RedisHandle } from '@ehop/testkit';
 import { BrowserEndpoint } from './lib/browser-endpoint.js';
 import { launchChromium } from './lib/chromium.js';
 import { ensureCameraFile, ensureClip, LOW_CLIP } from './lib/clip.js';
@@ -163,7 +163,16 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   cleanups.push(() => runCleanups(phaseCleanups));
   const sfu = await startSfuServer({
     ownSession: true,
-    env: { SFU_ENABLE_PLAIN_RTP: '1', SFU_FORWARDING: phase.forwarding, SFU_WORKERS: '1', LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn', RTC_MIN_PORT: '20000', RTC_MAX_PORT: '21999' },
+    env: {
+      SFU_ENABLE_PLAIN_RTP: '1',
+      SFU_FORWARDING: phase.forwarding,
+      SFU_WORKERS: '1',
+      LOG_LEVEL: process.env['BENCH_SFU_LOG_LEVEL'] ?? 'warn',
+      RTC_MIN_PORT: '20000',
+      RTC_MAX_PORT: '21999',
+      // All-to-all gives every peer 2 consumers per other peer: more than the SFU's default cap beyond 50.
+      ...(phase.forwarding === 'all-to-all' ? { SFU_MAX_CONSUMERS_PER_PEER: String(Math.max(100, 2 * (phase.endpoints + phase.browsers))) } : {}),
+    },
   });
   phaseCleanups.push(() => sfu.stop());
   // For a closer look at the SFU (e.g. BENCH_SFU_LOG_LEVEL=debug): its log, one file per phase.
@@ -179,7 +188,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   });
   phaseCleanups.push(() => signaling.stop());
   prioritizeServers([sfu.process.pid!, signaling.process.pid!]);
-  const health = (await (await fetch(`${sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
+  const health = await sfuHealth(sfu);
   const workerPid = health.workers[0]!.pid;
   const sfuLink = await SfuLink.connect(sfu.url, sfu.secret);
   phaseCleanups.push(() => sfuLink.close());

@@ -76,7 +76,7 @@ try {
   const start = async (meeting: SyntheticMeeting) => {
     const record: RecordingRecord = {
       id: `bench-${sessions.length}`, meetingId: meeting.roomId, status: 'recording', startedAt: new Date().toISOString(), endedAt: null,
-      startedBy: 'bench', recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'bench', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null,
+      startedBy: 'bench', recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'bench', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null, gaps: [],
     };
     sessions.push(await RecordingSession.start({ record, files, sfu: link, log, target: { videoUserId: 'alice', audioUserIds: ['alice'] } }));
   };

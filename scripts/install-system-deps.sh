@@ -9,6 +9,7 @@ RUNTIME_PACKAGES=(
   poppler-utils          # pdftotext/pdfinfo for document checks
   qpdf                   # checks uploaded PDFs (damaged, truncated, password-protected)
   libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress   # Office -> PDF conversion
+  bubblewrap             # bwrap: runs each conversion without network or the server's files
   libsrtp2-1 libusrsctp2 libuv1 libabsl20220623   # runtime libraries of the mediasoup worker
   fonts-noto-core        # Vietnamese glyphs in generated PDFs
   fonts-liberation2      # Liberation Serif (metric-compatible with Times New Roman) embedded in the minutes PDF
@@ -21,6 +22,8 @@ BUILD_PACKAGES=(
 )
 TEST_PACKAGES=(
   chromium               # end-to-end tests (Playwright drives Debian's Chromium)
+  coturn                 # the TURN test runs the real server with deploy/coturn/turnserver.conf
+  openssl                # throw-away TLS certificates for the TLS tests
   iproute2 nftables      # the TCP-only e2e: a browser in a network namespace whose UDP is refused
 )
 PACKAGES=("${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}")
@@ -38,3 +41,11 @@ else
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Debian's coturn package enables a system-wide TURN server with an empty configuration; the tests
+# start their own. Where systemd runs, keep the package's one off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled coturn >/dev/null 2>&1; then
+  as_root systemctl disable coturn >/dev/null 2>&1 || true
+  as_root systemctl stop coturn >/dev/null 2>&1 || true
+fi
+

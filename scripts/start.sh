@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts Redis, the SFU and signaling, seeds the demo meeting, and prints where to go.
+# The demo: starts Redis, the SFU and signaling, seeds the demo meeting and its accounts (all with
+# the published demo password, so never on a production host), and prints where to go.
 # Runs in the foreground; Ctrl-C (or SIGTERM) stops the services gracefully.
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
@@ -7,7 +8,11 @@ cd "$REPO_ROOT"
 export PORT="${PORT:-3000}" HOST="${HOST:-0.0.0.0}"
 export SFU_PORT="${SFU_PORT:-4000}"
 export SFU_URL="${SFU_URL:-http://127.0.0.1:$SFU_PORT}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
+# The project's Redis, with its signaling password; the servers' secrets made once into data/secrets/.
+export REDIS_URL="${REDIS_URL:-$(project_redis_url)}"
+export SFU_SECRET="${SFU_SECRET:-$(ensure_secret sfu-secret)}"
+export SESSION_SECRET="${SESSION_SECRET:-$(ensure_secret session-secret)}"
+export BALLOT_SECRET="${BALLOT_SECRET:-$(ensure_secret ballot-secret)}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-ehop-demo-2026}"
 
 [ -f signaling/dist/main.js ] && [ -f sfu-server/dist/main.js ] && [ -f client/dist/index.html ] \

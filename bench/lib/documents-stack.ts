@@ -22,8 +22,9 @@ export interface BenchStack {
 /**
  * The bench's own Redis (seeded with the demo) and built signaling processes serving the built
  * web app. No SFU: documents and presenting do not need media, and /healthz may say degraded.
+ * `env` adds to (or overrides) the signaling processes' environment.
  */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
   const redisServer = await startRedis();
   const redis = createClient({ url: redisServer.url });
   await redis.connect();
@@ -37,7 +38,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       sfuUrl,
       sfuSecret: 'bench',
       requireHealthy: false,
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIST: join(repoRoot, 'client/dist'), SESSION_SECRET: 'bench-session-secret-shared-by-nodes' },
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLIENT_DIST: join(repoRoot, 'client/dist'), SESSION_SECRET: 'bench-session-secret-shared-by-nodes', ...env },
     });
     nodes.push(node);
     return node;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AgendaItem } from '@ehop/protocol';
 import { dropInto, dropNextTo, indent, itemNumbers, moveDown, moveUp, outdent, plannedTotal } from '../src/lib/meeting-room/agenda-moves.js';
-import { clockOffsetMs, elapsedMs, formatDuration } from '../src/lib/meeting-room/server-clock.js';
+import { formatDuration } from '../src/lib/format.js';
+import { clockOffsetMs, elapsedMs } from '../src/lib/meeting-room/server-clock.js';
 
 const entry = (id: string, plannedMinutes = 10) => ({ id, title: id, presenterId: null, plannedMinutes });
 const item = (id: string, children: string[] = []): AgendaItem => ({ ...entry(id), children: children.map((child) => entry(child)) });

@@ -3,7 +3,7 @@ import type { ConferenceState, PeerInfo, Unit, UnitGroup } from '@ehop/protocol'
 import { clockOffset, formatClock, remainingSeconds } from '../src/lib/conference/countdown.js';
 import { mainScreenPicture, maySpeak, shownMainUserId, type MainScreenInput } from '../src/lib/conference/main-screen.js';
 import { byWorstLink, formatBitrate, networkGrade } from '../src/lib/conference/network-grade.js';
-import { ALL_GROUPS, groupIdOf, pageSizeFor, thumbnailPage } from '../src/lib/conference/thumbnail-pages.js';
+import { ALL_GROUPS, groupIdOf, MAX_PAGE_SIZE, pageSizeFor, thumbnailPage } from '../src/lib/conference/thumbnail-pages.js';
 
 const province: Unit = { id: 'tinh', name: 'Tỉnh Hòa Bình', level: 'province', parentId: null };
 const lacSon: Unit = { id: 'lac-son', name: 'Huyện Lạc Sơn', level: 'district', parentId: 'tinh' };
@@ -47,8 +47,14 @@ describe('thumbnails grouped by district, filtered and paginated', () => {
     expect(thumbnailPage([], groups, ALL_GROUPS, 0, 8)).toMatchObject({ pageCount: 1, visible: [] });
   });
 
-  it('fits fewer thumbnails on a narrow screen', () => {
-    expect(pageSizeFor(400)).toBeLessThan(pageSizeFor(1600));
+  it('puts on a page as many tiles as fit on one row beside our own, at least one and at most eight', () => {
+    // 168 px tiles, 8 px apart: 840 px hold 4 tiles (4 × 168 + 3 × 8 = 696; a fifth needs 872).
+    expect(pageSizeFor(840, 168, 8)).toBe(3);
+    expect(pageSizeFor(871, 168, 8)).toBe(3);
+    expect(pageSizeFor(872, 168, 8)).toBe(4);
+    expect(pageSizeFor(100, 168, 8)).toBe(1);
+    expect(pageSizeFor(0, 168, 8)).toBe(1);
+    expect(pageSizeFor(3840, 168, 8)).toBe(MAX_PAGE_SIZE);
   });
 });
 

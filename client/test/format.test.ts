@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { avatarHue, formatBytes, formatMeetingTime, initials } from '../src/lib/format.js';
+import { avatarHue, formatBytes, formatDateTime, formatDuration, formatMeetingTime, formatTimeOfDay, initials } from '../src/lib/format.js';
 import { tileMinWidth } from '../src/lib/grid-layout.js';
+import { markedParts } from '../src/lib/marked-text.js';
 import { canJoin, sortMeetings } from '../src/lib/meetings.js';
 import type { MeetingSummary } from '@ehop/protocol';
 
@@ -40,6 +41,30 @@ describe('formatMeetingTime', () => {
   });
 });
 
+describe('times of the meeting, in Vietnam', () => {
+  // 17:30 UTC on 3 December is 00:30 on the 4th in Vietnam (and 12:30 on the 3rd in New York).
+  const pastMidnightInVietnam = '2026-12-03T17:30:00.000Z';
+
+  it('writes day/month/year and the 24-hour clock of Vietnam, whatever zone the device is in', () => {
+    expect(formatDateTime(pastMidnightInVietnam)).toBe('04/12/2026 00:30');
+    expect(formatDateTime(new Date(pastMidnightInVietnam))).toBe('04/12/2026 00:30');
+    expect(formatTimeOfDay(pastMidnightInVietnam)).toBe('00:30');
+    expect(formatDateTime('2026-12-03T16:59:00.000Z')).toBe('03/12/2026 23:59');
+  });
+
+  it('keeps an unparsable value as it is', () => {
+    expect(formatDateTime('soon')).toBe('soon');
+    expect(formatTimeOfDay('soon')).toBe('soon');
+  });
+
+  it('writes durations as minutes and seconds, hours only when needed', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(65_900)).toBe('1:05');
+    expect(formatDuration(3_723_000)).toBe('1:02:03');
+    expect(formatDuration(-5)).toBe('0:00');
+  });
+});
+
 describe('avatarHue', () => {
   it('is stable per person and within the colour wheel', () => {
     expect(avatarHue('user-1')).toBe(avatarHue('user-1'));
@@ -64,6 +89,7 @@ describe('sortMeetings', () => {
     startsAt,
     location: '',
     status,
+    endedAt: null,
     myRole: 'delegate',
   });
 
@@ -91,5 +117,26 @@ describe('formatBytes', () => {
     expect(formatBytes(12_400, 'vi-VN')).toBe('12,4 kB');
     expect(formatBytes(3_100_000, 'en-US')).toBe('3.1 MB');
     expect(formatBytes(250_000_000, 'en-US')).toBe('250 MB');
+  });
+});
+
+describe('marked text (the archive snippet)', () => {
+  it('splits a text at its marks, in order', () => {
+    expect(markedParts('Phương án nạo vét kênh', [{ start: 10, end: 13 }, { start: 14, end: 17 }])).toEqual([
+      { text: 'Phương án ', marked: false },
+      { text: 'nạo', marked: true },
+      { text: ' ', marked: false },
+      { text: 'vét', marked: true },
+      { text: ' kênh', marked: false },
+    ]);
+    expect(markedParts('kênh', [{ start: 0, end: 4 }])).toEqual([{ text: 'kênh', marked: true }]);
+    expect(markedParts('kênh', [])).toEqual([{ text: 'kênh', marked: false }]);
+  });
+
+  it('skips marks out of range or overlapping an earlier one', () => {
+    expect(markedParts('abc def', [{ start: 0, end: 3 }, { start: 2, end: 5 }, { start: 4, end: 99 }])).toEqual([
+      { text: 'abc', marked: true },
+      { text: ' def', marked: false },
+    ]);
   });
 });

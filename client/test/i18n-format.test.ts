@@ -43,12 +43,12 @@ describe('messages', () => {
   });
 
   it('counts in English with singular and plural', async () => {
-    expect(await translate('en', 'room.participants', { count: 1 })).toBe('1 endpoint connected');
-    expect(await translate('en', 'room.participants', { count: 78 })).toBe('78 endpoints connected');
+    expect(await translate('en', 'room.presence', { endpoints: 1, people: 1 })).toBe('1 endpoint · 1 person connected');
+    expect(await translate('en', 'room.presence', { endpoints: 78, people: 3 })).toBe('78 endpoints · 3 people connected');
   });
 
   it('counts in Vietnamese without plural forms', async () => {
-    expect(await translate('vi', 'room.participants', { count: 1 })).toBe('1 điểm cầu đang kết nối');
+    expect(await translate('vi', 'room.presence', { endpoints: 78, people: 3 })).toBe('78 điểm cầu · 3 người đang kết nối');
     expect(await translate('vi', 'prejoin.members', { count: 120 })).toBe('120 thành viên được mời');
   });
 });

@@ -101,4 +101,19 @@ describe('PeerRoster', () => {
     roster.reset('me2', [peer('a')]);
     expect(roster.view()[0]?.video).toBeNull();
   });
+
+  it('keeps the tiles but drops every track when the media is rebuilt (the meeting was not left)', () => {
+    const roster = new PeerRoster<string>();
+    roster.reset('me', [peer('a'), peer('b')]);
+    roster.addTrack('a', track('c1', 'video'));
+    roster.addTrack('b', track('c2', 'audio'));
+    roster.clearTracks();
+    expect(roster.view().map((view) => [view.info.peerId, view.audio, view.video])).toEqual([
+      ['a', null, null],
+      ['b', null, null],
+    ]);
+    // The new session's consumers attach to the same tiles.
+    roster.addTrack('a', track('c3', 'video'));
+    expect(roster.view()[0]?.video?.consumerId).toBe('c3');
+  });
 });

@@ -6,15 +6,15 @@ export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'ehop-demo-2026';
 export const DEMO_MEETING_ID = 'demo-ubnd-tinh';
 
 /**
- * `signIn(username)`: a fresh browser context (its own cookies, camera and microphone) signed in
- * as `username`. Every context a test opened is closed after it, so no participant of one test
- * is still in the meeting during the next.
+ * `signIn(username, options?)`: a fresh browser context (its own cookies, camera and microphone;
+ * `options` e.g. another time zone or viewport) signed in as `username`. Every context a test
+ * opened is closed after it, so no participant of one test is still in the meeting during the next.
  */
-export const test = base.extend<{ signIn: (username: string) => Promise<Page> }>({
+export const test = base.extend<{ signIn: (username: string, options?: BrowserContextOptions) => Promise<Page> }>({
   signIn: async ({ browser }, use) => {
     const pages: Page[] = [];
-    await use(async (username) => {
-      const page = await signIn(browser, username);
+    await use(async (username, options) => {
+      const page = await signIn(browser, username, options);
       pages.push(page);
       return page;
     });
@@ -24,15 +24,21 @@ export const test = base.extend<{ signIn: (username: string) => Promise<Page> }>
 
 export { expect };
 
-/** A fresh context of `browser` (e.g. one a test launched itself) signed in as `username`; the caller closes it. */
+/**
+ * A fresh context of `browser` signed in as `username` (`options` e.g. another time zone, viewport,
+ * or `baseURL` for a stack of the test's own). The caller closes its context (the `signIn` fixture
+ * does it for the pages it made).
+ */
 export async function signIn(browser: Browser, username: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
+  // A browser launched by the test itself does not get the config's context options: give the locale here.
+  const context = await browser.newContext({ locale: 'vi-VN', ...options });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('meeting-item').first()).toBeVisible();
+  // Signed in: the meeting list shows (empty for an administrator who attends none).
+  await expect(page.getByTestId('meeting-item').or(page.getByTestId('meetings-empty')).first()).toBeVisible();
   return page;
 }
 
@@ -90,6 +96,17 @@ export async function unmute(page: Page): Promise<void> {
   await expect(toggle).toHaveAttribute('data-locked', 'false');
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-state', 'on');
+}
+
+/** The chair, in the room, starts the meeting and gives it one agenda item (votes need one). */
+export async function startWithAgendaItem(chair: Page, title: string): Promise<void> {
+  await chair.getByTestId('meeting-start').click();
+  await expect(chair.getByTestId('meeting-status')).toHaveAttribute('data-status', 'in_progress');
+  await chair.getByTestId('agenda-add').click();
+  await chair.getByTestId('agenda-form-title').fill(title);
+  await chair.getByTestId('agenda-form-minutes').fill('15');
+  await chair.getByTestId('agenda-form-submit').click();
+  await expect(chair.getByTestId('agenda-row')).toHaveCount(1);
 }
 
 /** The remote tile of `userId` on `page`, and the peer id it carries. */

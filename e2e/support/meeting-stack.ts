@@ -11,7 +11,12 @@ export interface MeetingStack {
   /** Where signaling serves the built web app and its API (on loopback). */
   url: string;
   port: number;
-  sfu: SfuServerHandle;
+  /** The running SFU (null between `stopSfu` and `startSfu`). */
+  sfu: SfuServerHandle | null;
+  /** Stops the SFU (SIGTERM, as a service manager would), leaving signaling and Redis running. */
+  stopSfu(): Promise<void>;
+  /** Starts the SFU again on the same address and secret, as a restarted service. */
+  startSfu(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,12 +30,15 @@ export interface MeetingStackOptions {
 /**
  * The real system: Redis, the SFU with a real mediasoup worker, and signaling serving the built
  * web app, seeded with the demo meeting. The global setup starts one for the whole run; a test
- * that needs the servers elsewhere on the network starts its own.
+ * that stops the SFU, or needs the servers elsewhere on the network, starts its own, so the
+ * others never see it.
  */
 export async function startMeetingStack(options: MeetingStackOptions = {}): Promise<MeetingStack> {
   const redis = await startRedis();
   // A short linger: the tests see a camera drop the layers nobody receives within a second or two.
-  const sfu = await startSfuServer({ env: { SFU_WORKERS: '1', SFU_LAYER_LINGER_MS: '1000', ...options.sfuEnv } });
+  const sfuEnv = { SFU_WORKERS: '1', SFU_LAYER_LINGER_MS: '1000', ...options.sfuEnv };
+  const sfu = await startSfuServer({ env: sfuEnv });
+  const sfuAddress = { port: new URL(sfu.url).port, secret: sfu.secret };
   // Uploaded documents of this stack, thrown away at the end.
   const dataDir = mkdtempSync(join(tmpdir(), 'ehop-e2e-data-'));
   const signaling = await startSignaling({
@@ -47,15 +55,24 @@ export async function startMeetingStack(options: MeetingStackOptions = {}): Prom
     stdio: 'ignore',
   });
 
-  return {
+  const stack: MeetingStack = {
     url: signaling.url,
     port: signaling.port,
     sfu,
+    async stopSfu() {
+      await stack.sfu?.stop();
+      stack.sfu = null;
+    },
+    async startSfu() {
+      if (stack.sfu) return;
+      stack.sfu = await startSfuServer({ build: false, env: { ...sfuEnv, SFU_PORT: sfuAddress.port, SFU_SECRET: sfuAddress.secret } });
+    },
     async stop() {
       await signaling.stop();
-      await sfu.stop();
+      await stack.sfu?.stop();
       await redis.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }

@@ -52,8 +52,9 @@ test('after the meeting ends, the secretary finds it in the archive by a word of
   await secretary.getByTestId('archive-search').click();
   const result = secretary.locator(`[data-testid="archive-result"][data-meeting-id="${meetingId}"]`);
   await expect(result).toContainText('Họp giao ban thủy lợi quý IV');
-  // The snippet quotes the document as written, with its diacritics.
-  await expect(result.getByTestId('archive-snippet')).toContainText('nạo vét kênh mương nội đồng');
+  // The snippet quotes the sentence that matched as written, with its diacritics, the words found marked.
+  await expect(result.getByTestId('archive-snippet')).toContainText('Phương án nạo vét kênh mương nội đồng');
+  await expect(result.getByTestId('archive-snippet').locator('mark')).toHaveText(['nạo', 'vét', 'kênh', 'mương']);
 
   await result.getByRole('link').click();
   await expect(secretary.getByTestId('dossier-title')).toHaveText('Họp giao ban thủy lợi quý IV');

@@ -65,11 +65,44 @@ test('the secretary types the minutes, reloads and still has them; the chair app
   await expect(secretary.getByTestId('minutes-status')).toHaveAttribute('data-status', 'submitted');
   await expect(secretary.getByTestId('minutes-editor-closing')).toHaveAttribute('contenteditable', 'false');
 
-  // The chair approves; the secretary's page follows without a reload.
+  // The skeleton's blanks are still there (the agenda this meeting never had, "… giờ … phút",
+  // "lập thành … bản"): the chair's approval is refused, and the panel says which and where;
+  // the chair returns the minutes.
   const chair = await signIn('chutri');
   await openMinutes(chair, meetingId);
   await expect(chair.getByTestId('minutes-status')).toHaveAttribute('data-status', 'submitted');
   await expect(chair.getByTestId('minutes-editor-closing')).toContainText(CONCLUSION);
+  await chair.getByTestId('minutes-approve').click();
+  const refusal = chair.getByTestId('minutes-blanks');
+  await expect(refusal).toHaveAttribute('data-refused', 'true');
+  await expect(refusal).toContainText('Chưa duyệt được: biên bản còn 3 chỗ trống cần điền');
+  await expect(refusal.getByTestId('minutes-blank')).toHaveText([
+    'III. CHƯƠNG TRÌNH CUỘC HỌP: …',
+    'IV. KẾT THÚC CUỘC HỌP: Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.',
+    /^IV\. KẾT THÚC CUỘC HỌP: .*được lập thành … bản có giá trị như nhau\.$/,
+  ]);
+  await expect(chair.getByTestId('minutes-status')).toHaveAttribute('data-status', 'submitted');
+  await chair.getByTestId('minutes-return').click();
+  await expect(chair.getByTestId('minutes-status')).toHaveAttribute('data-status', 'draft');
+
+  // The secretary sees the same list, fills the blanks in and submits again.
+  await expect(secretary.getByTestId('minutes-status')).toHaveAttribute('data-status', 'draft');
+  await expect(secretary.getByTestId('minutes-blank')).toHaveCount(3);
+  await secretary.getByTestId('minutes-editor-agenda').click();
+  await secretary.keyboard.press('Control+A');
+  await secretary.keyboard.type('Thông qua dự thảo kế hoạch năm 2027.');
+  await expect(secretary.getByTestId('minutes-blank')).toHaveCount(2);
+  const closingAgain = secretary.getByTestId('minutes-editor-closing');
+  await closingAgain.click();
+  await secretary.keyboard.press('Control+A');
+  await secretary.keyboard.type(`${CONCLUSION} Cuộc họp kết thúc vào lúc 11 giờ 30 phút cùng ngày; biên bản lập thành 02 bản.`);
+  await expect(secretary.getByTestId('minutes-blanks')).toHaveCount(0);
+  await expect(secretary.getByTestId('minutes-save-state')).toHaveAttribute('data-state', 'saved');
+  await secretary.getByRole('button', { name: 'Trình chủ trì duyệt' }).click();
+  await expect(chair.getByTestId('minutes-status')).toHaveAttribute('data-status', 'submitted');
+
+  // The chair approves; the secretary's page follows without a reload.
+  await expect(chair.getByTestId('minutes-blanks')).toHaveCount(0);
   await chair.getByRole('button', { name: 'Duyệt biên bản' }).click();
   await expect(chair.getByTestId('minutes-status')).toHaveAttribute('data-status', 'approved');
   await expect(secretary.getByTestId('minutes-status')).toHaveAttribute('data-status', 'approved');

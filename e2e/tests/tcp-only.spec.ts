@@ -45,7 +45,8 @@ test.afterAll(async () => {
 });
 
 async function sfuTcpPort(): Promise<number> {
-  const response = await fetch(`${stack.sfu.url}/healthz`, { headers: { authorization: `Bearer ${stack.sfu.secret}` } });
+  const sfu = stack.sfu!;
+  const response = await fetch(`${sfu.url}/healthz`, { headers: { authorization: `Bearer ${sfu.secret}` } });
   const { workers } = (await response.json()) as { workers: { rtcPorts: { udp: number; tcp: number } }[] };
   expect(workers).toHaveLength(1);
   return workers[0]!.rtcPorts.tcp;

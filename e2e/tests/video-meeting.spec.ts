@@ -79,7 +79,7 @@ test('the interface speaks Vietnamese by default and switches to English', async
 
 test('an observer watches and listens without opening a camera or microphone', async ({ signIn }) => {
   const chair = await signIn('chutri');
-  const observer = await signIn('admin');
+  const observer = await signIn('quansat');
   await joinMeeting(chair);
 
   await observer.locator('[data-testid="meeting-item"][data-meeting-id="demo-ubnd-tinh"]').click();
@@ -93,7 +93,7 @@ test('an observer watches and listens without opening a camera or microphone', a
   // The observer receives the chair's picture, and sends nothing the chair could receive.
   const chairPeer = await remotePeerId(observer, 'u-chutri');
   await expect.poll(async () => (await receivedFrom(observer, chairPeer, 'video')).framesDecoded).toBeGreaterThan(0);
-  const observerPeer = await remotePeerId(chair, 'u-admin');
+  const observerPeer = await remotePeerId(chair, 'u-quansat');
   const fromObserver = await Promise.all([receivedFrom(chair, observerPeer, 'video'), receivedFrom(chair, observerPeer, 'audio')]);
   expect(fromObserver.map((received) => received.consumers)).toEqual([0, 0]);
 });

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { createPublishedMeeting } from '../support/meeting-admin.js';
-import { expect, joinMeeting, test } from '../support/meeting-page.js';
+import { expect, joinMeeting, startWithAgendaItem, test } from '../support/meeting-page.js';
 
 async function openTab(page: Page, tab: 'agenda' | 'attendance' | 'votes') {
   await page.getByTestId(`panel-tab-${tab}`).click();
@@ -30,13 +30,7 @@ test('three delegates vote; the chair sees turnout rise, closes, and every page 
   });
   const chair = await signIn('chutri');
   await joinMeeting(chair, meetingId);
-  await chair.getByTestId('meeting-start').click();
-  await expect(chair.getByTestId('meeting-status')).toHaveAttribute('data-status', 'in_progress');
-  await chair.getByTestId('agenda-add').click();
-  await chair.getByTestId('agenda-form-title').fill('Thông qua Nghị quyết về kế hoạch đầu tư công năm 2027');
-  await chair.getByTestId('agenda-form-minutes').fill('15');
-  await chair.getByTestId('agenda-form-submit').click();
-  await expect(chair.getByTestId('agenda-row')).toHaveCount(1);
+  await startWithAgendaItem(chair, 'Thông qua Nghị quyết về kế hoạch đầu tư công năm 2027');
 
   const delegates: Page[] = [];
   // One after the other: four media joins at once overload the two shared cores.

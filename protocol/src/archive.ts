@@ -40,10 +40,19 @@ export const ArchivedMeeting = z.object({
 });
 export type ArchivedMeeting = z.infer<typeof ArchivedMeeting>;
 
+/** The sentence of the minutes or documents that matched, with the matched words marked. */
+export const ArchiveSnippet = z.object({
+  /** In the original spelling; "…" where it was cut. */
+  text: z.string(),
+  /** The matched words: `text.slice(start, end)`, in order, not overlapping. */
+  marks: z.array(z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() })),
+});
+export type ArchiveSnippet = z.infer<typeof ArchiveSnippet>;
+
 /** One archived meeting in the result list. */
 export const ArchiveEntry = ArchivedMeeting.extend({
-  /** A few words around the first match in the minutes or documents (none for a title-only match). */
-  snippet: z.string().nullable(),
+  /** The sentence that matched in the minutes or documents (none for a title-only match). */
+  snippet: ArchiveSnippet.nullable(),
 });
 export type ArchiveEntry = z.infer<typeof ArchiveEntry>;
 

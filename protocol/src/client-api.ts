@@ -23,41 +23,58 @@ import { minutesEvents, minutesRequests } from './minutes.js';
 
 /**
  * Requests a browser sends to signaling over socket.io. Each is acknowledged with `Ack<response>`.
- * The server parses every payload with `request` before acting; anything else is refused.
+ * The server parses every payload with `request` before acting; anything else is refused. The
+ * requests relayed to the SFU (joining, leaving, media) are strict: an unknown key is refused.
  */
 export const clientRequests = {
-  /** Enter a meeting's media room. Allowed to invited members only. */
+  /**
+   * Join a meeting (invited members only): from the answer on, the socket is in the meeting's
+   * room (its events, presence, the conference) and may act in it (floor control, main screen...).
+   * `media: true` (the default) also opens its SFU peer in the same step: if the SFU cannot, the
+   * whole join fails and nothing is written. `media: false` opens none (`routerRtpCapabilities`
+   * is then null): a console that never sends or receives media, or a client that stays in the
+   * meeting through an SFU outage and opens its media with `media:join` when it can.
+   */
   'meeting:join': {
-    request: z.object({ meetingId: Id }),
+    request: z.strictObject({ meetingId: Id, media: z.boolean().default(true) }),
     response: z.object({
       self: PeerInfo,
       peers: z.array(PeerInfo),
-      routerRtpCapabilities: RtpCapabilities,
+      routerRtpCapabilities: RtpCapabilities.nullable(),
     }),
   },
+  /**
+   * (Re)opens the SFU peer of the meeting this socket joined, under the same `peerId`: any previous
+   * one is closed first (its transports, producers and consumers with it). `media_unavailable`
+   * while the SFU cannot be reached; the socket stays in the meeting and hears `media:available`.
+   */
+  'media:join': {
+    request: z.strictObject({}),
+    response: z.object({ routerRtpCapabilities: RtpCapabilities }),
+  },
   'meeting:leave': {
-    request: z.object({}),
+    request: z.strictObject({}),
     response: z.object({}),
   },
   'media:createTransport': {
-    request: z.object({ direction: TransportDirection }),
+    request: z.strictObject({ direction: TransportDirection }),
     response: TransportOptions,
   },
   'media:connectTransport': {
-    request: z.object({ transportId: z.string().min(1).max(64), dtlsParameters: DtlsParameters }),
+    request: z.strictObject({ transportId: z.string().min(1).max(64), dtlsParameters: DtlsParameters }),
     response: z.object({}),
   },
   'media:restartIce': {
-    request: z.object({ transportId: z.string().min(1).max(64) }),
+    request: z.strictObject({ transportId: z.string().min(1).max(64) }),
     response: z.object({ iceParameters: IceParameters }),
   },
   /** Sent once the device is loaded: from then on the server creates consumers for this peer. */
   'media:ready': {
-    request: z.object({ rtpCapabilities: RtpCapabilities }),
+    request: z.strictObject({ rtpCapabilities: RtpCapabilities }),
     response: z.object({}),
   },
   'media:produce': {
-    request: z.object({
+    request: z.strictObject({
       transportId: z.string().min(1).max(64),
       kind: MediaKind,
       rtpParameters: RtpParameters,
@@ -67,19 +84,19 @@ export const clientRequests = {
     response: z.object({ producerId: z.string() }),
   },
   'media:pauseProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:resumeProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:closeProducer': {
-    request: z.object({ producerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ producerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   'media:resumeConsumer': {
-    request: z.object({ consumerId: z.string().min(1).max(64) }),
+    request: z.strictObject({ consumerId: z.string().min(1).max(64) }),
     response: z.object({}),
   },
   ...agendaRequests,
@@ -109,8 +126,14 @@ export const serverEvents = {
   'media:consumerResumed': z.object({ consumerId: z.string() }),
   /** The main-screen feed now carries this person's picture. */
   'media:mainFeed': MainFeedSource,
-  /** The media room was lost (e.g. an SFU worker restarted): rebuild transports and rejoin. */
+  /** The media room was lost (e.g. an SFU worker restarted): rebuild the media (`media:join` again). */
   'media:restart': z.object({ reason: z.string() }),
+  /**
+   * The SFU is reachable again after an outage: sent to every socket joined to a meeting that has
+   * no SFU peer open (its `media:join` failed, or it joined with `media: false`). A client that
+   * wants media calls `media:join` now instead of waiting for its next retry.
+   */
+  'media:available': z.object({ reason: z.literal('media_server_reconnected') }),
   ...meetingLifecycleEvents,
   ...agendaEvents,
   ...attendanceEvents,

@@ -96,8 +96,11 @@ export const FloorLogEntry = z.object({
   grantedAt: z.iso.datetime(),
   releasedAt: z.iso.datetime(),
   durationSec: z.number().int().min(0),
-  /** `chair`: taken back; `next_speaker`: the chair gave the floor to someone else. */
-  endedBy: z.enum(['chair', 'next_speaker', 'speaker']),
+  /**
+   * `chair`: taken back; `next_speaker`: the chair gave the floor to someone else; `meeting_ended`:
+   * the meeting ended while this turn was running.
+   */
+  endedBy: z.enum(['chair', 'next_speaker', 'speaker', 'meeting_ended']),
 });
 export type FloorLogEntry = z.infer<typeof FloorLogEntry>;
 
@@ -170,7 +173,7 @@ export const conferenceRequests = {
   'mainScreen:set': { request: z.object({ selection: MainScreenSelection }), response: Versioned },
   /** The peers whose thumbnails this participant shows now; only those are sent (at the low layer). */
   'conference:setView': {
-    request: z.object({ thumbnails: z.array(Id).max(MAX_VISIBLE_THUMBNAILS) }),
+    request: z.strictObject({ thumbnails: z.array(Id).max(MAX_VISIBLE_THUMBNAILS) }),
     response: Empty,
   },
   /** Chair and secretary: who spoke when, for the minutes. */

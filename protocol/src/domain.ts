@@ -41,6 +41,8 @@ export const MeetingSummary = z.object({
   startsAt: z.iso.datetime(),
   location: z.string().max(300),
   status: MeetingStatus,
+  /** When the meeting ended (null until then, and for meetings ended before this was recorded). */
+  endedAt: z.iso.datetime().nullable().default(null),
   /** The caller's role in this meeting. */
   myRole: MeetingRole,
 });

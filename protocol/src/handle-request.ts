@@ -6,9 +6,16 @@ export class RequestError extends Error {
   constructor(
     readonly code: ApiError['code'],
     message: string,
+    /** What the caller is told beyond the message: the blanks one by one, or how long to wait. */
+    readonly details: Pick<ApiError, 'issues' | 'retryAfterSec'> = {},
   ) {
     super(message);
     this.name = 'RequestError';
+  }
+
+  /** What the caller receives. */
+  toApiError(): ApiError {
+    return { code: this.code, message: this.message, ...this.details };
   }
 }
 
@@ -33,7 +40,7 @@ export async function handleRequest<S extends RequestSpec>(
   try {
     return { ok: true, data: await handler(parsed.data as z.output<S['request']>) };
   } catch (error) {
-    if (error instanceof RequestError) return fail(error.code, error.message);
+    if (error instanceof RequestError) return { ok: false, error: error.toApiError() };
     onUnexpectedError(error);
     return fail('internal', 'Internal error');
   }

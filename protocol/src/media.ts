@@ -2,32 +2,37 @@ import { z } from 'zod';
 
 /*
  * Shapes of mediasoup's negotiation objects. They are produced and consumed by mediasoup itself,
- * so we check their outline (types of the top-level fields) and let mediasoup validate the rest.
+ * so we check their outline and let mediasoup validate the rest. The top level is strict (an
+ * unknown key is refused before it reaches the SFU); the entries inside (codecs, encodings,
+ * header extensions, RTCP) stay open, because mediasoup and mediasoup-client add optional fields
+ * there from version to version (scalabilityMode, dtx, rtcpFeedback...).
  */
 const looseRecord = z.looseObject({});
 
 export const MediaKind = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof MediaKind>;
 
-export const RtpCapabilities = z.looseObject({
+export const RtpCapabilities = z.strictObject({
   codecs: z.array(looseRecord).max(100).optional(),
   headerExtensions: z.array(looseRecord).max(100).optional(),
 });
 export type RtpCapabilities = z.infer<typeof RtpCapabilities>;
 
-export const RtpParameters = z.looseObject({
+export const RtpParameters = z.strictObject({
   mid: z.string().max(64).optional(),
   codecs: z.array(looseRecord).min(1).max(50),
   headerExtensions: z.array(looseRecord).max(50).optional(),
   encodings: z.array(looseRecord).max(10).optional(),
   rtcp: looseRecord.optional(),
+  /** mediasoup-client 3.7+ sends the track's MediaStream id. */
+  msid: z.string().max(256).optional(),
 });
 export type RtpParameters = z.infer<typeof RtpParameters>;
 
-export const DtlsParameters = z.looseObject({
+export const DtlsParameters = z.strictObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
   fingerprints: z
-    .array(z.object({ algorithm: z.string().max(32), value: z.string().max(256) }))
+    .array(z.strictObject({ algorithm: z.string().max(32), value: z.string().max(256) }))
     .min(1)
     .max(10),
 });

@@ -63,9 +63,14 @@ export type ManagedMeeting = z.infer<typeof ManagedMeeting>;
 
 export const MeetingStatusChange = z.object({ status: MeetingStatus });
 
-/** Events of a meeting's lifecycle, sent to everyone in its room. */
+/** Events of a meeting's lifecycle: the status to everyone in its room, membership to the person concerned. */
 export const meetingLifecycleEvents = {
   'meeting:statusChanged': z.object({ meetingId: Id, status: MeetingStatus }),
+  /**
+   * To every socket of a user whose role in the meeting changed (`role`), or who was removed from
+   * it (`role: null`: the server has already taken them out of its media and rooms).
+   */
+  'meeting:membershipChanged': z.object({ meetingId: Id, role: MeetingRole.nullable() }),
 } as const;
 
 /** The chair and the secretary run a meeting: they prepare the agenda and take attendance. */

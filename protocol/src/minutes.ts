@@ -196,3 +196,48 @@ export function richText(node: RichNode): string {
   const isBlockContainer = ['doc', 'bulletList', 'orderedList', 'listItem', 'blockquote'].includes(node.type);
   return inner.join(isBlockContainer ? '\n' : '');
 }
+
+/** A blank the skeleton left for the secretary ("… giờ … phút"): "…", or three dots or more. */
+const BLANK = /…|\.{3,}/;
+/** How much of the sentence around a blank the list shows. */
+const BLANK_CONTEXT = 80;
+
+/** Where a blank is: a section (its id) or the heading (`heading.<field>`), and the text around it. */
+export interface MinutesBlank {
+  path: string;
+  text: string;
+}
+
+/**
+ * The blanks still in the minutes, in reading order: approved minutes are an official record and
+ * may not say "kết thúc vào lúc … giờ … phút". The number (số, ký hiệu) may stay empty: it is often
+ * given when the minutes are registered, after approval.
+ */
+export function minutesBlanks(minutes: Pick<Minutes, 'heading' | 'sections'>): MinutesBlank[] {
+  const heading = (['issuingBody', 'number', 'place'] as const).flatMap((field) => {
+    const text = minutes.heading[field];
+    return BLANK.test(text) ? [{ path: `heading.${field}`, text: aroundBlank(text) }] : [];
+  });
+  const sections = minutes.sections.flatMap((section) =>
+    textBlocks(section.doc)
+      .filter((text) => BLANK.test(text))
+      .map((text) => ({ path: section.id, text: aroundBlank(text) })),
+  );
+  return [...heading, ...sections];
+}
+
+/** The text of every paragraph and heading, in order. */
+function textBlocks(node: RichNode): string[] {
+  if (node.type === 'paragraph' || node.type === 'heading') return [richText(node)];
+  return (node.content ?? []).flatMap(textBlocks);
+}
+
+function aroundBlank(text: string): string {
+  const at = text.search(BLANK);
+  let start = Math.max(0, at - BLANK_CONTEXT);
+  let end = Math.min(text.length, at + BLANK_CONTEXT);
+  // Whole words only (no ellipsis marks the cut: "…" is what a blank looks like).
+  if (start > 0 && !/\s/.test(text[start - 1]!)) start = text.indexOf(' ', start) + 1 || start;
+  if (end < text.length && !/\s/.test(text[end]!)) end = Math.max(text.lastIndexOf(' ', end), at + 1);
+  return text.slice(start, end).trim();
+}

@@ -77,3 +77,6 @@ export const AnnotationPatch = z.object({ comment: AnnotationComment });
 export type AnnotationPatch = z.infer<typeof AnnotationPatch>;
 
 export const AnnotationParams = DocumentParams.extend({ annotationId: Id });
+
+/** `GET .../notes/export?lang=`: the language of the exported PDF's labels. */
+export const NotesExportQuery = z.object({ lang: z.enum(['vi', 'en']).default('vi') });

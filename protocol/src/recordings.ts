@@ -24,6 +24,8 @@ export const RecordingSummary = z.object({
   chapters: z.array(z.object({ atMs: z.number(), title: z.string() })),
   recovered: z.boolean(),
   failure: z.string().nullable(),
+  /** Where media was missing (the SFU lost the room for a while), from the start: the recording went on after each. */
+  gaps: z.array(z.object({ atMs: z.number(), durationMs: z.number() })),
 });
 export type RecordingSummary = z.infer<typeof RecordingSummary>;
 

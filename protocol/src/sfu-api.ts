@@ -20,9 +20,23 @@ import { sfuRecorderRequests } from './sfu-recorder.js';
  * connection per signaling node, authenticated by a shared secret (`auth.token`). Signaling makes
  * requests (acknowledged with `Ack<response>`); the SFU pushes events about peers and rooms.
  * It works across machines: a signaling node only needs the SFU's URL and the secret.
+ *
+ * Peers belong to the signaling node that opened them (`auth.nodeId`): the node holds a lease on
+ * them for as long as its connection lives (socket.io's ping proves it every few seconds). When a
+ * node's last connection is gone and it has not come back within the SFU's grace period
+ * (`SFU_NODE_GRACE_MS`), the SFU closes its peers (as soon as their browsers let go of them) and
+ * tells the remaining nodes (`peers:closed`).
  */
 
-const RoomScope = z.object({ roomId: Id });
+/** The handshake's `auth`: the shared secret, and the node's id (a connection without one is a node of its own). */
+export const SfuHandshake = z.object({ token: z.string(), nodeId: Id.optional() });
+export type SfuHandshake = z.infer<typeof SfuHandshake>;
+
+/** Why the SFU closed peers on its own. */
+export const PeersClosedReason = z.enum(['signaling_node_lost']);
+
+/** Strict, as every request built on them: an unknown key is refused with invalid_payload. */
+const RoomScope = z.strictObject({ roomId: Id });
 const PeerScope = RoomScope.extend({ peerId: Id });
 const MediaObjectId = z.string().min(1).max(64);
 
@@ -65,6 +79,11 @@ export const sfuRequests = {
   'producer:resume': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
   'producer:close': { request: PeerScope.extend({ producerId: MediaObjectId }), response: z.object({}) },
   'consumer:resume': { request: PeerScope.extend({ consumerId: MediaObjectId }), response: z.object({}) },
+  /**
+   * The peers the calling node owns now. A node that reconnected asks, and has only the browsers
+   * whose peers are gone (its lease ran out, or the SFU restarted) rebuild their media.
+   */
+  'node:peers': { request: z.object({}), response: z.object({ peers: z.array(PeerScope) }) },
   /** Counts for health checks, tests and benchmarks. */
   'room:stats': {
     request: RoomScope,
@@ -100,6 +119,17 @@ export const sfuEvents = {
   'peer:notify': z.object({ roomId: Id, peerId: Id, notification: PeerNotification }),
   /** A room's media is gone (its worker died); its peers must rebuild their transports. */
   'room:lost': z.object({ roomId: Id, reason: z.string() }),
+  /**
+   * The SFU closed these peers itself: the signaling node that owned them lost its lease (and
+   * their browsers let go of them: rejoined elsewhere, or gone). Sent to
+   * every signaling node (to the next one that connects if none is connected): presence entries
+   * of these peers are stale, and the meeting hears `peer:left`.
+   */
+  'peers:closed': z.object({
+    nodeId: Id,
+    reason: PeersClosedReason,
+    peers: z.array(z.object({ roomId: Id, peerId: Id })),
+  }),
   ...sfuConferenceEvents,
 } as const;
 

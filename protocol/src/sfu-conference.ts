@@ -8,7 +8,8 @@ import { MainFeedSource, TransportDirection } from './media.js';
  * on the media itself. Spread into `sfuRequests` / `sfuEvents` in sfu-api.ts.
  */
 
-const RoomScope = z.object({ roomId: Id });
+/** Strict like sfu-api.ts's scopes: an unknown key is refused with invalid_payload. */
+const RoomScope = z.strictObject({ roomId: Id });
 const PeerScope = RoomScope.extend({ peerId: Id });
 
 /**

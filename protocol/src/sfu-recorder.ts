@@ -8,7 +8,8 @@ import { Id } from './domain.js';
  */
 
 const Port = z.number().int().min(1).max(65_535);
-const RecorderScope = z.object({ roomId: Id, recordingId: Id });
+/** Strict like sfu-api.ts's scopes: an unknown key is refused with invalid_payload. */
+const RecorderScope = z.strictObject({ roomId: Id, recordingId: Id });
 const Destination = z.object({ ip: z.ipv4(), port: Port, rtcpPort: Port });
 
 /** One track the recorder receives: the SSRC its packets carry and whose it is. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './domain.js';
+import { DEFAULT_PASSING_RULE, PassingRule, VoteOutcome } from './vote-outcome.js';
 
 /*
  * Votes (biểu quyết). The chair opens a vote on an agenda item; the delegates attending (checked
@@ -22,6 +23,11 @@ export const DEFAULT_VOTE_OPTIONS: VoteOption[] = [
 
 export const MIN_VOTE_OPTIONS = 2;
 export const MAX_VOTE_OPTIONS = 10;
+/**
+ * The fewest voters a secret vote may have: with two, each one's choice can be read from the
+ * tally and their own ballot; with one, the tally is that voter's choice.
+ */
+export const MIN_SECRET_VOTERS = 3;
 /** Longest countdown: a session's vote never needs more than an hour. */
 export const MAX_VOTE_SECONDS = 3600;
 
@@ -42,6 +48,8 @@ export const VoteResults = z.object({
   counts: z.array(VoteCount),
   /** Who chose what: named votes only; null for a secret vote (the server never stores it). */
   ballots: z.array(NamedBallot).nullable(),
+  /** Whether the motion passed under the vote's rule, with the numbers it was measured on. */
+  outcome: VoteOutcome,
 });
 export type VoteResults = z.infer<typeof VoteResults>;
 
@@ -54,6 +62,9 @@ export const Vote = z.object({
   options: z.array(VoteOption),
   secret: z.boolean(),
   chairVotes: z.boolean(),
+  passingRule: PassingRule,
+  /** All delegates who vote by role, present or not (the base of the "of all" rules), fixed at opening. */
+  delegates: z.number().int().min(0),
   status: VoteStatus,
   openedAt: z.iso.datetime(),
   /** When the countdown ends (the server closes it then); null without a countdown. */
@@ -74,6 +85,8 @@ export const OpenVoteRequest = z
     secret: z.boolean(),
     /** The chair counts as a voter too (when checked in). */
     chairVotes: z.boolean().default(false),
+    /** How the outcome is decided; omitted: more than half of all delegates. */
+    passingRule: PassingRule.default(DEFAULT_PASSING_RULE),
     /** Countdown in seconds; omitted: closed by the chair. */
     durationSeconds: z.number().int().min(5).max(MAX_VOTE_SECONDS).optional(),
   })
@@ -109,17 +122,16 @@ export const voteEvents = {
 export interface ResultRow {
   option: VoteOption;
   count: number;
-  /** Share of the ballots cast, 0..100, one decimal. */
+  /** Share of `base` (the delegates the passing rule counts, not only those who voted), 0..100, one decimal. */
   percent: number;
 }
 
-/** Bars for the chart: each option with its count and share of the ballots cast. */
-export function resultRows(options: readonly VoteOption[], counts: readonly VoteCount[]): ResultRow[] {
+/** Bars for the chart: each option with its count and its share of the rule's base. */
+export function resultRows(options: readonly VoteOption[], counts: readonly VoteCount[], base: number): ResultRow[] {
   const countOf = new Map(counts.map((entry) => [entry.optionId, entry.count]));
-  const total = counts.reduce((sum, entry) => sum + entry.count, 0);
   return options.map((option) => {
     const count = countOf.get(option.id) ?? 0;
-    return { option, count, percent: total === 0 ? 0 : Math.round((count * 1000) / total) / 10 };
+    return { option, count, percent: base <= 0 ? 0 : Math.round((count * 1000) / base) / 10 };
   });
 }
 
@@ -127,6 +139,14 @@ export function resultRows(options: readonly VoteOption[], counts: readonly Vote
 export function buildVoteOptions(labels: readonly string[] | undefined): VoteOption[] {
   if (!labels) return DEFAULT_VOTE_OPTIONS.map((option) => ({ ...option }));
   return labels.map((label, index) => ({ id: `o${index + 1}`, label }));
+}
+
+/**
+ * Who votes by role: the delegates, and the chair when `chairVotes`. Attending or not: these are
+ * "all delegates" for the passing rules.
+ */
+export function votingMembers(members: readonly { userId: string; role: string }[], chairVotes: boolean): string[] {
+  return members.filter((member) => member.role === 'delegate' || (chairVotes && member.role === 'chair')).map((member) => member.userId);
 }
 
 /**
@@ -138,11 +158,8 @@ export function eligibleVoters(
   attendance: ReadonlyMap<string, string>,
   chairVotes: boolean,
 ): string[] {
-  return members
-    .filter((member) => member.role === 'delegate' || (chairVotes && member.role === 'chair'))
-    .filter((member) => {
-      const status = attendance.get(member.userId);
-      return status === 'present' || status === 'online';
-    })
-    .map((member) => member.userId);
+  return votingMembers(members, chairVotes).filter((userId) => {
+    const status = attendance.get(userId);
+    return status === 'present' || status === 'online';
+  });
 }

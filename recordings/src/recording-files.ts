@@ -30,28 +30,13 @@ export const RecordingRecord = z.object({
   recovered: z.boolean().default(false),
   /** Why a failed recording failed (for the list and the logs). */
   failure: z.string().nullable().default(null),
+  /**
+   * Stretches with no media, from the recording's start: the SFU lost the meeting's room (its
+   * media worker died, or it restarted) and the recording went on once the room was back.
+   */
+  gaps: z.array(z.object({ atMs: z.number(), durationMs: z.number() })).default([]),
 });
 export type RecordingRecord = z.infer<typeof RecordingRecord>;
-
-/** What the archive puts in a dossier for each finished recording. */
-export interface ArchivedRecording {
-  id: string;
-  /** For the dossier's manifest: "<meeting title> — <start time>". */
-  title: string;
-  mediaType: string;
-  meetingId: string;
-  path: string;
-  fileName: string;
-  sha256: string;
-  sizeBytes: number;
-  durationSec: number;
-  startedAt: string;
-  endedAt: string;
-}
-
-export interface RecordingArchiveSource {
-  list(meetingId: string): Promise<ArchivedRecording[]>;
-}
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -106,28 +91,3 @@ export async function sizeOf(path: string): Promise<number> {
   return (await stat(path)).size;
 }
 
-/** The archive's view: finished recordings of a meeting, with the file and its checksum. */
-export function recordingArchiveSource(files: RecordingFiles): RecordingArchiveSource {
-  return {
-    async list(meetingId) {
-      const records = await files.list(meetingId);
-      return records.flatMap((record) =>
-        record.status === 'finished' && record.sha256 && record.sizeBytes !== null && record.durationSec !== null && record.endedAt
-          ? [{
-              id: record.id,
-              title: `${record.title} — ${record.startedAt}`,
-              mediaType: 'video/x-matroska',
-              meetingId,
-              path: files.paths(meetingId, record.id).final,
-              fileName: `${record.id}.mkv`,
-              sha256: record.sha256,
-              sizeBytes: record.sizeBytes,
-              durationSec: record.durationSec,
-              startedAt: record.startedAt,
-              endedAt: record.endedAt,
-            }]
-          : [],
-      );
-    },
-  };
-}

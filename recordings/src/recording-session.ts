@@ -39,6 +39,10 @@ export class RecordingSession {
   private silenceTimer: NodeJS.Timeout | undefined;
   private following: Promise<void> = Promise.resolve();
   private stopping: Promise<RecordingRecord> | null = null;
+  /** Since when (epoch ms) the SFU has not answered for the tap, or null while all is well. */
+  private failingSince: number | null = null;
+  /** The SFU has no tap for us any more (the room was lost with its worker, or the SFU restarted). */
+  private tapLost = false;
 
   private constructor(
     private record: RecordingRecord,
@@ -48,6 +52,7 @@ export class RecordingSession {
     private readonly video: VideoFollower,
     private readonly audio: AudioFollower,
     private readonly ffmpeg: FfmpegCapture,
+    private readonly destinations: RecorderDestinations,
     private readonly log: SessionLog,
   ) {}
 
@@ -65,6 +70,10 @@ export class RecordingSession {
     const paths = files.paths(record.meetingId, record.id);
     const [relayVideo, relayAudio, ffmpegVideo, ffmpegAudio] = await Promise.all([0, 1, 2, 3].map(() => freePortPair(host)));
     const relay = new RtpRelay(host);
+    const destinations: RecorderDestinations = {
+      video: { ip: host, port: relayVideo!, rtcpPort: relayVideo! + 1 },
+      audio: { ip: host, port: relayAudio!, rtcpPort: relayAudio! + 1 },
+    };
     const video = new VideoFollower(new StreamStitcher(90_000, randomInt(1, 0xffffffff)));
     const audio = new AudioFollower(new StreamStitcher(48_000, randomInt(1, 0xffffffff)));
     let codecs: { video: RecorderCodec; audio: RecorderCodec } | undefined;
@@ -73,11 +82,7 @@ export class RecordingSession {
     try {
       await relay.add({ port: relayVideo!, targetPort: ffmpegVideo!, accept: (packet, now) => video.accept(packet, now) });
       sendAudio = await relay.add({ port: relayAudio!, targetPort: ffmpegAudio!, accept: (packet, now) => audio.accept(packet, now) });
-      codecs = await sfu.request('recorder:open', {
-        ...scope,
-        video: { ip: host, port: relayVideo!, rtcpPort: relayVideo! + 1 },
-        audio: { ip: host, port: relayAudio!, rtcpPort: relayAudio! + 1 },
-      });
+      codecs = await sfu.request('recorder:open', { ...scope, ...destinations });
       await files.save(record);
       // ffmpeg binds its ports before the media flows: the first key frame is not lost.
       ffmpeg = await FfmpegCapture.start({ host, videoPort: ffmpegVideo!, audioPort: ffmpegAudio!, ...codecs, sdpPath: paths.sdp, outputPath: paths.part });
@@ -86,7 +91,7 @@ export class RecordingSession {
       await sfu.request('recorder:close', scope).catch(() => {});
       throw error;
     }
-    const session = new RecordingSession({ ...record, ffmpegPid: ffmpeg.pid ?? null }, files, sfu, relay, video, audio, ffmpeg, options.log);
+    const session = new RecordingSession({ ...record, ffmpegPid: ffmpeg.pid ?? null }, files, sfu, relay, video, audio, ffmpeg, destinations, options.log);
     await files.save(session.record);
     await session.follow(options.target);
     session.refreshTimer = setInterval(() => session.refresh(), REFRESH_MS);
@@ -113,8 +118,18 @@ export class RecordingSession {
   /** Switches the sources (the video at the new camera's next key frame). Calls run one after another. */
   follow(target: RecordingTarget): Promise<void> {
     this.target = { videoUserId: target.videoUserId ?? this.target.videoUserId, audioUserIds: [...target.audioUserIds] };
-    this.following = this.following.then(() => this.applyTarget()).catch((error: unknown) => this.log.warn({ err: error, recordingId: this.id }, 'recorder could not follow'));
+    this.following = this.following.then(() => this.applyTarget()).catch((error: unknown) => this.noteFailure(error));
     return this.following;
+  }
+
+  /**
+   * The meeting's room is gone from the SFU (signaling heard `room:lost`): ffmpeg keeps writing
+   * (silence, a still picture), and the refresh puts a new tap into the room on the replacement
+   * worker; the stretch in between is recorded as a gap.
+   */
+  mediaLost(): void {
+    this.failingSince ??= Date.now();
+    this.tapLost = true;
   }
 
   /** An agenda item became current (null: none): a chapter starts now. */
@@ -160,12 +175,40 @@ export class RecordingSession {
     this.audio.follow(sources.audio.map((source) => source.ssrc));
   }
 
+  private noteFailure(error: unknown): void {
+    this.failingSince ??= Date.now();
+    // The room or the tap is unknown to the SFU: it lost them (a worker died, the SFU restarted).
+    if ((error as { code?: unknown }).code === 'not_found') this.tapLost = true;
+    this.log.warn({ err: error, recordingId: this.id }, 'recorder could not follow');
+  }
+
+  /** A new tap in the (re-opened) room, sending to the same relay ports: ffmpeg never notices. */
+  private async reattach(): Promise<void> {
+    if (!this.tapLost) return;
+    await this.sfu.request('room:open', { roomId: this.meetingId });
+    await this.sfu.request('recorder:open', { roomId: this.meetingId, recordingId: this.id, ...this.destinations });
+    const lostAt = this.failingSince ?? Date.now();
+    const gap = { atMs: lostAt - this.startedAtMs, durationMs: Date.now() - lostAt };
+    this.tapLost = false;
+    this.record = { ...this.record, gaps: [...this.record.gaps, gap] };
+    await this.files.save(this.record);
+    this.log.warn({ recordingId: this.id, gap }, 'recording goes on after the SFU lost the room; the gap is marked');
+  }
+
+  /** Every REFRESH_MS: a lost tap is put back, the sources followed again, a key frame asked for while one is awaited. */
   private refresh(): void {
-    this.follow(this.target).then(async () => {
-      if (this.video.waitingForKeyFrame) await this.sfu.request('recorder:keyFrame', { roomId: this.meetingId, recordingId: this.id });
-    }).catch(() => {});
+    this.following = this.following
+      .then(async () => {
+        await this.reattach();
+        await this.applyTarget();
+        this.failingSince = null;
+        if (this.video.waitingForKeyFrame) await this.sfu.request('recorder:keyFrame', { roomId: this.meetingId, recordingId: this.id });
+      })
+      .catch((error: unknown) => this.noteFailure(error));
   }
 }
+
+type RecorderDestinations = Pick<SfuRequest<'recorder:open'>, 'video' | 'audio'>;
 
 /** Turns a part file into the finished recording and its record (also what crash recovery uses). */
 export async function finaliseRecord(files: RecordingFiles, record: RecordingRecord, log: SessionLog, recovered = false): Promise<RecordingRecord> {

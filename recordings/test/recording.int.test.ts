@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
-import { RecordingFiles, recordingArchiveSource, type RecordingRecord } from '../src/recording-files.js';
+import { RecordingFiles, type RecordingRecord } from '../src/recording-files.js';
 import { RecordingSession } from '../src/recording-session.js';
 import { policy, SyntheticMeeting, TestSfuLink } from './support/synthetic-meeting.js';
 
@@ -36,7 +36,7 @@ const log = { warn: (details: object, message: string) => console.warn(message, 
 function newRecord(meetingId: string, id: string): RecordingRecord {
   return {
     id, meetingId, status: 'recording', startedAt: new Date().toISOString(), endedAt: null, startedBy: 'chair',
-    recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'Test meeting', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null,
+    recorderPid: process.pid, ffmpegPid: null, chapters: [], title: 'Test meeting', durationSec: null, sizeBytes: null, sha256: null, recovered: false, failure: null, gaps: [],
   };
 }
 
@@ -86,10 +86,10 @@ describe('recording a meeting through the SFU', () => {
       // Both halves are there: the recording spans the switch.
       expect(video.at(-1)! - video[0]!).toBeGreaterThan(4.5);
 
-      const archived = await recordingArchiveSource(files).list(meeting.roomId);
-      expect(archived).toHaveLength(1);
-      expect(archived[0]).toMatchObject({ id: 'rec1', path, sizeBytes: record.sizeBytes, sha256: record.sha256 });
-      expect(await recordingArchiveSource(files).list('another-meeting')).toEqual([]);
+      const listed = await files.list(meeting.roomId);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ id: 'rec1', status: 'finished', sizeBytes: record.sizeBytes, sha256: record.sha256 });
+      expect(await files.list('another-meeting')).toEqual([]);
     } finally {
       meeting.close();
     }

@@ -20,3 +20,22 @@ die() { printf '\033[1;31m[ehop]\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# Secrets live in $DATA_DIR/secrets, readable by this user only; made once, kept across restarts.
+SECRETS_DIR="$DATA_DIR/secrets"
+export REDIS_PORT="${REDIS_PORT:-6379}"
+
+# Prints the secret NAME, generating it first (64 hex digits from the kernel's CSPRNG) if missing.
+ensure_secret() {
+  local file="$SECRETS_DIR/$1"
+  if [ ! -s "$file" ]; then
+    (umask 077 && mkdir -p "$SECRETS_DIR" && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+  fi
+  chmod 700 "$SECRETS_DIR" && chmod 600 "$file"
+  cat "$file"
+}
+
+# Where signaling finds the project's Redis: its own ACL user, the password from $SECRETS_DIR.
+project_redis_url() {
+  printf 'redis://signaling:%s@127.0.0.1:%s' "$(ensure_secret redis-signaling.password)" "$REDIS_PORT"
+}

@@ -1,10 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { weakSecretProblem } from '@ehop/protocol';
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './media/peer-limits.js';
 import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const DEV_SECRET = 'dev-sfu-secret';
+const PerPeerCap = z.coerce.number().int().min(1).max(10_000);
+/**
+ * Long enough for signaling's link to come back after a blip (it retries within 1-2 s), short
+ * enough that the peers of a crashed node are gone before most of its browsers have rejoined.
+ */
+export const DEFAULT_NODE_GRACE_MS = 5_000;
 
 const EnvSchema = z
   .object({
@@ -12,6 +20,9 @@ const EnvSchema = z
     SFU_HOST: z.string().min(1).default('127.0.0.1'),
     SFU_PORT: Port.default(4000),
     SFU_SECRET: z.string().min(8).optional(),
+    /** TLS for the internal API (signaling then uses an https SFU_URL and trusts the CA in SFU_CA_FILE). */
+    SFU_TLS_CERT_FILE: z.string().min(1).optional(),
+    SFU_TLS_KEY_FILE: z.string().min(1).optional(),
     SFU_WORKERS: z.coerce.number().int().min(1).max(128).default(() => availableParallelism()),
     /** Worker i's WebRtcServer listens on RTC_PORT + i, UDP and TCP: the only media ports browsers use. */
     RTC_PORT: z.coerce.number().int().min(0).max(65_535).default(40_000),
@@ -30,6 +41,12 @@ const EnvSchema = z
     SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
     /** Benchmarks only: logs when each step between a new consumer and its first picture happens (media-trace.ts). */
     SFU_MEDIA_TRACE: z.enum(['0', '1', 'true', 'false']).default('0'),
+    /** What one peer may hold: every transport takes a port, so one peer must not take them all. */
+    SFU_MAX_TRANSPORTS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.transport),
+    SFU_MAX_PRODUCERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.producer),
+    SFU_MAX_CONSUMERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.consumer),
+    /** How long (ms) a signaling node's peers outlive its last connection before the SFU closes them. */
+    SFU_NODE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_NODE_GRACE_MS),
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -49,16 +66,23 @@ const EnvSchema = z
     message: 'SFU_ENABLE_PLAIN_RTP is for benchmarks and tests, not production',
     path: ['SFU_ENABLE_PLAIN_RTP'],
   })
-  // A well-known secret in production would let anyone on the network drive the SFU.
-  .refine((env) => env.NODE_ENV !== 'production' || (env.SFU_SECRET !== undefined && env.SFU_SECRET !== DEV_SECRET), {
-    message: 'SFU_SECRET is required in production',
-    path: ['SFU_SECRET'],
+  .refine((env) => Boolean(env.SFU_TLS_CERT_FILE) === Boolean(env.SFU_TLS_KEY_FILE), {
+    message: 'SFU_TLS_CERT_FILE and SFU_TLS_KEY_FILE go together',
+    path: ['SFU_TLS_KEY_FILE'],
+  })
+  // A well-known or short secret in production would let anyone on the network drive the SFU.
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const problem = env.SFU_SECRET === undefined ? 'is required in production' : weakSecretProblem(env.SFU_SECRET);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['SFU_SECRET'], message: `SFU_SECRET ${problem}` });
   });
 
 export interface SfuConfig {
   host: string;
   port: number;
   secret: string;
+  /** The internal API serves HTTPS with this certificate; null: plain HTTP (a private network only). */
+  tls: { certFile: string; keyFile: string } | null;
   workers: number;
   rtc: {
     /** Worker i's WebRtcServer: UDP and TCP port + i; 0 = free ports from the internal range, kept across restarts of a worker. */
@@ -74,6 +98,8 @@ export interface SfuConfig {
   enablePlainRtp: boolean;
   layerLingerMs: number;
   mediaTrace: boolean;
+  peerLimits: PeerLimits;
+  nodeGraceMs: number;
 }
 
 function isOn(flag: string): boolean {
@@ -95,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     host: e.SFU_HOST,
     port: e.SFU_PORT,
     secret: e.SFU_SECRET ?? DEV_SECRET,
+    tls: e.SFU_TLS_CERT_FILE && e.SFU_TLS_KEY_FILE ? { certFile: e.SFU_TLS_CERT_FILE, keyFile: e.SFU_TLS_KEY_FILE } : null,
     workers: e.SFU_WORKERS,
     rtc: { port: e.RTC_PORT, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
     logLevel: e.LOG_LEVEL,
@@ -102,5 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
     mediaTrace: isOn(e.SFU_MEDIA_TRACE),
+    peerLimits: { transport: e.SFU_MAX_TRANSPORTS_PER_PEER, producer: e.SFU_MAX_PRODUCERS_PER_PEER, consumer: e.SFU_MAX_CONSUMERS_PER_PEER },
+    nodeGraceMs: e.SFU_NODE_GRACE_MS,
   };
 }

@@ -50,19 +50,21 @@ async function main(): Promise<void> {
       maxIncomingBitrate: MAX_INCOMING_BITRATE,
     },
     log.child({ component: 'rooms' }),
-    { layerLingerMs: config.layerLingerMs, ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}) },
+    { layerLingerMs: config.layerLingerMs, peerLimits: config.peerLimits, ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}) },
   );
   const api = await startInternalApi({
     host: config.host,
     port: config.port,
     secret: config.secret,
+    tls: config.tls,
     pool,
     registry,
     enablePlainRtp: config.enablePlainRtp,
+    nodeGraceMs: config.nodeGraceMs,
     log: log.child({ component: 'internal-api' }),
   });
   log.info(
-    { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp },
+    { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
 

@@ -33,10 +33,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ RTC_PORT: '0', RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30199' }).rtc.port).toBe(0);
   });
 
-  it('requires a real secret in production', () => {
+  it('requires a long random secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SFU_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'dev-sfu-secret' })).toThrow(ConfigError);
-    expect(loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret' }).secret).toBe('a-long-random-secret');
+    // The old docker-compose.yml's fallback, and a short one.
+    expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'change-me-sfu-secret' })).toThrow(/SFU_SECRET[\s\S]*placeholder/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret' })).toThrow(/SFU_SECRET[\s\S]*shorter than 32/);
+    const strong = 'b7e2a9c4d1f6083e5a7c9b1d3f2e4a60';
+    expect(loadConfig({ NODE_ENV: 'production', SFU_SECRET: strong }).secret).toBe(strong);
+  });
+
+  it('serves its internal API over TLS when given a certificate and key (both)', () => {
+    expect(loadConfig({}).tls).toBeNull();
+    expect(loadConfig({ SFU_TLS_CERT_FILE: '/c.pem', SFU_TLS_KEY_FILE: '/k.pem' }).tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(() => loadConfig({ SFU_TLS_CERT_FILE: '/c.pem' })).toThrow(/SFU_TLS_KEY_FILE/);
   });
 
   it('rejects nonsense with a message naming the variable', () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import { sfuHealth, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import type { RtpCapabilities } from '@ehop/protocol';
-import { settle, SignalingLink } from './support/signaling-link.js';
+import { settle, SignalingLink, waitUntil } from './support/signaling-link.js';
 import { browserDtlsParameters, opusMicRtpParameters, vp8CameraRtpParameters } from './support/rtp-fixtures.js';
 
 let sfu: SfuServerHandle;
@@ -10,8 +10,11 @@ let roomCounter = 0;
 
 // These tests are about the API's mechanics (ownership, notifications, routing), so they run the
 // all-to-all baseline rule with everyone allowed to speak; conference.int.test.ts covers the floor.
+/** Short, so the lease tests need not wait long; the default is in sfu-server/README.md. */
+const NODE_GRACE_MS = 1_500;
+
 beforeAll(async () => {
-  sfu = await startSfuServer({ env: { SFU_FORWARDING: 'all-to-all' } });
+  sfu = await startSfuServer({ env: { SFU_FORWARDING: 'all-to-all', SFU_NODE_GRACE_MS: String(NODE_GRACE_MS) } });
 });
 afterAll(async () => {
   await sfu?.stop();
@@ -20,14 +23,14 @@ afterEach(() => {
   for (const link of links.splice(0)) link.close();
 });
 
-async function connect(): Promise<SignalingLink> {
-  const link = await SignalingLink.connect(sfu.url, sfu.secret);
+async function connect(nodeId?: string): Promise<SignalingLink> {
+  const link = await SignalingLink.connect(sfu.url, sfu.secret, nodeId);
   links.push(link);
   return link;
 }
 
-async function health(): Promise<{ rooms: number; peers: number }> {
-  return (await fetch(`${sfu.url}/healthz`)).json() as Promise<{ rooms: number; peers: number }>;
+function health(): Promise<{ rooms: number; peers: number }> {
+  return sfuHealth(sfu);
 }
 
 /** Opens a fresh room, so tests do not see each other's peers. */
@@ -61,6 +64,21 @@ describe('payload validation', () => {
     expect(badTransport).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     if (!badTransport.ok) expect(badTransport.error.issues?.map((issue) => issue.path)).toContain('direction');
     expect(await link.ok('room:stats', { roomId })).toEqual({ peers: 1, transports: 0, producers: 0, consumers: 0 });
+  });
+
+  it('refuses a request carrying a key the protocol does not know, and creates nothing', async () => {
+    const link = await connect();
+    const { roomId } = await openRoom(link);
+    await link.ok('peer:open', { roomId, peerId: 'alice' });
+    const smuggled = await link.request('transport:create', { roomId, peerId: 'alice', direction: 'send', listenIps: [{ ip: '0.0.0.0' }] });
+    expect(smuggled).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const send = await link.ok('transport:create', { roomId, peerId: 'alice', direction: 'send' });
+    const producer = await link.request('producer:create', {
+      roomId, peerId: 'alice', transportId: send.id, kind: 'audio', source: 'mic', paused: false,
+      rtpParameters: { ...opusMicRtpParameters, keyFrameRequestDelay: 0 },
+    });
+    expect(producer).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await link.ok('room:stats', { roomId })).toEqual({ peers: 1, transports: 1, producers: 0, consumers: 0 });
   });
 
   it('answers invalid_payload when mediasoup rejects the RTP parameters, and creates no producer', async () => {
@@ -236,5 +254,72 @@ describe('a meeting with two peers', () => {
     await second.waitForNotifications('bob', 'media:newConsumer');
     await settle(100);
     expect(first.notifications).toEqual([]);
+  });
+});
+
+describe('peers belong to a live signaling node (lease and grace period)', () => {
+  async function roomWithPeers(owner: SignalingLink, survivor: SignalingLink) {
+    const { roomId } = await openRoom(survivor);
+    await owner.ok('peer:open', { roomId, peerId: 'ghost-1', userId: 'u-1' });
+    await owner.ok('peer:open', { roomId, peerId: 'ghost-2', userId: 'u-2' });
+    await survivor.ok('peer:open', { roomId, peerId: 'alive', userId: 'u-3' });
+    return roomId;
+  }
+
+  it('closes the peers of a node that is gone for longer than the grace period, and tells the other nodes', async () => {
+    const dying = await connect('node-dying');
+    const survivor = await connect('node-survivor');
+    const roomId = await roomWithPeers(dying, survivor);
+    expect(await survivor.ok('room:stats', { roomId })).toMatchObject({ peers: 3 });
+
+    const goneAt = Date.now();
+    dying.close();
+    await settle(NODE_GRACE_MS / 2);
+    // Still there during the grace period: the node may only be reconnecting.
+    expect(await survivor.ok('room:stats', { roomId })).toMatchObject({ peers: 3 });
+
+    const notice = await waitUntil(() => survivor.closedPeers.find((closed) => closed.nodeId === 'node-dying'), 5_000, 'peers:closed');
+    expect(Date.now() - goneAt).toBeGreaterThanOrEqual(NODE_GRACE_MS - 50);
+    expect(notice).toEqual({
+      nodeId: 'node-dying',
+      reason: 'signaling_node_lost',
+      peers: expect.arrayContaining([{ roomId, peerId: 'ghost-1' }, { roomId, peerId: 'ghost-2' }]),
+    });
+    expect(await survivor.ok('room:stats', { roomId })).toMatchObject({ peers: 1 });
+    expect(await survivor.ok('node:peers', {})).toEqual({ peers: [{ roomId, peerId: 'alive' }] });
+  });
+
+  it('keeps the peers of a node that reconnects with the same id within the grace period', async () => {
+    const blinking = await connect('node-blinking');
+    const survivor = await connect('node-steady');
+    const roomId = await roomWithPeers(blinking, survivor);
+
+    blinking.close();
+    await settle(NODE_GRACE_MS / 3);
+    const back = await connect('node-blinking');
+    await settle(NODE_GRACE_MS + 300);
+
+    expect(survivor.closedPeers.filter((closed) => closed.nodeId === 'node-blinking')).toEqual([]);
+    expect(await survivor.ok('room:stats', { roomId })).toMatchObject({ peers: 3 });
+    const owned = await back.ok('node:peers', {});
+    expect(owned.peers).toEqual(expect.arrayContaining([{ roomId, peerId: 'ghost-1' }, { roomId, peerId: 'ghost-2' }]));
+    expect(owned.peers).toHaveLength(2);
+  });
+
+  it('tells the next node to connect when no node was there to hear it (the only one was restarting)', async () => {
+    // The probes without a node id (benchmarks', tests') are not signaling nodes: they hear nothing.
+    const probe = await connect();
+    const dying = await connect('node-alone');
+    const { roomId } = await openRoom(probe);
+    await dying.ok('peer:open', { roomId, peerId: 'orphan', userId: 'u-1' });
+    dying.close();
+    await settle(NODE_GRACE_MS + 500);
+    expect(probe.closedPeers).toEqual([]);
+    expect(await probe.ok('room:stats', { roomId })).toMatchObject({ peers: 0 });
+
+    const restarted = await connect('node-restarted');
+    // (Earlier tests' nodes may be in the backlog too.)
+    const notice = await waitUntil(() => restarted.closedPeers.find((closed) => closed.nodeId === 'node-alone'), 3_000, 'pending peers:closed');
+    expect(notice).toMatchObject({ reason: 'signaling_node_lost', peers: [{ roomId, peerId: 'orphan' }] });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
+import { getJson, startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import { SignalingLink, waitUntil } from './support/signaling-link.js';
 
 interface HealthBody {
@@ -23,9 +23,10 @@ afterAll(async () => {
   await sfu?.stop();
 });
 
+/** The full report needs the secret (without it /healthz says only up or not: see below). */
 async function health(): Promise<{ httpStatus: number; body: HealthBody }> {
-  const response = await fetch(`${sfu.url}/healthz`);
-  return { httpStatus: response.status, body: (await response.json()) as HealthBody };
+  const { status, body } = await getJson(`${sfu.url}/healthz`, { headers: { authorization: `Bearer ${sfu.secret}` } });
+  return { httpStatus: status, body: body as HealthBody };
 }
 
 function isAlive(pid: number): boolean {
@@ -43,6 +44,18 @@ describe('sfu-server lifecycle', () => {
     expect(httpStatus).toBe(200);
     expect(body).toMatchObject({ status: 'ok', service: 'sfu-server', checks: { workers: true }, rooms: 0 });
     expect(body.workers).toHaveLength(1);
+  });
+
+  it('tells a caller without the secret only whether it is up: no workers, rooms or peers', async () => {
+    await link.ok('room:open', { roomId: 'private-room' });
+    const asked: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-secret' }, { authorization: sfu.secret }];
+    for (const headers of asked) {
+      const { status, body } = await getJson(`${sfu.url}/healthz`, { headers });
+      expect(status).toBe(200);
+      expect(body).toEqual({ status: 'ok', service: 'sfu-server', checks: { workers: true } });
+    }
+    expect((await health()).body).toMatchObject({ rooms: 1, workers: [{ rooms: 1 }] });
+    await link.ok('room:close', { roomId: 'private-room' });
   });
 
   it('announces room:lost when a worker dies, and serves new rooms on a replacement', async () => {

@@ -16,15 +16,20 @@ import {
 } from '../src/media/subscription-policy.js';
 
 function receiver(peerId: string, thumbnails: string[] = [], retained: string[] = [], ready = true): Receiver {
-  return { peerId, ready, thumbnails, retained };
+  return { peerId, userId: `u-${peerId}`, ready, thumbnails, retained };
 }
 
-function camera(peerId: string, paused = false): PublishedTrack {
-  return { producerId: `${peerId}-cam`, peerId, userId: `u-${peerId}`, kind: 'video', source: 'camera', paused, activeSince: 0 };
+function camera(peerId: string, paused = false, live = !paused): PublishedTrack {
+  return { producerId: `${peerId}-cam`, peerId, userId: `u-${peerId}`, kind: 'video', source: 'camera', paused, activeSince: 0, live };
 }
 
 function mic(peerId: string, paused = true, activeSince = 0): PublishedTrack {
-  return { producerId: `${peerId}-mic`, peerId, userId: `u-${peerId}`, kind: 'audio', source: 'mic', paused, activeSince };
+  return { producerId: `${peerId}-mic`, peerId, userId: `u-${peerId}`, kind: 'audio', source: 'mic', paused, activeSince, live: !paused };
+}
+
+/** The feed's producers; `users` are those whose own picture and voice it carries. */
+function feedOf(voicePeerId: string | null, users: { picture?: string[]; voice?: string[] } = {}) {
+  return { picture: 'feed-picture', voice: 'feed-voice', voicePeerId, pictureUserIds: users.picture ?? [], voiceUserIds: users.voice ?? [] };
 }
 
 /** A meeting of `count` endpoints e0..e{count-1}, all with a camera and a muted microphone. */
@@ -73,7 +78,7 @@ describe('conferenceRule: video', () => {
   });
 
   it('with a main-screen feed, sends its picture and voice instead of the main camera and the holder\'s microphone', () => {
-    const feed = { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: 'e2' };
+    const feed = feedOf('e2', { picture: ['u-e2'], voice: ['u-e2'] });
     const state: ForwardingState = { ...floorOf(['e0', 'e2'], 'e2'), mainFeed: feed, upcomingPeerIds: ['e3'] };
     const wanted = conferenceRule([receiver('e5', ['e1']), receiver('e2', ['e1'])], meeting(6), state, DEFAULT_LIMITS);
     // The holder's microphone and the next speaker's tracks are not prepared at the receivers: the feed switches inside the SFU.
@@ -83,9 +88,35 @@ describe('conferenceRule: video', () => {
   });
 
   it('with a main-screen feed, still shows the main screen\'s person as a thumbnail when it is on the page', () => {
-    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeed: { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: null } };
+    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeed: feedOf(null, { picture: ['u-e0'] }) };
     const wanted = conferenceRule([receiver('e5', ['e0'])], meeting(6), state, DEFAULT_LIMITS);
     expect(deliveriesOf(wanted, 'e5')).toEqual({ 'feed-picture': 'high', 'feed-voice': 'audio', 'e0-cam': 'low' });
+  });
+
+  it('never sends the floor holder their own picture or voice, on whichever of their peers, even before their camera is known', () => {
+    // The holder rejoined (a new peer, e2b) on a new worker: the main screen has not resolved to
+    // their new camera yet, but the feed is switching to (or still carries) their user.
+    const tracks = [...meeting(3), camera('e2b', false, false), mic('e2b', false)].map((track) =>
+      track.peerId === 'e2b' ? { ...track, userId: 'u-e2' } : track,
+    );
+    const holderDevice = { ...receiver('e2b', ['e1']), userId: 'u-e2' };
+    const state: ForwardingState = { ...floorOf(['e2'], null), mainFeed: feedOf(null, { picture: ['u-e2'], voice: ['u-e2'] }) };
+    const wanted = conferenceRule([receiver('e0'), receiver('e2'), holderDevice], tracks, state, DEFAULT_LIMITS);
+    for (const peerId of ['e2', 'e2b']) {
+      expect(deliveriesOf(wanted, peerId)).toMatchObject({ 'feed-picture': 'paused', 'feed-voice': 'paused' });
+    }
+    expect(deliveriesOf(wanted, 'e0')).toMatchObject({ 'feed-picture': 'high', 'feed-voice': 'audio' });
+    // Nor their own microphone from their other device, directly.
+    expect(deliveriesOf(wanted, 'e2')).not.toHaveProperty('e2b-mic');
+    expect(deliveriesOf(wanted, 'e0')).toHaveProperty('e2b-mic', 'audio');
+  });
+
+  it('keeps the main screen\'s own picture paused at each of their devices while the feed shows them', () => {
+    const tracks = [camera('e0'), { ...camera('e0-phone'), userId: 'u-e0' }, camera('e1')];
+    const state: ForwardingState = { ...floorOf([], 'e0'), mainFeed: feedOf(null) };
+    const wanted = conferenceRule([receiver('e1'), { ...receiver('e0-phone'), userId: 'u-e0' }], tracks, state, DEFAULT_LIMITS);
+    expect(deliveriesOf(wanted, 'e0-phone')).toMatchObject({ 'feed-picture': 'paused', 'feed-voice': 'audio' });
+    expect(deliveriesOf(wanted, 'e1')).toMatchObject({ 'feed-picture': 'high' });
   });
 
   it('sends nothing to a peer that is not ready yet', () => {
@@ -130,7 +161,7 @@ describe('a meeting of 120 endpoints', () => {
       const page = Array.from({ length: 8 }, (_, k) => `e${(index + 1 + k) % 120}`);
       return receiver(`e${index}`, page, [`e${(index + 50) % 120}`]);
     });
-    const state = { ...floorOf(['e0', 'e7'], 'e7'), mainFeed: { picture: 'feed-picture', voice: 'feed-voice', voicePeerId: 'e7' } };
+    const state = { ...floorOf(['e0', 'e7'], 'e7'), mainFeed: feedOf('e7', { picture: ['u-e7'], voice: ['u-e7'] }) };
     const wanted = conferenceRule(receivers, tracks, state, DEFAULT_LIMITS);
     const perReceiver = new Map<string, number>();
     for (const w of wanted) perReceiver.set(w.subscriberId, (perReceiver.get(w.subscriberId) ?? 0) + 1);
@@ -155,6 +186,14 @@ describe('resolveMainPeer', () => {
     expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: true }, 'delegate', tracks)).toBe('delegate');
     expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: true }, null, tracks)).toBe('chair-tablet');
     expect(resolveMainPeer({ userId: 'u-delegate', followActiveSpeaker: false }, 'delegate', tracks)).toBe('delegate');
+  });
+
+  it('prefers a camera receiving media to a silent one of the same user (a leftover of a session that died)', () => {
+    const ghost = { ...camera('chair-old', false, false), userId: 'u-chair' };
+    const fresh = { ...camera('chair-new', false, true), userId: 'u-chair' };
+    expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: false }, null, [ghost, fresh])).toBe('chair-new');
+    // Until the new camera's first packets arrive, the old one is all there is.
+    expect(resolveMainPeer({ userId: 'u-chair', followActiveSpeaker: false }, null, [ghost, { ...fresh, live: false }])).toBe('chair-old');
   });
 
   it('is nobody for a document, or for a user without a camera', () => {

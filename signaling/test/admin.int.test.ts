@@ -51,7 +51,7 @@ async function createUnit(fields: Record<string, unknown>): Promise<Unit> {
 }
 
 async function keysSnapshot(): Promise<string[]> {
-  return (await stack.redis.keys('*')).filter((key) => !key.startsWith('sess:') && !key.startsWith('signaling-node:')).sort();
+  return (await stack.redis.keys('*')).filter((key) => !key.startsWith('sess:') && !key.startsWith('signaling-node:') && !key.startsWith('rate:')).sort();
 }
 
 describe('access', () => {

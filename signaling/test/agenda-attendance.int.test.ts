@@ -190,8 +190,9 @@ describe('attendance', () => {
     // The delegate sees their own entry only; the secretary sees everyone's.
     const own = await request(delegate, 'attendance:get', meeting);
     expect(own.ok && own.data.entries.map((entry) => entry.userId)).toEqual(['u-daibieu2']);
+    // (The chair and the secretary were checked in by joining the running meeting.)
     const all = await request(secretary, 'attendance:get', meeting);
-    expect(all.ok && all.data.entries.map((entry) => entry.userId).sort()).toEqual(['u-daibieu1', 'u-daibieu2']);
+    expect(all.ok && all.data.entries.map((entry) => entry.userId).sort()).toEqual(['u-chutri', 'u-daibieu1', 'u-daibieu2', 'u-thuky']);
   });
 
   it("refuses a delegate recording someone else, and nonsense, without writing anything", async () => {

@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveSearchQuery, DEFAULT_QUORUM, DossierManifest } from '@ehop/protocol';
 import { ArchiveIndex } from '../src/archive/archive-index.js';
 import type { ArchiveRecord } from '../src/archive/archive-repository.js';
-import { foldDiacritics, searchTerms, snippetAround } from '../src/archive/search-text.js';
-import { collectDossier, mayExportConfidential } from '../src/archive/dossier/dossier-builder.js';
+import { matchingSentence } from '../src/archive/match-snippet.js';
+import { foldDiacritics, searchTerms } from '../src/archive/search-text.js';
+import { collectDossier } from '../src/archive/dossier/dossier-builder.js';
 import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from '../src/archive/dossier/dossier-item.js';
 import { safeFileName, uniqueNames } from '../src/archive/dossier/file-names.js';
 import { buildManifest } from '../src/archive/dossier/manifest.js';
+import { canSeeDocument, mayTakeDocumentFile } from '../src/documents/document-access.js';
+import type { StoredDocument } from '../src/documents/document-repository.js';
 import type { StoredMeeting } from '../src/meetings/meeting-repository.js';
+import { mayAccessRecordings } from '../src/recordings/recording-access.js';
 
 type RecordInput = Partial<Omit<ArchiveRecord, 'minutesTerms' | 'documentsTerms'>> & { minutesText?: string; documentsText?: string };
 
@@ -42,10 +46,51 @@ describe('Vietnamese folding', () => {
     expect(searchTerms('Số 12/QĐ-UBND: số liệu, SỐ LIỆU')).toEqual(['so', '12', 'qd', 'ubnd', 'lieu']);
   });
 
-  it('quotes the original spelling around a match found without diacritics', () => {
-    const text = 'Mở đầu. Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua.';
-    expect(snippetAround(text, ['chuyen', 'doi'])).toContain('chuyển đổi số của tỉnh');
-    expect(snippetAround(text, ['khongco'])).toBeNull();
+});
+
+describe('the sentence that matched', () => {
+  const marked = (snippet: { text: string; marks: { start: number; end: number }[] } | null) =>
+    snippet?.marks.map((mark) => snippet.text.slice(mark.start, mark.end));
+
+  it('quotes the whole sentence in its original spelling, the words found without diacritics marked', () => {
+    const text = 'Mở đầu. Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua. Phần tiếp theo.';
+    const snippet = matchingSentence([text], ['chuyen', 'doi']);
+    expect(snippet?.text).toBe('Kế hoạch chuyển đổi số của tỉnh năm 2027 được thông qua.');
+    expect(marked(snippet)).toEqual(['chuyển', 'đổi']);
+    expect(matchingSentence([text], ['khongco'])).toBeNull();
+  });
+
+  it('picks the sentence with the most query words, not the first that has one of them', () => {
+    const text = 'Kênh thông tin của tỉnh được nâng cấp.\n\nPhương án nạo vét kênh mương nội đồng\nKinh phí dự kiến: 1,2 tỷ đồng';
+    const snippet = matchingSentence([text], ['nao', 'vet', 'kenh', 'muong']);
+    // A single line break (a PDF's line) does not end a sentence; a blank line does.
+    expect(snippet?.text).toBe('Phương án nạo vét kênh mương nội đồng Kinh phí dự kiến: 1,2 tỷ đồng');
+    expect(marked(snippet)).toEqual(['nạo', 'vét', 'kênh', 'mương']);
+  });
+
+  it('marks the whole word a query word begins, once, and takes the minutes before the documents on a tie', () => {
+    const snippet = matchingSentence(['Biên bản: thống nhất chủ trương.', 'Tài liệu: thống kê dân số.'], ['thong']);
+    expect(snippet?.text).toBe('Biên bản: thống nhất chủ trương.');
+    expect(marked(snippet)).toEqual(['thống']);
+    expect(marked(matchingSentence(['Kênh mương.'], ['ke', 'kenh']))).toEqual(['Kênh']);
+    // The documents win when only they have every word.
+    expect(matchingSentence(['Thống nhất.', 'Thống kê dân số.'], ['thong', 'ke'])?.text).toBe('Thống kê dân số.');
+  });
+
+  it('cuts a long sentence around its first match at word boundaries, saying so with "…"', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(20);
+    const snippet = matchingSentence([`${filler}giải ngân vốn đầu tư công ${filler}.`], ['giai', 'ngan']);
+    expect(snippet!.text.length).toBeLessThanOrEqual(242);
+    expect(snippet!.text.startsWith('…')).toBe(true);
+    expect(snippet!.text.endsWith('…')).toBe(true);
+    expect(snippet!.text).toMatch(/^…\S/);
+    expect(marked(snippet)).toEqual(['giải', 'ngân']);
+  });
+
+  it('collapses line breaks and spaces, the marks moving with the text', () => {
+    const snippet = matchingSentence(['Trung   tâm\ndữ    liệu của tỉnh.'], ['du', 'lieu']);
+    expect(snippet?.text).toBe('Trung tâm dữ liệu của tỉnh.');
+    expect(marked(snippet)).toEqual(['dữ', 'liệu']);
   });
 });
 
@@ -115,6 +160,7 @@ const meeting: StoredMeeting = {
   startsAt: '2026-03-10T01:00:00.000Z',
   location: 'Phòng 1',
   status: 'ended',
+  endedAt: '2026-11-27T04:00:00.000Z',
   members: [
     { userId: 'u-chair', role: 'chair' },
     { userId: 'u-delegate', role: 'delegate' },
@@ -124,6 +170,7 @@ const meeting: StoredMeeting = {
   quorum: DEFAULT_QUORUM,
 };
 
+/** A confidential document is the one kind of part a provider lists but withholds. */
 function fileItem(title: string, confidential: boolean, fileName = 'tai-lieu/a.pdf'): DossierItem {
   return {
     kind: 'document',
@@ -133,6 +180,7 @@ function fileItem(title: string, confidential: boolean, fileName = 'tai-lieu/a.p
     sizeBytes: 10,
     sha256: 'a'.repeat(64),
     confidential,
+    withheld: confidential,
     documentId: 'd1',
     content: { type: 'file', path: '/nowhere' },
   };
@@ -142,17 +190,11 @@ const provider = (items: DossierItem[]): DossierProvider => ({ kind: 'document',
 const context = (role: DossierContext['role']): DossierContext => ({ meeting, role, people: new Map() });
 
 describe('dossier', () => {
-  it('hands confidential documents over in the ZIP only to the chair and the secretary', async () => {
-    const providers = [provider([fileItem('Công khai', false), fileItem('Mật', true, 'tai-lieu/b.pdf')])];
-    for (const role of ['chair', 'secretary'] as const) {
-      expect((await collectDossier(providers, context(role))).exported.map((item) => item.title)).toEqual(['Công khai', 'Mật']);
-    }
-    for (const role of ['delegate', 'observer', null] as const) {
-      const collected = await collectDossier(providers, context(role));
-      expect(collected.exported.map((item) => item.title)).toEqual(['Công khai']);
-      expect(collected.withheld.map((item) => item.title)).toEqual(['Mật']);
-    }
-    expect(mayExportConfidential('endpoint')).toBe(false);
+  it('hands over what the providers allow and lists what they withhold', async () => {
+    const collected = await collectDossier([provider([fileItem('Công khai', false), fileItem('Mật', true, 'tai-lieu/b.pdf')])], context('delegate'));
+    expect(collected.items.map((item) => item.title)).toEqual(['Công khai', 'Mật']);
+    expect(collected.exported.map((item) => item.title)).toEqual(['Công khai']);
+    expect(collected.withheld.map((item) => item.title)).toEqual(['Mật']);
   });
 
   it('gives two files of the same name distinct names in the ZIP', async () => {
@@ -164,6 +206,28 @@ describe('dossier', () => {
   it('makes file names safe without losing the Vietnamese', () => {
     expect(safeFileName('../Báo cáo: quý I/2026', '.pdf', 'tai-lieu')).toBe('Báo cáo quý I 2026.pdf');
     expect(safeFileName('***', '.pdf', 'tai-lieu')).toBe('tai-lieu.pdf');
+  });
+});
+
+describe('one access rule per file, shared by the routes and the dossier', () => {
+  const document = (overrides: Partial<StoredDocument>): StoredDocument => ({
+    id: 'd1', meetingId: 'm1', agendaItemId: null, title: 'T', fileName: 't.pdf', sourceType: 'pdf', pageCount: 1, sizeBytes: 1,
+    confidential: false, published: true, uploadedBy: { userId: 'u-chair', displayName: 'C' }, uploadedAt: '2026-03-10T01:00:00.000Z',
+    sha256: 'a'.repeat(64), ...overrides,
+  });
+  const roles = ['chair', 'secretary', 'delegate', 'endpoint', 'observer', null] as const;
+  const allowed = (rule: (role: (typeof roles)[number]) => boolean) => roles.filter(rule);
+
+  it('documents: members take a published one; a confidential one only the chair and the secretary; a draft only they see; non-members nothing', () => {
+    expect(allowed((role) => mayTakeDocumentFile(document({}), role))).toEqual(['chair', 'secretary', 'delegate', 'endpoint', 'observer']);
+    expect(allowed((role) => canSeeDocument(document({ confidential: true }), role))).toEqual(['chair', 'secretary', 'delegate', 'endpoint', 'observer']);
+    expect(allowed((role) => mayTakeDocumentFile(document({ confidential: true }), role))).toEqual(['chair', 'secretary']);
+    expect(allowed((role) => canSeeDocument(document({ published: false }), role))).toEqual(['chair', 'secretary']);
+    expect(allowed((role) => mayTakeDocumentFile(document({ published: false }), role))).toEqual(['chair', 'secretary']);
+  });
+
+  it('recordings: the chair, the secretary and delegates; not endpoints, observers or non-members', () => {
+    expect(allowed(mayAccessRecordings)).toEqual(['chair', 'secretary', 'delegate']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { PeerInfo, type ClientRequestName, type ClientResponse } from '@ehop/protocol';
+import { sfuHealth } from '@ehop/testkit';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
@@ -47,10 +48,10 @@ interface Participant {
   cookie: string;
 }
 
-async function joinAs(url: string, username: string): Promise<Participant> {
+async function joinAs(url: string, username: string, media = true): Promise<Participant> {
   const cookie = await login(url, username);
   const socket = await connectSocket(url, cookie);
-  const ack = await request(socket, 'meeting:join', { meetingId: DEMO_MEETING_ID });
+  const ack = await request(socket, 'meeting:join', { meetingId: DEMO_MEETING_ID, media });
   if (!ack.ok) throw new Error(`${username} could not join: ${ack.error.code}`);
   return { socket, self: ack.data.self, cookie };
 }
@@ -77,6 +78,11 @@ async function publishMic(participant: Participant, ssrc: number): Promise<strin
 async function micOnInPresence(userId: string): Promise<boolean | undefined> {
   const entries = Object.values(await stack.redis.hGetAll(`meeting:${DEMO_MEETING_ID}:peers`));
   return entries.map((json) => PeerInfo.parse((JSON.parse(json) as { peer: unknown }).peer)).find((peer) => peer.userId === userId)?.micOn;
+}
+
+/** Peers the SFU holds now, from its health report. */
+async function sfuPeerCount(): Promise<number> {
+  return (await sfuHealth(services.sfu)).peers;
 }
 
 async function storedConference(): Promise<string | null> {
@@ -114,7 +120,7 @@ describe('asking to speak', () => {
   });
 
   it('refuses observers and the chair, who may always speak', async () => {
-    const observer = await joinAs(nodeA, 'admin');
+    const observer = await joinAs(nodeA, 'quansat');
     const chair = await joinAs(nodeA, 'chutri');
     expect(await request(observer.socket, 'floor:request', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await request(chair.socket, 'floor:request', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -160,6 +166,42 @@ describe('the chair gives and takes back the floor', () => {
     expect(((await viaHttp.json()) as { entries: unknown[] }).entries).toHaveLength(1);
     const forbidden = await fetch(`${nodeB}/api/meetings/${DEMO_MEETING_ID}/floor-log`, { headers: { cookie: delegate.cookie } });
     expect(forbidden.status).toBe(403);
+  });
+
+  it('from a chair console that never opened media: grants, mutes, sets the main screen and takes the floor back', async () => {
+    const chairConsole = await joinAs(nodeA, 'chutri', false);
+    const delegate = await joinAs(nodeB, 'daibieu1');
+    const micId = await publishMic(delegate, 63_000_001);
+    // The console has no SFU peer at all: only the delegate is there, and the console cannot send.
+    expect(await sfuPeerCount()).toBe(1);
+    expect(await request(chairConsole.socket, 'media:createTransport', { direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_in_meeting' },
+    });
+
+    const resumed = nextEvent(delegate.socket, 'media:producerResumed');
+    await ok(chairConsole, 'floor:grant', { userId: 'u-daibieu1' });
+    expect(await resumed).toEqual({ producerId: micId, source: 'mic' });
+    await waitFor(async () => (await micOnInPresence('u-daibieu1')) === true);
+
+    const mutedByChair = nextEvent(delegate.socket, 'media:producerPaused');
+    await ok(chairConsole, 'floor:mute', { target: 'user', userId: 'u-daibieu1' });
+    expect(await mutedByChair).toEqual({ producerId: micId, source: 'mic' });
+
+    const screen = nextEvent(delegate.socket, 'conference:state');
+    await ok(chairConsole, 'mainScreen:set', { selection: { mode: 'endpoint', userId: 'u-daibieu1' } });
+    expect(await screen).toMatchObject({ mainScreen: { mode: 'endpoint', userId: 'u-daibieu1' }, mainUserId: 'u-daibieu1' });
+
+    const takenBack = nextEvent(delegate.socket, 'conference:state');
+    await ok(chairConsole, 'floor:release', {});
+    expect(await takenBack).toMatchObject({ holder: null });
+    // Still refused to the delegate: the floor is no longer theirs.
+    expect(await request(delegate.socket, 'media:resumeProducer', { producerId: micId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect((await ok(chairConsole, 'floor:log', {})).entries).toEqual([expect.objectContaining({ userId: 'u-daibieu1', endedBy: 'chair' })]);
+    expect(await sfuPeerCount()).toBe(1);
   });
 
   it('lets the speaker hand the floor back, but nobody else take it', async () => {
@@ -247,7 +289,7 @@ describe('forged and malformed requests', () => {
       });
     }
     expect(await request(chair.socket, 'floor:grant', { userId: 'u-nobody' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await request(chair.socket, 'floor:grant', { userId: 'u-admin' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await request(chair.socket, 'floor:grant', { userId: 'u-quansat' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await storedConference()).toBeNull();
   });
 

@@ -1,9 +1,10 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresentationState } from '@ehop/protocol';
 import { detectDocumentType } from '../src/documents/file-type.js';
+import { installDirOf } from '../src/documents/conversion-sandbox.js';
 import { OfficeConverter } from '../src/documents/office-converter.js';
 import { checkPdf } from '../src/documents/pdf-check.js';
 import { mayControl, mayPresent } from '../src/documents/presenting-rules.js';
@@ -72,6 +73,14 @@ describe('who may present', () => {
   });
 });
 
+describe('installDirOf (what the conversion sandbox shows of soffice besides /usr)', () => {
+  it('shows nothing more for Debian\'s LibreOffice, a LibreOffice installation by its program/ folder, a script by its folder', () => {
+    expect(installDirOf('/usr/lib/libreoffice/program/soffice')).toBeNull();
+    expect(installDirOf('/opt/libreoffice7.6/program/soffice')).toBe('/opt/libreoffice7.6');
+    expect(installDirOf('/srv/tools/soffice.sh')).toBe('/srv/tools');
+  });
+});
+
 describe('OfficeConverter (with stand-in soffice scripts)', () => {
   const logger = createLogger('silent');
 
@@ -83,12 +92,19 @@ describe('OfficeConverter (with stand-in soffice scripts)', () => {
   }
   const writesPdf = 'while [ "$1" != "--outdir" ]; do shift; done; mkdir -p "$2"; printf "%%PDF-1.4" > "$2/out.pdf"';
 
+  /** Processes whose command line mentions `text` (the stand-in script's unique path). */
+  async function processesRunning(text: string): Promise<string[]> {
+    const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+    const lines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+    return lines.map((line) => line.replaceAll('\0', ' ').trim()).filter((line) => line.includes(text) && !line.startsWith('bwrap'));
+  }
+
   async function workDir(): Promise<string> {
     return mkdtemp(join(dir, 'job-'));
   }
 
   it('runs conversions one at a time, in order, telling each its place in the queue', async () => {
-    const converter = new OfficeConverter({ sofficePath: await fakeSoffice('ok.sh', `sleep 0.2; ${writesPdf}`), concurrency: 1, timeoutMs: 10_000, logger });
+    const converter = new OfficeConverter({ sofficePath: await fakeSoffice('ok.sh', `sleep 0.2; ${writesPdf}`), bwrapPath: 'bwrap', concurrency: 1, timeoutMs: 10_000, logger });
     const events: string[] = [];
     const inputs = await Promise.all([1, 2, 3].map(async (n) => ({ n, path: await file(`in${n}.docx`, 'x'), dir: await workDir() })));
     const jobs = inputs.map(({ n, path, dir: work }) =>
@@ -104,11 +120,14 @@ describe('OfficeConverter (with stand-in soffice scripts)', () => {
   });
 
   it('reports a crash and a time-out (the process is killed) as conversion_failed', async () => {
-    const crashing = new OfficeConverter({ sofficePath: await fakeSoffice('crash.sh', 'exit 81'), concurrency: 1, timeoutMs: 10_000, logger });
+    const crashing = new OfficeConverter({ sofficePath: await fakeSoffice('crash.sh', 'exit 81'), bwrapPath: 'bwrap', concurrency: 1, timeoutMs: 10_000, logger });
     await expect(crashing.convert(await file('c.docx', 'x'), await workDir(), { onQueued() {}, onStart() {} })).rejects.toMatchObject({ code: 'conversion_failed' });
 
-    const hanging = new OfficeConverter({ sofficePath: await fakeSoffice('hang.sh', 'sleep 30'), concurrency: 1, timeoutMs: 300, logger });
+    const hangScript = await fakeSoffice('hang.sh', 'sleep 30');
+    const hanging = new OfficeConverter({ sofficePath: hangScript, bwrapPath: 'bwrap', concurrency: 1, timeoutMs: 300, logger });
     const stuck = hanging.convert(await file('h.docx', 'x'), await workDir(), { onQueued() {}, onStart() {} });
     await expect(stuck).rejects.toMatchObject({ code: 'conversion_failed', message: expect.stringContaining('longer than') });
+    // Killing the sandbox took everything inside it along (it has its own PID namespace).
+    await expect.poll(() => processesRunning(hangScript), { timeout: 5_000 }).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Unit } from '@ehop/protocol';
 import {
+  closeFloor,
   grantFloor,
+  isFloorClosed,
   initialRecord,
   mainUserId,
   myRequest,
@@ -115,6 +117,28 @@ describe('granting and taking back the floor', () => {
     expect(() => releaseFloor(initialRecord(), at(0), 'chair')).toThrow(expect.objectContaining({ code: 'conflict' }));
     const record = grantFloor(initialRecord(), person('a'), null, at(0)).record;
     expect(() => requestFloor(record, person('a'), 'speak', null, at(1))).toThrow(expect.objectContaining({ code: 'conflict' }));
+  });
+});
+
+describe('the end of the meeting', () => {
+  it('ends the running turn (logged as ended by the meeting), empties the queue and restores the main screen', () => {
+    let record = setMainScreen(initialRecord(), { mode: 'chair' }).record;
+    record = requestFloor(record, person('a'), 'speak', 'item-1', at(0)).record;
+    record = requestFloor(record, person('b'), 'speak', null, at(1)).record;
+    record = grantFloor(record, person('a'), 120, at(10)).record;
+    expect(isFloorClosed(record)).toBe(false);
+
+    const closed = closeFloor(record, at(50));
+    expect(closed.record).toMatchObject({ holder: null, queue: [], mainScreen: { mode: 'chair' }, mainScreenBeforeGrant: null });
+    expect(closed.log).toMatchObject({ userId: 'a', agendaItemId: 'item-1', durationSec: 40, endedBy: 'meeting_ended' });
+    expect(isFloorClosed(closed.record)).toBe(true);
+  });
+
+  it('logs nothing when nobody held the floor', () => {
+    const record = requestFloor(initialRecord(), person('b'), 'speak', null, at(1)).record;
+    const closed = closeFloor(record, at(5));
+    expect(closed.log).toBeUndefined();
+    expect(closed.record.queue).toEqual([]);
   });
 });
 

@@ -1,12 +1,13 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import { PeerInfo, TransportOptions, type ClientResponse } from '@ehop/protocol';
-import { startSfuServer, startSignaling, type SfuServerHandle, type SignalingHandle } from '@ehop/testkit';
-import { SfuClient } from '../src/media/sfu-client.js';
+import { sfuHealth, startSfuServer, startSignaling, type SfuServerHandle, type SignalingHandle } from '@ehop/testkit';
+import type { SfuClient } from '../src/media/sfu-client.js';
 import { DEMO_MEETING_ID } from '../src/seed/demo-seed.js';
 import {
   closeAllSockets,
+  connectSfuProbe,
   collectEvents,
   connectSocket,
   login,
@@ -30,17 +31,18 @@ let nodeA: string;
 let nodeB: string;
 
 const TURN_URLS = 'turn:turn.example.vn:3478?transport=udp,turns:turn.example.vn:5349';
+const TURN_SECRET = 'media-test-turn-secret';
 
 beforeAll(async () => {
   sfu = await startSfuServer({ env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn' } });
   stack = await startStack({
     sfuUrl: sfu.url,
     sfuSecret: sfu.secret,
-    env: { TURN_URLS, TURN_USERNAME: 'ehop', TURN_CREDENTIAL: 'turn-pass' },
+    env: { TURN_URLS, TURN_SECRET },
   });
   await stack.addNode();
   [nodeA, nodeB] = stack.nodes.map((node) => node.url) as [string, string];
-  sfuProbe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
+  sfuProbe = await connectSfuProbe(sfu);
   await waitFor(async () => sfuProbe.connected && (await fetch(`${nodeA}/healthz`)).ok && (await fetch(`${nodeB}/healthz`)).ok);
 });
 afterEach(async () => {
@@ -84,7 +86,7 @@ describe('joining a meeting', () => {
       camOn: false,
       unit: { id: 'tinh-hoa-binh', level: 'province' },
     });
-    const codecs = (chair.joined.routerRtpCapabilities.codecs ?? []).map((codec) => codec['mimeType']);
+    const codecs = (chair.joined.routerRtpCapabilities!.codecs ?? []).map((codec) => codec['mimeType']);
     expect(codecs).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
 
     const announced = nextEvent(chair.socket, 'peer:joined');
@@ -157,19 +159,20 @@ describe('leaving', () => {
 });
 
 describe('media relay', () => {
-  it('creates transports with the configured TURN servers', async () => {
+  it('creates transports with the configured TURN servers and time-limited credentials for this user', async () => {
     const { socket } = await joinAs(nodeA, 'daibieu1');
     const ack = await request(socket, 'media:createTransport', { direction: 'send' });
     if (!ack.ok) throw new Error(ack.error.message);
     const transport = TransportOptions.parse(ack.data);
     expect(transport.iceCandidates.length).toBeGreaterThan(0);
-    expect(transport.iceServers).toEqual([
-      {
-        urls: ['turn:turn.example.vn:3478?transport=udp', 'turns:turn.example.vn:5349'],
-        username: 'ehop',
-        credential: 'turn-pass',
-      },
-    ]);
+    const [server] = transport.iceServers;
+    expect(transport.iceServers).toHaveLength(1);
+    expect(server!.urls).toEqual(['turn:turn.example.vn:3478?transport=udp', 'turns:turn.example.vn:5349']);
+    // coturn's TURN REST API: `expiry:userId`, and base64(HMAC-SHA1(secret, username)).
+    const [expiry, userId] = server!.username!.split(':');
+    expect(userId).toBe('u-daibieu1');
+    expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(11 * 3600);
+    expect(server!.credential).toBe(createHmac('sha1', TURN_SECRET).update(server!.username!).digest('base64'));
   });
 
   it('publishes a microphone: micOn for everyone, a consumer for the ready peer, pause and resume', async () => {
@@ -179,7 +182,7 @@ describe('media relay', () => {
     // The listener gets ready to receive: a receive transport and its device capabilities.
     const recv = await request(listener.socket, 'media:createTransport', { direction: 'recv' });
     expect(recv.ok).toBe(true);
-    const ready = await request(listener.socket, 'media:ready', { rtpCapabilities: listener.joined.routerRtpCapabilities });
+    const ready = await request(listener.socket, 'media:ready', { rtpCapabilities: listener.joined.routerRtpCapabilities! });
     expect(ready).toEqual({ ok: true, data: {} });
 
     const send = await request(speaker.socket, 'media:createTransport', { direction: 'send' });
@@ -265,7 +268,7 @@ describe('media relay', () => {
   });
 
   it('refuses audio and video from observers', async () => {
-    const { socket } = await joinAs(nodeA, 'admin');
+    const { socket } = await joinAs(nodeA, 'quansat');
     const send = await request(socket, 'media:createTransport', { direction: 'send' });
     if (!send.ok) throw new Error(send.error.message);
     const ack = await request(socket, 'media:produce', {
@@ -275,7 +278,7 @@ describe('media relay', () => {
       rtpParameters: opusMicRtpParameters(55_555_555),
     });
     expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect((await presence()).find((peer) => peer.userId === 'u-admin')?.micOn).toBe(false);
+    expect((await presence()).find((peer) => peer.userId === 'u-quansat')?.micOn).toBe(false);
   });
 
   it('passes the SFU refusal of an unknown transport through as not_found', async () => {
@@ -292,7 +295,7 @@ describe('media room lost', () => {
     const restartsA = collectEvents(onA.socket, 'media:restart');
     const restartsB = collectEvents(onB.socket, 'media:restart');
 
-    const health = (await (await fetch(`${sfu.url}/healthz`)).json()) as { workers: { pid: number }[] };
+    const health = await sfuHealth(sfu);
     process.kill(health.workers[0]!.pid, 'SIGKILL');
 
     await waitFor(() => restartsA.length > 0 && restartsB.length > 0);

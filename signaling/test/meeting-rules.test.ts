@@ -48,6 +48,7 @@ describe('draft visibility', () => {
     startsAt: '2026-05-12T01:00:00.000Z',
     location: '',
     status: 'draft',
+    endedAt: null,
     organizerId: 'u-org',
     invitedUnitIds: [],
     quorum: DEFAULT_QUORUM,

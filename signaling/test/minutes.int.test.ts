@@ -154,7 +154,18 @@ describe('minutes', () => {
       error: { code: 'conflict' },
     });
     expect(await request(secretary, 'minutes:approve', meeting)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // A blank the skeleton left (the presenter of an item that has none on the agenda) refuses the
+    // approval, listed with where it is; nothing changes. (The closing section was rewritten above.)
+    const unchanged = await storedState();
+    const incomplete = await request(chair, 'minutes:approve', meeting);
+    if (incomplete.ok) throw new Error('minutes with a blank were approved');
+    expect(incomplete.error).toMatchObject({ code: 'minutes_incomplete' });
+    expect(incomplete.error.issues).toEqual([{ path: 'item-a-thao-luan', message: 'Trình bày: …' }]);
+    expect(await storedState()).toEqual(unchanged);
+
     expect((await ok(request(chair, 'minutes:return', meeting))).minutes.status).toBe('draft');
+    const discussion = (await ok(request(secretary, 'minutes:get', meeting))).minutes.sections.find((section) => section.id === 'item-a-thao-luan')!;
+    await ok(request(secretary, 'minutes:saveSection', { ...meeting, sectionId: discussion.id, baseRevision: discussion.revision, doc: paragraphDoc('Các huyện, xã phát biểu ý kiến.') }));
     await ok(request(secretary, 'minutes:submit', meeting));
     const approved = await ok(request(chair, 'minutes:approve', meeting));
     expect(approved.minutes).toMatchObject({ status: 'approved', approvedBy: 'u-chutri', pdfSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RICH_DEPTH, RichDoc, minutesRequests, richText, type AgendaItem, type Minutes, type Vote } from '@ehop/protocol';
+import { MAX_RICH_DEPTH, RichDoc, minutesBlanks, minutesRequests, richText, voteOutcome, type AgendaItem, type Minutes, type Vote } from '@ehop/protocol';
 import { defaultHeading } from '../src/minutes/default-heading.js';
 import { minutesDocument } from '../src/minutes/minutes-pdf.js';
 import { canRead, permissionsOf, refusal } from '../src/minutes/minutes-rules.js';
 import { buildSkeleton, type SkeletonInput } from '../src/minutes/skeleton.js';
-import { vietnameseDate } from '../src/minutes/vietnamese-dates.js';
+import { vietnameseDate } from '../src/format/vietnam-time.js';
 
 const AGENDA: AgendaItem[] = [
   { id: 'a1', title: 'Khai mạc', presenterId: 'u-thuky', plannedMinutes: 5, children: [] },
@@ -18,7 +18,7 @@ const AGENDA: AgendaItem[] = [
 ];
 
 function vote(overrides: Partial<Vote>): Vote {
-  return {
+  const base: Vote = {
     id: 'v1',
     meetingId: 'm1',
     agendaItemId: 'a2',
@@ -29,6 +29,8 @@ function vote(overrides: Partial<Vote>): Vote {
     ],
     secret: false,
     chairVotes: false,
+    passingRule: 'majority_of_all',
+    delegates: 4,
     status: 'closed',
     openedAt: '2026-11-27T02:00:00.000Z',
     closesAt: null,
@@ -43,9 +45,14 @@ function vote(overrides: Partial<Vote>): Vote {
         { userId: 'u-db1', optionId: 'agree' },
         { userId: 'u-db2', optionId: 'disagree' },
       ],
+      outcome: voteOutcome('majority_of_all', [{ id: 'agree' }], [], { delegates: 0, present: 0 }),
     },
     ...overrides,
   };
+  // The outcome as the server computes it from the fixture's own rule, counts and numbers.
+  if (!base.results) return base;
+  const outcome = voteOutcome(base.passingRule, base.options, base.results.counts, { delegates: base.delegates, present: base.turnout.eligible });
+  return { ...base, results: { ...base.results, outcome } };
 }
 
 function input(overrides: Partial<SkeletonInput> = {}): SkeletonInput {
@@ -103,8 +110,9 @@ describe('minutes skeleton', () => {
     const item = textOf(sections, 'item-a2');
     expect(item).toContain('Trình bày: Lê Minh Tuấn, Huyện Lạc Sơn');
     expect(item).toContain('Lê Minh Tuấn, Huyện Lạc Sơn (08:30, 2 phút 05 giây)');
-    expect(item).toContain('Thông qua báo cáo? (biểu quyết công khai; 2/3 đại biểu đã biểu quyết)');
-    expect(item).toContain('Đồng ý: 1 (50%): Lê Minh Tuấn');
+    expect(item).toContain('Thông qua báo cáo? (biểu quyết công khai; 2/3 đại biểu có mặt đã biểu quyết; tổng số đại biểu: 4)');
+    expect(item).toContain('Đồng ý: 1 (25% tổng số đại biểu): Lê Minh Tuấn');
+    expect(item).toContain('Kết quả: Không thông qua: 1/4 đại biểu tán thành (Đồng ý), cần ít nhất 3 (quá nửa tổng số đại biểu tán thành).');
     expect(item.trimEnd().endsWith('Kết luận')).toBe(true);
     expect(textOf(sections, 'item-a1')).toContain('Không có ý kiến phát biểu.');
     // A turn outside any agenda item is not lost: it goes to the closing section.
@@ -112,13 +120,70 @@ describe('minutes skeleton', () => {
   });
 
   it('records only the totals of a secret ballot, and no open vote', () => {
-    const secret = vote({ secret: true, results: { counts: [{ optionId: 'agree', count: 2 }], ballots: null } });
+    const secret = vote({ secret: true, results: { counts: [{ optionId: 'agree', count: 2 }], ballots: null, outcome: vote({}).results!.outcome } });
     const open = vote({ id: 'v2', question: 'Đang mở?', status: 'open', results: null });
     const item = textOf(buildSkeleton(input({ votes: [secret, open] })), 'item-a2');
-    expect(item).toContain('(bỏ phiếu kín; 2/3 đại biểu đã biểu quyết)');
-    expect(item).toContain('Đồng ý: 2 (100%)\n');
-    expect(item).not.toMatch(/Đồng ý: 2 \(100%\): /);
+    expect(item).toContain('(bỏ phiếu kín; 2/3 đại biểu có mặt đã biểu quyết; tổng số đại biểu: 4)');
+    expect(item).toContain('Đồng ý: 2 (50% tổng số đại biểu)\n');
+    expect(item).not.toMatch(/Đồng ý: 2 \(50% tổng số đại biểu\): /);
     expect(item).not.toContain('Đang mở?');
+  });
+
+  it('states the passing rule, the counts against it and the outcome', () => {
+    const counts = [
+      { optionId: 'agree', count: 2 },
+      { optionId: 'disagree', count: 1 },
+    ];
+    const present = vote({ passingRule: 'majority_of_present', results: { counts, ballots: null, outcome: vote({}).results!.outcome } });
+    const item = textOf(buildSkeleton(input({ votes: [present] })), 'item-a2');
+    expect(item).toContain('Đồng ý: 2 (66,7% số đại biểu có mặt)');
+    expect(item).toContain('Kết quả: Thông qua: 2/3 đại biểu tán thành (Đồng ý), cần ít nhất 2 (quá nửa số đại biểu có mặt tán thành).');
+    const twoThirds = vote({ passingRule: 'two_thirds_of_all', results: { counts, ballots: null, outcome: vote({}).results!.outcome } });
+    expect(textOf(buildSkeleton(input({ votes: [twoThirds] })), 'item-a2')).toContain(
+      'Kết quả: Không thông qua: 2/4 đại biểu tán thành (Đồng ý), cần ít nhất 3 (ít nhất hai phần ba tổng số đại biểu tán thành).',
+    );
+  });
+});
+
+describe('the closing time', () => {
+  it('is left blank while the meeting runs, and written in Vietnam time once it ended', () => {
+    expect(textOf(buildSkeleton(input()), 'closing')).toContain('Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.');
+    const ended = input({ meeting: { ...input().meeting, endedAt: '2026-11-27T04:05:00.000Z' } });
+    expect(textOf(buildSkeleton(ended), 'closing')).toContain('Cuộc họp kết thúc vào lúc 11 giờ 05 phút cùng ngày.');
+  });
+
+  it('gives the date when the meeting ended on another day in Vietnam (though the same day in UTC)', () => {
+    const late = input({ meeting: { title: 'Họp khẩn', startsAt: '2026-12-03T13:00:00.000Z', location: 'Phòng họp', endedAt: '2026-12-03T17:30:00.000Z' } });
+    expect(textOf(buildSkeleton(late), 'closing')).toContain('Cuộc họp kết thúc vào lúc 00 giờ 30 phút ngày 04 tháng 12 năm 2026.');
+  });
+});
+
+describe('blanks left in the minutes', () => {
+  const minutesOf = (sections: ReturnType<typeof buildSkeleton>, place = 'Hòa Bình') => ({
+    heading: { issuingBody: 'ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH', number: '', place },
+    sections,
+  });
+
+  it('lists every blank of the skeleton with the sentence around it, in reading order', () => {
+    const blanks = minutesBlanks(minutesOf(buildSkeleton(input()), '…'));
+    expect(blanks).toEqual([
+      { path: 'heading.place', text: '…' },
+      { path: 'item-a2-1', text: 'Trình bày: …' },
+      { path: 'closing', text: 'Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.' },
+      { path: 'closing', text: 'Biên bản đã được thông qua trước các thành viên dự họp và được lập thành … bản có giá trị như nhau.' },
+    ]);
+  });
+
+  it('counts three dots typed by hand as a blank, and finds none once everything is filled in', () => {
+    const sections = buildSkeleton(input({ meeting: { ...input().meeting, endedAt: '2026-11-27T04:05:00.000Z' } }));
+    const filled = sections.map((section) =>
+      section.id === 'item-a2-1' || section.id === 'closing' ? { ...section, doc: { type: 'doc' as const, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text: 'Đã điền đủ.' }] }] } } : section,
+    );
+    expect(minutesBlanks(minutesOf(filled))).toEqual([]);
+    const dotted = filled.map((section) =>
+      section.id === 'closing' ? { ...section, doc: { type: 'doc' as const, content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text: 'Lập thành ... bản.' }] }] } } : section,
+    );
+    expect(minutesBlanks(minutesOf(dotted))).toEqual([{ path: 'closing', text: 'Lập thành ... bản.' }]);
   });
 });
 

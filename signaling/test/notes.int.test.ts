@@ -24,7 +24,7 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   stack = await startStack();
   url = stack.nodes[0]!.url;
-  for (const username of ['chutri', 'thuky', 'daibieu1', 'daibieu2', 'admin']) cookies[username] = await login(url, username);
+  for (const username of ['chutri', 'thuky', 'daibieu1', 'daibieu2', 'quansat', 'admin']) cookies[username] = await login(url, username);
 });
 afterAll(() => stack?.stop());
 
@@ -77,12 +77,14 @@ describe('my notes', () => {
     expect(annotation).toMatchObject({ page: 2, rect: RECT, comment: COMMENT });
   });
 
-  it('are nobody else’s to read: the chair, an administrator and another delegate each get only their own', async () => {
+  it('are nobody else’s to read: the chair, an observer and another delegate each get only their own', async () => {
     const document = await uploadPdf();
     await writeNotes('daibieu1', document);
-    for (const other of ['chutri', 'admin', 'daibieu2', 'thuky']) {
+    for (const other of ['chutri', 'quansat', 'daibieu2', 'thuky']) {
       expect(await notesOf(other, document)).toEqual({ documentId: document.id, text: '', annotations: [], textUpdatedAt: null });
     }
+    // An administrator who is not invited does not reach the meeting's documents at all.
+    expect((await fetch(notesUrl(document), { headers: { cookie: cookies['admin']! } })).status).toBe(403);
     // Stored under the owner only: nothing was written for the readers.
     const keys = await stack.redis.keys(`user:*:notes:${document.id}*`);
     expect(keys.sort()).toEqual([`user:u-daibieu1:notes:${document.id}`, `user:u-daibieu1:notes:${document.id}:annotations`]);

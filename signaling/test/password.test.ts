@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dummyPasswordHash, hashPassword, verifyAgainstDummy, verifyPassword } from '../src/accounts/password.js';
+import { adminPasswordProblem } from '../src/accounts/password-policy.js';
 
 describe('password hashing', () => {
   it('hashes with argon2id at OWASP cost and a random salt', async () => {
@@ -29,5 +30,23 @@ describe('password hashing', () => {
     expect(parameters(await dummyPasswordHash())).toBe(parameters(await hashPassword('secret')));
     expect(await verifyAgainstDummy('guess')).toBe(false);
     expect(await verifyAgainstDummy('no-such-user-dummy-password')).toBe(false);
+  });
+});
+
+describe("an administrator's password", () => {
+  const context = ['quantri', 'Quản trị viên', 'ehop', 'admin', 'ehop-demo-2026'];
+
+  it('refuses short, common, patterned and guessable ones, saying why', () => {
+    expect(adminPasswordProblem('Ab1!xyz', context)).toMatch(/at least 12/);
+    for (const weak of ['ehop-demo-2026', 'password1234', 'qwertyuiopasdf', 'aaaaaaaaaaaaaaaa', 'admin-admin-2026', '12345678901234']) {
+      expect(adminPasswordProblem(weak, context), weak).not.toBeNull();
+    }
+    expect(adminPasswordProblem('quantri-admin-xyz', context)).toMatch(/contains "quantri"/);
+  });
+
+  it('accepts long, unpredictable ones, Vietnamese included', () => {
+    for (const strong of ['Sương-mù-trên-đèo-Thung-Khe-42', 'x9Kq!w2Lr#4pZm', 'correct horse battery staple']) {
+      expect(adminPasswordProblem(strong, context), strong).toBeNull();
+    }
   });
 });

@@ -59,6 +59,7 @@ const meeting: StoredMeeting = {
   startsAt: '2026-11-27T01:00:00.000Z',
   location: 'Phòng họp',
   status: 'published',
+  endedAt: null,
   members: [
     { userId: 'u-1', role: 'chair' },
     { userId: 'u-gone', role: 'delegate' },
@@ -73,7 +74,7 @@ describe('meeting views', () => {
     expect(roleOf(meeting, 'u-1')).toBe('chair');
     expect(roleOf(meeting, 'u-stranger')).toBeNull();
     const summary = toSummary(meeting, 'chair');
-    expect(summary).toEqual({ id: 'm-1', title: 'Họp UBND', startsAt: meeting.startsAt, location: 'Phòng họp', status: 'published', myRole: 'chair' });
+    expect(summary).toEqual({ id: 'm-1', title: 'Họp UBND', startsAt: meeting.startsAt, location: 'Phòng họp', status: 'published', endedAt: null, myRole: 'chair' });
   });
 
   it('leaves out members whose account no longer exists', () => {

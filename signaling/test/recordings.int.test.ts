@@ -1,9 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordingRecord } from '@ehop/recordings';
 import { startSfuServer, type SfuServerHandle } from '@ehop/testkit';
 import { DEMO_MEETING_ID, RESTRICTED_MEETING_ID } from '../src/seed/demo-seed.js';
+import { storeFinishedRecording } from './support/recording-fixtures.js';
 import { closeAllSockets, connectSocket, getJson, login, nextEvent, request, sendJson, startStack, type TestStack } from './support/harness.js';
 
 /*
@@ -32,18 +30,6 @@ async function joined(username: string) {
   const ack = await request(socket, 'meeting:join', { meetingId: DEMO_MEETING_ID });
   if (!ack.ok) throw new Error(`${username} could not join: ${ack.error.code}`);
   return socket;
-}
-
-/** A finished recording as the recorder leaves it on disk. */
-async function storeRecording(meetingId: string, id: string, bytes: string): Promise<void> {
-  const dir = join(stack.dataDir, 'recordings', meetingId);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${id}.mkv`), bytes);
-  const record: RecordingRecord = {
-    id, meetingId, status: 'finished', startedAt: '2026-11-27T08:00:00.000Z', endedAt: '2026-11-27T08:10:00.000Z', startedBy: 'u-chutri',
-    recorderPid: null, ffmpegPid: null, chapters: [], title: 't', durationSec: 600, sizeBytes: bytes.length, sha256: 'ab'.repeat(32), recovered: false, failure: null,
-  };
-  await writeFile(join(dir, `${id}.json`), JSON.stringify(record));
 }
 
 describe('recording control', () => {
@@ -75,8 +61,8 @@ describe('recording control', () => {
 
 describe('fetching recordings', () => {
   it('serves a recording to its meeting members with the right role only', async () => {
-    await storeRecording(RESTRICTED_MEETING_ID, 'rec-other', 'restricted meeting recording');
-    await storeRecording(DEMO_MEETING_ID, 'rec-demo', 'demo meeting recording');
+    await storeFinishedRecording(stack.dataDir, RESTRICTED_MEETING_ID, 'rec-other', 'restricted meeting recording');
+    await storeFinishedRecording(stack.dataDir, DEMO_MEETING_ID, 'rec-demo', 'demo meeting recording');
     const delegate1 = await login(url, 'daibieu1'); // member of both meetings
     const delegate2 = await login(url, 'daibieu2'); // member of the demo meeting only
     const endpoint = await login(url, 'diemcau-huyen');
@@ -94,6 +80,9 @@ describe('fetching recordings', () => {
     // A member whose role does not include recordings.
     expect((await getJson(`${url}/api/meetings/${DEMO_MEETING_ID}/recordings/rec-demo/file`, endpoint)).status).toBe(403);
     expect((await getJson(`${url}/api/meetings/${DEMO_MEETING_ID}/recordings`, endpoint)).status).toBe(403);
+    // An administrator who is not a member (the archive's ZIP applies the same rule).
+    const admin = await login(url, 'admin');
+    expect((await getJson(`${url}/api/meetings/${RESTRICTED_MEETING_ID}/recordings/rec-other/file`, admin)).status).toBe(403);
     // Path tricks never leave the meeting's folder.
     expect((await getJson(`${url}/api/meetings/${DEMO_MEETING_ID}/recordings/..%2F${RESTRICTED_MEETING_ID}%2Frec-other/file`, delegate1)).status).toBeGreaterThanOrEqual(400);
   });

@@ -1,18 +1,13 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TestStack } from './support/harness.js';
+import { fakeClientDist, startStack, type TestStack } from './support/harness.js';
 
 let stack: TestStack;
 let url: string;
 let dist: string;
 
 beforeAll(async () => {
-  dist = await mkdtemp(join(tmpdir(), 'ehop-client-dist-'));
-  await mkdir(join(dist, 'assets'));
-  await writeFile(join(dist, 'index.html'), '<!doctype html><title>eHọp</title><div id="app"></div>');
-  await writeFile(join(dist, 'assets', 'app.js'), 'console.log("ehop")');
+  dist = await fakeClientDist();
   stack = await startStack({ env: { CLIENT_DIST: dist } });
   url = stack.nodes[0]!.url;
 });

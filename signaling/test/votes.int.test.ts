@@ -194,7 +194,12 @@ describe('votes', () => {
     expect((await request(second, 'votes:cast', { ...ref, optionId: choices['u-daibieu2'] })).ok).toBe(true);
     const closed = await request(chair, 'votes:close', ref);
     if (!closed.ok) throw new Error(JSON.stringify(closed.error));
-    expect(closed.data.results).toEqual({ counts: expect.arrayContaining([{ optionId: 'o1', count: 1 }, { optionId: 'o2', count: 1 }, { optionId: 'o3', count: 1 }]), ballots: null });
+    expect(closed.data.results).toEqual({
+      counts: expect.arrayContaining([{ optionId: 'o1', count: 1 }, { optionId: 'o2', count: 1 }, { optionId: 'o3', count: 1 }]),
+      ballots: null,
+      // The chair and the meeting's three delegates: more than half of four is three.
+      outcome: { rule: 'majority_of_all', forOptionId: 'o1', forVotes: 1, base: 4, required: 3, passed: false },
+    });
 
     const dump = await dumpVoteKeys(vote.id);
     expect(Object.keys(dump).some((name) => name.endsWith(':ballots'))).toBe(false);
@@ -242,6 +247,25 @@ describe('votes', () => {
     expect(await stack.redis.sCard(`${staleKey}:voters`)).toBe(0);
   });
 
+  it('decides the outcome by the rule chosen at opening: more than half of those present', async () => {
+    const chair = await connectSocket(nodeA, await login(nodeA, 'chutri'));
+    const vote = await openVote(chair, { passingRule: 'majority_of_present' });
+    expect(vote).toMatchObject({ passingRule: 'majority_of_present', delegates: 3, turnout: { eligible: 2 } });
+    const delegate = await connectSocket(nodeB, await login(nodeB, 'daibieu1'));
+    expect((await request(delegate, 'votes:cast', { ...meeting, voteId: vote.id, optionId: 'agree' })).ok).toBe(true);
+    const second = await connectSocket(nodeB, await login(nodeB, 'daibieu2'));
+    expect((await request(second, 'votes:cast', { ...meeting, voteId: vote.id, optionId: 'agree' })).ok).toBe(true);
+    const closed = await request(chair, 'votes:close', { ...meeting, voteId: vote.id });
+    expect(closed.ok && closed.data.results!.outcome).toEqual({ rule: 'majority_of_present', forOptionId: 'agree', forVotes: 2, base: 2, required: 2, passed: true });
+    const csv = await (await getJson(`${nodeB}/api/meetings/${DEMO_MEETING_ID}/votes/${vote.id}/results.csv`, await login(nodeB, 'daibieu1'))).text();
+    expect(csv).toContain('Kết quả,Thông qua,Tán thành,2/2,Cần ít nhất,2');
+    expect(csv).toContain('Đồng ý,2,100.0');
+    expect(await request(chair, 'votes:open', { ...meeting, agendaItemId: 'a-thao-luan', question: 'X?', secret: false, passingRule: 'all' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
+  });
+
   it('serves closed results as CSV to members only', async () => {
     const chair = await connectSocket(nodeA, await login(nodeA, 'chutri'));
     const vote = await openVote(chair, { options: ['Có', 'Không'] });
@@ -256,7 +280,11 @@ describe('votes', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const csv = await response.text();
-    expect(csv).toContain('Có,1,100.0');
+    // Shares of all three delegates of the meeting, not of the one ballot cast; the default rule.
+    expect(csv).toContain('Tổng số đại biểu,3,Có mặt (được biểu quyết),2,Đã biểu quyết,1');
+    expect(csv).toContain('Điều kiện thông qua,quá nửa tổng số đại biểu tán thành');
+    expect(csv).toContain('Kết quả,Không thông qua,Tán thành,1/3,Cần ít nhất,2,Phương án tán thành,Có');
+    expect(csv).toContain('Có,1,33.3');
     expect(csv).toContain('Không,0,0.0');
     expect(csv).toContain('Lê Minh Tuấn (Huyện Lạc Sơn),Có');
 

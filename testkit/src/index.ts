@@ -5,3 +5,4 @@ export * from './sfu-server.js';
 export * from './signaling.js';
 export * from './chromium.js';
 export * from './plain-rtp.js';
+export * from './tls.js';

@@ -1,40 +1,94 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, stopProcess, type ServiceProcessOptions, type StopSignal } from './service-process.js';
+
+const aclTemplate = fileURLToPath(new URL('../../deploy/redis/users.acl.in', import.meta.url));
 
 export interface RedisHandle {
+  /** The signaling servers' account (`redis://signaling:PASSWORD@127.0.0.1:PORT`), as in production. */
   url: string;
+  /**
+   * The operator's account, with every command (MONITOR, CONFIG, SHUTDOWN...), for tests that
+   * look at Redis as its administrator would.
+   */
+  adminUrl: string;
   port: number;
   dir: string;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
+  /**
+   * Stops the server (SIGTERM: it finishes writing its AOF; SIGKILL: a crash, nothing flushed
+   * that the fsync policy had not flushed yet) and starts it again on the same port and data.
+   */
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
+  /** Stops the server (SIGTERM: it writes its AOF and exits) and keeps its data, for `restart()`. */
+  shutdown(): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
 
-/** Starts a real, throw-away redis-server (AOF on, like production) on a free loopback port. */
-export async function startRedis({ ownSession = false }: ServiceProcessOptions = {}): Promise<RedisHandle> {
+export interface StartRedisOptions extends ServiceProcessOptions {
+  /**
+   * The AOF's fsync policy (redis.conf `appendfsync`). Deployments use `always` (scripts/redis.sh,
+   * docker-compose.yml; see README "Redis and crashes"); tests default to `everysec`, which only
+   * differs after a crash of the machine itself, and the fault suite runs `always`.
+   */
+  appendfsync?: 'always' | 'everysec' | 'no';
+}
+
+/**
+ * Starts a real, throw-away redis-server on a free loopback port, set up as production is: AOF on,
+ * the users of deploy/redis/users.acl.in with fresh passwords.
+ */
+export async function startRedis({ ownSession = false, appendfsync = 'everysec' }: StartRedisOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore', detached: ownSession },
-  );
-  await waitForPort(port, 10_000);
-  return {
-    url: `redis://127.0.0.1:${port}`,
+  const passwords = { signaling: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
+  const aclFile = join(dir, 'users.acl');
+  await writeFile(aclFile, redisAclFile(passwords), { mode: 0o600 });
+  const spawnServer = async () => {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore', detached: ownSession },
+    );
+    await waitForPort(port, 10_000);
+    return child;
+  };
+  const handle: RedisHandle = {
+    url: `redis://signaling:${passwords.signaling}@127.0.0.1:${port}`,
+    adminUrl: `redis://admin:${passwords.admin}@127.0.0.1:${port}`,
     port,
     dir,
-    process: child,
+    process: await spawnServer(),
+    async restart(signal = 'SIGTERM', downMs = 0) {
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
+    },
+    shutdown: () => stopProcess(handle.process),
     async stop() {
-      await stopProcess(child);
+      await stopProcess(handle.process);
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
+}
+
+/** Redis's ACL file from the project's template: comments dropped, each password as its SHA-256. */
+export function redisAclFile(passwords: { signaling: string; admin: string }): string {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  return readFileSync(aclTemplate, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => line.replace('@SIGNALING_PASSWORD_SHA256@', sha256(passwords.signaling)).replace('@ADMIN_PASSWORD_SHA256@', sha256(passwords.admin)))
+    .join('\n')
+    .concat('\n');
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -51,17 +105,4 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
-export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

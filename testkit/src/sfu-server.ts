@@ -1,20 +1,28 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { stopProcess } from './redis.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type ServiceProcessOptions, type StopSignal } from './service-process.js';
+import { getJson, type CertificateFiles } from './tls.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface SfuServerHandle {
-  /** What signaling puts in SFU_URL. */
+  /** What signaling puts in SFU_URL (https with the `tls` option). */
   url: string;
   secret: string;
+  /** With the `tls` option: the CA signaling must trust (SFU_CA_FILE). */
+  caFile: string | undefined;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
   /** The server's stdout (JSON log lines) so far, for assertions and failure messages. */
   output(): string;
+  /**
+   * Stops it (SIGKILL: a crash; its workers die with it) and starts it again on the same port and
+   * secret, so signaling finds it at the same SFU_URL; resolves once it is healthy.
+   */
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -24,6 +32,10 @@ export interface StartSfuServerOptions extends ServiceProcessOptions {
   env?: Record<string, string>;
   /** Run `tsc -b sfu-server` first (once per test process) so tests never run a stale build. */
   build?: boolean;
+  /** How many RTC ports the SFU may use, from the start of its range (at most and by default 200). */
+  rtcPorts?: number;
+  /** Serve the internal API over TLS with this certificate (SFU_TLS_CERT_FILE/KEY_FILE). */
+  tls?: CertificateFiles;
 }
 
 let building: Promise<void> | undefined;
@@ -72,23 +84,44 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     // the worker is replaced): fixed ports would collide between the SFUs that tests run in parallel.
     RTC_PORT: '0',
     RTC_MIN_PORT: String(rtcMinPort),
-    RTC_MAX_PORT: String(rtcMinPort + RTC_RANGE_SIZE - 1),
+    RTC_MAX_PORT: String(rtcMinPort + Math.min(options.rtcPorts ?? RTC_RANGE_SIZE, RTC_RANGE_SIZE) - 1),
     LOG_LEVEL: 'info',
+    ...(options.tls ? { SFU_TLS_CERT_FILE: options.tls.certFile, SFU_TLS_KEY_FILE: options.tls.keyFile } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const output: ServiceOutput = { text: '' };
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${env.SFU_PORT}`;
+  const caFile = options.tls?.caFile;
+  const spawnServer = () =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+      waitForHealthy(url, caFile, child, () => output.text),
+    );
+  const handle: SfuServerHandle = {
+    url,
+    secret: env.SFU_SECRET,
+    caFile,
+    process: await spawnServer(),
+    output: () => output.text,
+    async restart(signal = 'SIGKILL', downMs = 0) {
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
+    },
+    stop: () => stopProcess(handle.process),
+  };
+  return handle;
+}
 
-  const url = `http://127.0.0.1:${env.SFU_PORT}`;
-  try {
-    await waitForHealthy(url, child, () => output);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-  return { url, secret: env.SFU_SECRET, process: child, output: () => output, stop: () => stopProcess(child) };
+/** The SFU's /healthz as signaling's operators see it: with the secret, so with workers, rooms and peers. */
+export async function sfuHealth(sfu: Pick<SfuServerHandle, 'url' | 'secret' | 'caFile'>): Promise<SfuHealthReport> {
+  const { body } = await getJson(`${sfu.url}/healthz`, { caFile: sfu.caFile, headers: { authorization: `Bearer ${sfu.secret}` } });
+  return body as SfuHealthReport;
+}
+
+export interface SfuHealthReport {
+  status: 'ok' | 'degraded';
+  workers: { pid: number }[];
+  rooms: number;
+  peers: number;
+  signalingConnections: number;
 }
 
 /** Different per process and per instance, so concurrent test runs rarely share a range. */
@@ -97,12 +130,12 @@ function rtcRangeStart(): number {
   return 30_000 + slot * RTC_RANGE_SIZE;
 }
 
-async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitForHealthy(url: string, caFile: string | undefined, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sfu-server exited with ${child.exitCode}:\n${output()}`);
-    const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
+    const healthy = await getJson(`${url}/healthz`, { caFile }).then(
+      (response) => response.status === 200,
       () => false,
     );
     if (healthy) return;

@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { stopProcess } from './redis.js';
-import type { ServiceProcessOptions } from './service-process.js';
+import { respawn, spawnNodeService, stopProcess, type ServiceOutput, type ServiceProcessOptions, type StopSignal } from './service-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -12,9 +11,12 @@ export interface SignalingHandle {
   /** Base URL of the HTTP API and socket.io, e.g. `http://127.0.0.1:34567`. */
   url: string;
   port: number;
+  /** The running server (a new one after `restart`). */
   process: ChildProcess;
   /** The server's stdout and stderr (JSON log lines) so far. */
   output(): string;
+  /** Stops it (SIGKILL: a crash) and starts it again on the same port; resolves once /healthz answers as at the start. */
+  restart(signal?: StopSignal, downMs?: number): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -34,6 +36,8 @@ export interface StartSignalingOptions extends ServiceProcessOptions {
   requireHealthy?: boolean;
   /** How long to wait for /healthz (default 15 s; a loaded 2-core machine may need more). */
   healthTimeoutMs?: number;
+  /** A fixed port (default: a free one). */
+  port?: number;
 }
 
 let building: Promise<void> | undefined;
@@ -56,7 +60,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
   const mainJs = `${repoRoot}signaling/dist/main.js`;
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b signaling`);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env = {
     ...process.env,
     NODE_ENV: 'test',
@@ -69,19 +73,23 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession ?? false });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
+  const output: ServiceOutput = { text: '' };
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealth(url, options.requireHealthy ?? true, child, () => output, options.healthTimeoutMs);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-  return { url, port, process: child, output: () => output, stop: () => stopProcess(child) };
+  const spawnServer = () =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+      waitForHealth(url, options.requireHealthy ?? true, child, () => output.text, options.healthTimeoutMs),
+    );
+  const handle: SignalingHandle = {
+    url,
+    port,
+    process: await spawnServer(),
+    output: () => output.text,
+    async restart(signal = 'SIGKILL', downMs = 0) {
+      handle.process = await respawn(handle.process, signal, downMs, spawnServer);
+    },
+    stop: () => stopProcess(handle.process),
+  };
+  return handle;
 }
 
 async function waitForHealth(

@@ -9,5 +9,5 @@ export function unwrapAck<T>(ack: Ack<T> | undefined | null): T {
   if (ack.ok) return ack.data;
   // A code this build does not know (a newer server) still reaches the user, as a generic error.
   const code = isAppErrorCode(ack.error?.code) ? ack.error.code : 'internal';
-  throw new AppError(code, ack.error?.message ?? code);
+  throw new AppError(code, ack.error?.message ?? code, undefined, ack.error?.issues ?? []);
 }

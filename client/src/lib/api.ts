@@ -33,9 +33,12 @@ async function readJson(response: Response): Promise<unknown> {
 
 /** `{error:{code,message}}` as an AppError; a body without one is classified by its status. */
 export function errorFromResponse(status: number, payload: unknown): AppError {
-  const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const error = (payload as { error?: { code?: unknown; message?: unknown; issues?: unknown; retryAfterSec?: unknown } } | undefined)?.error;
   if (error && isAppErrorCode(error.code)) {
-    return new AppError(error.code, typeof error.message === 'string' ? error.message : error.code);
+    const issues = Array.isArray(error.issues) ? (error.issues as AppError['issues']) : [];
+    const appError = new AppError(error.code, typeof error.message === 'string' ? error.message : error.code, undefined, issues);
+    if (typeof error.retryAfterSec === 'number') appError.retryAfterSec = error.retryAfterSec;
+    return appError;
   }
   if (status === 401) return new AppError('unauthenticated', `HTTP ${status}`);
   if (status === 403) return new AppError('forbidden', `HTTP ${status}`);

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@ehop/protocol';
+import { ErrorCode, type ApiError } from '@ehop/protocol';
 
 /**
  * Codes the browser itself can fail with, on top of the server's `ErrorCode`s. Every code has a
@@ -18,12 +18,19 @@ export type AppErrorCode = ErrorCode | ClientErrorCode;
 
 export const allErrorCodes: readonly AppErrorCode[] = [...ErrorCode.options, ...clientErrorCodes];
 
-/** An error the user is shown: `code` picks the translation, `message` is for logs. */
+/**
+ * An error the user is shown: `code` picks the translation, `message` is for logs, `issues` the
+ * server's item-by-item details (e.g. the blanks left in the minutes) for a screen to list.
+ */
 export class AppError extends Error {
+  /** For `rate_limited`: whole seconds to wait before trying again, when the server said. */
+  retryAfterSec?: number;
+
   constructor(
     readonly code: AppErrorCode,
     message: string = code,
     override readonly cause?: unknown,
+    readonly issues: NonNullable<ApiError['issues']> = [],
   ) {
     super(message);
     this.name = 'AppError';

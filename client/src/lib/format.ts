@@ -23,6 +23,51 @@ export function formatMeetingTime(iso: string, localeTag: string, timeZone = MEE
   return new Intl.DateTimeFormat(localeTag, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(date);
 }
 
+type Part = 'day' | 'month' | 'year' | 'hour' | 'minute';
+
+const vietnamParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: MEETING_TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The wall clock in Vietnam at `instant`, zero-padded; null for an unparsable value. */
+function partsInVietnam(instant: string | Date): Record<Part, string> | null {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) return null;
+  const parts = vietnamParts.formatToParts(date);
+  const get = (type: Part) => parts.find((part) => part.type === type)?.value ?? '';
+  return { day: get('day'), month: get('month'), year: get('year'), hour: get('hour'), minute: get('minute') };
+}
+
+/**
+ * "04/12/2026 10:05": a moment as Vietnamese offices write it (day/month/year, 24-hour clock),
+ * in Vietnam time, in either language and whatever zone the device is set to.
+ */
+export function formatDateTime(instant: string | Date): string {
+  const parts = partsInVietnam(instant);
+  return parts ? `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}` : String(instant);
+}
+
+/** "10:05" in Vietnam time (for moments of the meeting's own day). */
+export function formatTimeOfDay(instant: string | Date): string {
+  const parts = partsInVietnam(instant);
+  return parts ? `${parts.hour}:${parts.minute}` : String(instant);
+}
+
+/** How long something lasted or is left: "0:45", "20:00", "1:02:03". */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.floor(Math.max(0, ms) / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = String(totalSeconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
 /** A stable hue per person so avatars are told apart without relying on names alone. */
 export function avatarHue(seed: string): number {
   let hash = 0;

@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  IDEMPOTENCY_KEY_FIELD,
+  isIdempotentRequest,
   serverEvents,
   type ClientRequest,
   type ClientRequestName,
@@ -10,12 +12,19 @@ import {
   type ServerToClientEvents,
 } from '@ehop/protocol';
 import { unwrapAck } from './ack.js';
-import { AppError, isAppErrorCode } from './errors.js';
+import { AppError, isAppErrorCode, type AppErrorCode } from './errors.js';
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Waits before each retry of a write that got no answer or was refused while storage was away:
+ * about a minute in all, as long as a person waits for a button before giving up.
+ */
+const WRITE_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+/** A write with these outcomes may or may not have been applied, or may succeed later: send it again. */
+const RETRYABLE: readonly AppErrorCode[] = ['timeout', 'storage_unavailable'];
 
 let socket: SignalingSocket | null = null;
 
@@ -64,12 +73,31 @@ export function disconnectSocket(): void {
   socket = null;
 }
 
-/** A typed request to signaling: the ack's data, or an AppError carrying the server's code. */
+/**
+ * A typed request to signaling: the ack's data, or an AppError carrying the server's code. A
+ * retryable write (protocol's IDEMPOTENT_REQUESTS) carries one idempotency key through all its
+ * attempts and is sent again while its outcome is unknown: the server applies it once and answers
+ * every retry as the attempt that ran, so no write lands after its sender was told it failed.
+ */
 export async function request<K extends ClientRequestName>(
   name: K,
   payload: ClientRequest<K>,
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ClientResponse<K>> {
+  if (!isIdempotentRequest(name)) return requestOnce(name, payload, timeoutMs);
+  const keyed = { ...(payload as object), [IDEMPOTENCY_KEY_FIELD]: newIdempotencyKey() };
+  for (const delay of WRITE_RETRY_DELAYS_MS) {
+    try {
+      return await requestOnce(name, keyed, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof AppError) || !RETRYABLE.includes(error.code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return requestOnce(name, keyed, timeoutMs);
+}
+
+async function requestOnce<K extends ClientRequestName>(name: K, payload: unknown, timeoutMs: number): Promise<ClientResponse<K>> {
   const emitter = getSocket().timeout(timeoutMs) as unknown as {
     emitWithAck(event: string, payload: unknown): Promise<unknown>;
   };
@@ -80,6 +108,11 @@ export async function request<K extends ClientRequestName>(
     throw new AppError('timeout', `${name} was not acknowledged in ${timeoutMs} ms`, error);
   }
   return unwrapAck(ack as Parameters<typeof unwrapAck<ClientResponse<K>>>[0]);
+}
+
+/** 128 random bits; getRandomValues works on plain-HTTP pages too (randomUUID does not). */
+function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -1,10 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import {
   handleRequest,
+  type Health,
+  SfuHandshake,
   sfuRequests,
+  type SfuEvent,
   type PeerNotification,
   type SfuRequestName,
   type SfuToSignalingEvents,
@@ -13,7 +18,9 @@ import {
 import type { Logger } from '../logger.js';
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
-import { healthReport } from './health.js';
+import { healthReport, publicHealth } from './health.js';
+import { NodeLeases } from './node-leases.js';
+import { OrphanedPeers } from './orphaned-peers.js';
 import { PeerRoutes } from './peer-routes.js';
 import { createSfuHandlers, type SfuHandler, type SfuHandlers } from './sfu-handlers.js';
 
@@ -21,53 +28,94 @@ export interface InternalApiOptions {
   host: string;
   port: number;
   secret: string;
+  /** Serve HTTPS with this certificate and key (PEM files); null or absent: plain HTTP. */
+  tls?: { certFile: string; keyFile: string } | null;
   pool: WorkerPool;
   registry: RoomRegistry;
   /** Benchmarks/tests only: allow `plain:createTransport`. */
   enablePlainRtp?: boolean;
+  /** How long a signaling node's peers outlive its last connection (SFU_NODE_GRACE_MS). */
+  nodeGraceMs: number;
   log: Logger;
 }
 
+/**
+ * The lease's heartbeat: socket.io pings every signaling connection this often and drops one that
+ * does not answer within the timeout, so a node that vanished without closing its connection (a
+ * crashed host, a cut cable) starts its grace period within seconds, not socket.io's default 45 s.
+ */
+const PING_INTERVAL_MS = 2_500;
+const PING_TIMEOUT_MS = 5_000;
+
 export interface InternalApi {
-  /** `http://host:port`, what signaling puts in SFU_URL. */
+  /** `http(s)://host:port`, what signaling puts in SFU_URL. */
   url: string;
   /** Stops accepting connections and disconnects every signaling node. */
   close(): Promise<void>;
 }
 
-type SignalingServer = Server<SignalingToSfuEvents, SfuToSignalingEvents>;
-type SignalingSocket = Socket<SignalingToSfuEvents, SfuToSignalingEvents>;
+interface ConnectionData {
+  nodeId: string;
+}
+/** The connections that named their node: signaling nodes (a test's or a benchmark's probe names none). */
+const NAMED_NODES = 'named-nodes';
+type SignalingServer = Server<SignalingToSfuEvents, SfuToSignalingEvents, Record<string, never>, ConnectionData>;
+type SignalingSocket = Socket<SignalingToSfuEvents, SfuToSignalingEvents, Record<string, never>, ConnectionData>;
 
 /**
  * The SFU's only door: socket.io for signaling nodes (shared-secret auth) and GET /healthz, on one
- * HTTP server. Each request goes through `handleRequest` (validate, run, acknowledge).
+ * HTTP (or, with `tls`, HTTPS) server. Each request goes through `handleRequest` (validate, run,
+ * acknowledge). /healthz tells anyone whether the SFU is up; its workers, rooms and peers only to a
+ * caller with the secret (`Authorization: Bearer SECRET`).
  */
 export async function startInternalApi(options: InternalApiOptions): Promise<InternalApi> {
   const { pool, registry, log } = options;
   const routes = new PeerRoutes();
   const handlers = createSfuHandlers(registry, routes, { enablePlainRtp: options.enablePlainRtp ?? false });
 
-  const http = createServer();
-  const io: SignalingServer = new Server(http, { serveClient: false });
+  const http = createServer(options.tls ?? null);
+  const io: SignalingServer = new Server(http, { serveClient: false, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
+  const closedPeers = new ClosedPeersNotice(io);
+  const orphans = new OrphanedPeers({
+    registry,
+    routes,
+    log,
+    onClosed: (nodeId, peers) => closedPeers.send({ nodeId, reason: 'signaling_node_lost', peers }),
+  });
+  const leases = new NodeLeases({ graceMs: options.nodeGraceMs, log, onExpired: (nodeId) => orphans.adopt(nodeId) });
   // socket.io answers its own path and passes every other request on to this listener.
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.url?.startsWith('/socket.io')) return;
-    serveHttp(request, response, () => healthReport(pool, registry, io.of('/').sockets.size));
+    const report = healthReport(pool, registry, io.of('/').sockets.size, leases.describe(routes.countByNode()));
+    serveHttp(request, response, secretMatches(bearerToken(request), options.secret) ? report : publicHealth(report));
   });
 
   io.use((socket, next) => {
-    if (secretMatches(socket.handshake.auth['token'], options.secret)) return next();
-    log.warn({ address: socket.handshake.address }, 'signaling connection refused: bad token');
+    const handshake = SfuHandshake.safeParse(socket.handshake.auth);
+    if (handshake.success && secretMatches(handshake.data.token, options.secret)) {
+      // Without an id the connection is a node of its own: its peers live as long as it does.
+      socket.data.nodeId = handshake.data.nodeId ?? socket.id;
+      return next();
+    }
+    log.warn({ address: socket.handshake.address }, 'signaling connection refused: bad token or node id');
     next(new Error('unauthenticated'));
   });
   io.on('connection', (socket) => {
-    log.info({ connectionId: socket.id, address: socket.handshake.address }, 'signaling connected');
-    socket.on('disconnect', (reason) => log.warn({ connectionId: socket.id, reason }, 'signaling disconnected'));
+    const { nodeId } = socket.data;
+    log.info({ connectionId: socket.id, nodeId, address: socket.handshake.address }, 'signaling connected');
+    leases.attach(nodeId, socket.id);
+    if (socket.handshake.auth['nodeId'] !== undefined) void socket.join(NAMED_NODES);
+    socket.on('disconnect', (reason) => {
+      log.warn({ connectionId: socket.id, nodeId, reason }, 'signaling disconnected');
+      leases.detach(nodeId, socket.id);
+    });
     bindRequests(socket, handlers, log);
+    closedPeers.deliverPending(socket);
   });
 
   registry.on('peerNotification', (roomId, peerId, notification) => {
-    const target = signalingSocketFor(io, routes.connectionOf(roomId, peerId));
+    const nodeId = routes.nodeOf(roomId, peerId);
+    const target = signalingSocketFor(io, nodeId === undefined ? undefined : leases.connectionOf(nodeId));
     if (!target) return log.warn({ roomId, peerId, event: notification.event }, 'no signaling connection to notify');
     target.emit('peer:notify', { roomId, peerId, notification: notification satisfies PeerNotification });
   });
@@ -88,17 +136,41 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   });
   const address = http.address() as AddressInfo;
   return {
-    url: `http://${formatHost(address)}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${formatHost(address)}:${address.port}`,
     close: () =>
       new Promise((resolve) => {
+        leases.close();
+        orphans.close();
         io.close(() => resolve());
         http.closeAllConnections();
       }),
   };
 }
 
+/**
+ * `peers:closed` goes to every signaling node, so each can drop the stale presence and tell its
+ * own browsers. With no node connected (the only one is restarting) it waits for the next one.
+ * Kept in memory: if the SFU restarts meanwhile, every peer is gone anyway and every node rebuilds.
+ */
+class ClosedPeersNotice {
+  private pending: SfuEvent<'peers:closed'>[] = [];
+
+  constructor(private readonly io: SignalingServer) {}
+
+  send(notice: SfuEvent<'peers:closed'>): void {
+    const nodes = this.io.of('/').adapter.rooms.get(NAMED_NODES)?.size ?? 0;
+    if (nodes === 0) this.pending.push(notice);
+    else this.io.to(NAMED_NODES).emit('peers:closed', notice);
+  }
+
+  deliverPending(socket: SignalingSocket): void {
+    if (!socket.rooms.has(NAMED_NODES)) return;
+    for (const notice of this.pending.splice(0)) socket.emit('peers:closed', notice);
+  }
+}
+
 function bindRequests(socket: SignalingSocket, handlers: SfuHandlers, log: Logger): void {
-  const caller = { connectionId: socket.id };
+  const caller = { connectionId: socket.id, nodeId: socket.data.nodeId };
   for (const name of Object.keys(sfuRequests) as SfuRequestName[]) {
     const handler = handlers[name] as SfuHandler<SfuRequestName>;
     const listener = async (payload: unknown, ack: unknown) => {
@@ -124,9 +196,13 @@ function signalingSocketFor(io: SignalingServer, connectionId: string | undefine
   return owner ?? sockets.values().next().value;
 }
 
-function serveHttp(request: IncomingMessage, response: ServerResponse, health: () => ReturnType<typeof healthReport>): void {
+function createServer(tls: { certFile: string; keyFile: string } | null): HttpServer {
+  if (!tls) return createHttpServer();
+  return createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+}
+
+function serveHttp(request: IncomingMessage, response: ServerResponse, report: Health): void {
   if (request.method === 'GET' && request.url?.split('?')[0] === '/healthz') {
-    const report = health();
     return sendJson(response, report.status === 'ok' ? 200 : 503, report);
   }
   sendJson(response, 404, { error: { code: 'not_found', message: 'Not found' } });
@@ -135,6 +211,11 @@ function serveHttp(request: IncomingMessage, response: ServerResponse, health: (
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(JSON.stringify(body));
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+  return match?.[1];
 }
 
 // Hashing first gives equal lengths, which timingSafeEqual needs, without leaking the length.

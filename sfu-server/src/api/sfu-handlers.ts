@@ -2,9 +2,10 @@ import { RequestError, type ParsedSfuRequest, type SfuRequestName, type SfuRespo
 import type { RoomRegistry } from '../media/room-registry.js';
 import type { PeerRoutes } from './peer-routes.js';
 
-/** The signaling connection a request came in on. */
+/** The signaling connection a request came in on, and the node it belongs to. */
 export interface Caller {
   connectionId: string;
+  nodeId: string;
 }
 
 export type SfuHandler<K extends SfuRequestName> = (
@@ -30,7 +31,7 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, fe
     },
     'peer:open': ({ roomId, peerId, userId }, caller) => {
       registry.get(roomId).openPeer(peerId, userId);
-      routes.bind(roomId, peerId, caller.connectionId);
+      routes.bind(roomId, peerId, caller.nodeId);
       return {};
     },
     'peer:close': ({ roomId, peerId }) => {
@@ -67,6 +68,7 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, fe
       await registry.get(roomId).peer(peerId).resumeConsumer(consumerId);
       return {};
     },
+    'node:peers': (_request, caller) => ({ peers: routes.peersOf(caller.nodeId) }),
     'room:stats': ({ roomId }) => registry.get(roomId).stats(),
     'room:setPolicy': async ({ roomId, policy }) => ({ applied: await registry.get(roomId).setPolicy(policy) }),
     'peer:setView': ({ roomId, peerId, thumbnails }) => {

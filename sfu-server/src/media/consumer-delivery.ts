@@ -12,6 +12,8 @@ export type ConsumerData = {
   priority?: number;
   /** The spatial layer last asked of the worker, likewise. */
   spatialLayer?: number;
+  /** A consumer of the room's main-screen feed (its picture or its voice), not of a participant's track. */
+  feed?: true;
 };
 
 /** mediasoup's priority of a new consumer. */
@@ -30,14 +32,23 @@ export function initialLayers(delivery: Delivery): types.ConsumerLayers | undefi
   return undefined;
 }
 
+/** What else decides whether a consumer may run now. */
+export interface DeliveryGates {
+  /** The main-screen feed carries the receiver's own picture or voice: asked again at every application. */
+  held?: () => boolean;
+  /** When a camera would hear a key frame request (resuming a video consumer makes one). */
+  keyFrames?: KeyFrameGate;
+}
+
 /**
  * Makes the consumer run as its delivery says. Media only flows once the browser is ready, and
- * never while the policy keeps it paused (a browser asking to resume cannot override that).
+ * never while the policy keeps it paused (a browser asking to resume cannot override that), nor
+ * while held (the main-screen feed carries the receiver's own picture or voice).
  */
-export async function applyDelivery(consumer: types.Consumer, keyFrames?: KeyFrameGate): Promise<void> {
+export async function applyDelivery(consumer: types.Consumer, gates: DeliveryGates = {}): Promise<void> {
   const data = consumer.appData as ConsumerData;
   if (consumer.closed) return;
-  if (data.delivery === 'paused' || !data.clientReady) {
+  if (data.delivery === 'paused' || !data.clientReady || gates.held?.()) {
     if (!consumer.paused) await consumer.pause();
     return;
   }
@@ -51,8 +62,9 @@ export async function applyDelivery(consumer: types.Consumer, keyFrames?: KeyFra
   }
   if (consumer.paused) {
     // Resuming a video consumer asks its camera for a key frame: not while the camera would ignore it.
-    const wait = consumer.kind === 'video' ? (keyFrames?.waitBeforeRequest(consumer.producerId) ?? 0) : 0;
-    if (wait > 0) setTimeout(() => void applyDelivery(consumer, keyFrames).catch(() => undefined), wait).unref();
+    // Applied again after the wait, as things are then (the hold may have begun meanwhile).
+    const wait = consumer.kind === 'video' ? (gates.keyFrames?.waitBeforeRequest(consumer.producerId) ?? 0) : 0;
+    if (wait > 0) setTimeout(() => void applyDelivery(consumer, gates).catch(() => undefined), wait).unref();
     else requests.push(consumer.resume());
   }
   if (data.priority !== PRIORITY[data.delivery]) {

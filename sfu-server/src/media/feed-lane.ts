@@ -61,6 +61,11 @@ export class FeedLane {
     return this.options.kind;
   }
 
+  /** The source whose packets go into the feed now. */
+  get carrying(): FeedSource | null {
+    return this.current?.source ?? null;
+  }
+
   /** A source's packet: into the feed, rewritten, when it is (or from now on becomes) the lane's to send. */
   private onRtp(entry: SourceConsumer, packet: Buffer): void {
     const nowMs = performance.now();

@@ -29,6 +29,14 @@ export interface FeedTarget {
   upcoming: readonly FeedSource[];
 }
 
+/** What the room hears of the feed's cut-overs. */
+export interface FeedListeners {
+  /** The picture now shows this person (announced to the meeting). */
+  picture: (carrying: MainFeedSource) => void;
+  /** The voice now carries this source's user (null: nobody). */
+  voice: (source: FeedSource | null) => void;
+}
+
 /** The feed's SSRCs never leave the SFU: receivers see their own consumer's. */
 const FEED_SSRC = { video: 0x6d61696e, audio: 0x766f6963 } as const;
 /** A receiver asking again and again for a key frame must not flood the speaker's encoder. */
@@ -46,7 +54,7 @@ export class MainFeed {
     private readonly transport: types.DirectTransport,
     readonly producers: { video: types.Producer; audio: types.Producer },
     capabilities: types.RtpCapabilities,
-    private readonly onCutOver: (carrying: MainFeedSource) => void,
+    private readonly listeners: FeedListeners,
     private readonly log: Logger,
     keyFrames: KeyFrameGate | undefined,
   ) {
@@ -54,7 +62,7 @@ export class MainFeed {
       new FeedLane({ kind, producer: producers[kind], transport, capabilities, onCutOver, log, ...(startsPicture ? { startsPicture } : {}), ...(keyFrames ? { keyFrames } : {}) });
     this.lanes = {
       video: lane('video', (source) => this.pictureCutOver(source), startsVp8KeyFrame),
-      audio: lane('audio', () => this.letGoOfPrevious()),
+      audio: lane('audio', (source) => this.voiceCutOver(source)),
     };
     // The feed's producers ask for key frames (a receiver lost the picture, or just joined).
     transport.on('rtcp', (packet: Buffer) => {
@@ -63,7 +71,7 @@ export class MainFeed {
   }
 
   /** Null when the router lacks VP8 or Opus (nothing to switch); the room then sends tracks directly. */
-  static async open(router: types.Router, log: Logger, onCutOver: (carrying: MainFeedSource) => void, keyFrames?: KeyFrameGate): Promise<MainFeed | null> {
+  static async open(router: types.Router, log: Logger, listeners: FeedListeners, keyFrames?: KeyFrameGate): Promise<MainFeed | null> {
     const codecOf = (mimeType: string) => router.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === mimeType);
     const [vp8, opus] = [codecOf('video/vp8'), codecOf('audio/opus')];
     if (!vp8?.preferredPayloadType || !opus?.preferredPayloadType) return null;
@@ -84,7 +92,7 @@ export class MainFeed {
       };
       const producers = { video: await produce(vp8, 'video'), audio: await produce(opus, 'audio') };
       const capabilities: types.RtpCapabilities = { codecs: [{ ...vp8, rtcpFeedback: [] }, { ...opus, rtcpFeedback: [] }], headerExtensions: [] };
-      return new MainFeed(transport, producers, capabilities, onCutOver, log, keyFrames);
+      return new MainFeed(transport, producers, capabilities, listeners, log, keyFrames);
     } catch (error) {
       transport.close();
       throw error;
@@ -94,6 +102,11 @@ export class MainFeed {
   /** Whose picture the feed carries now, since when. */
   get source(): MainFeedSource {
     return this.carrying;
+  }
+
+  /** The users whose picture and whose voice go out in the feed now. */
+  get carriedUsers(): Record<types.MediaKind, string | null> {
+    return { video: this.lanes.video.carrying?.userId ?? null, audio: this.lanes.audio.carrying?.userId ?? null };
   }
 
   /** The latest call wins; one lane's requests to the worker never overlap. */
@@ -133,7 +146,12 @@ export class MainFeed {
 
   private pictureCutOver(source: FeedSource | null): void {
     this.carrying = { peerId: source?.peerId ?? null, userId: source?.userId ?? null, since: Date.now() };
-    this.onCutOver(this.carrying);
+    this.listeners.picture(this.carrying);
+    this.letGoOfPrevious();
+  }
+
+  private voiceCutOver(source: FeedSource | null): void {
+    this.listeners.voice(source);
     this.letGoOfPrevious();
   }
 

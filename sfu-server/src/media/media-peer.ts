@@ -17,6 +17,7 @@ import type { KeyFrameGate } from './key-frame-gate.js';
 import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
+import type { PeerLimits } from './peer-limits.js';
 import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
@@ -33,6 +34,7 @@ export interface PeerContext {
   router: types.Router;
   ownership: OwnershipIndex;
   transportSettings: TransportSettings;
+  limits: PeerLimits;
   notify: (notification: PeerNotification) => void;
   log: Logger;
   /** When a camera would hear a key frame request (resuming a video consumer makes one). */
@@ -93,9 +95,15 @@ export class MediaPeer {
   private readonly consumers = new Map<string, types.Consumer>();
   /** Producers this peer's codecs cannot receive; not retried until its capabilities change. */
   private readonly undeliverable = new Set<string>();
+  /** Objects being created now: they count against the limits before they exist. */
+  private readonly creating: Record<MediaObjectKind, number> = { transport: 0, producer: 0, consumer: 0 };
+  /** Sources whose producer is being created, so two concurrent requests cannot both publish one. */
+  private readonly publishing = new Set<MediaSource>();
   private capabilities: types.RtpCapabilities | undefined;
   private closed = false;
   private readonly lossMeter = new LossMeter();
+  /** The feed carries (or is switching to) this peer's user: its consumers of that kind of the feed stay paused. */
+  private ownFeed: Record<MediaKind, boolean> = { video: false, audio: false };
 
   constructor(
     readonly id: string,
@@ -103,6 +111,16 @@ export class MediaPeer {
     readonly userId: string,
     private readonly context: PeerContext,
   ) {}
+
+  /**
+   * A browser still uses it: RTP arrives on one of its tracks, or (receiving only) a transport's
+   * DTLS session is up. A browser that rejoined closed its old transports (DTLS close_notify), and
+   * one that left sends nothing.
+   */
+  get inUseByBrowser(): boolean {
+    if (this.producers.size > 0) return [...this.producers.values()].some(receivesRtp);
+    return [...this.transports.values()].some((transport) => 'dtlsState' in transport && transport.dtlsState === 'connected');
+  }
 
   /** It can receive: capabilities known and a receive transport open. */
   get ready(): boolean {
@@ -123,21 +141,24 @@ export class MediaPeer {
   async createTransport(direction: TransportDirection): Promise<SfuResponse<'transport:create'>> {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: false };
-    const transport = await router.createWebRtcTransport({
-      webRtcServer: transportSettings.webRtcServer,
-      // TCP is for networks that block UDP; ICE picks UDP wherever it works.
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: transportSettings.initialAvailableOutgoingBitrate,
-      appData,
+    const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const created = await router.createWebRtcTransport({
+        webRtcServer: transportSettings.webRtcServer,
+        // TCP is for networks that block UDP; ICE picks UDP wherever it works.
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: transportSettings.initialAvailableOutgoingBitrate,
+        appData,
+      });
+      if (this.closed) {
+        created.close();
+        throw new RequestError('not_found', `peer ${this.id} has left`);
+      }
+      this.track('transport', this.transports, created);
+      return created;
     });
-    if (this.closed) {
-      transport.close();
-      throw new RequestError('not_found', `peer ${this.id} has left`);
-    }
     if (direction === 'send') await transport.setMaxIncomingBitrate(transportSettings.maxIncomingBitrate);
-    this.track('transport', this.transports, transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
         this.context.log.warn({ transportId: transport.id, state }, 'transport DTLS ended');
@@ -161,13 +182,16 @@ export class MediaPeer {
   ): Promise<{ id: string; ip: string; port: number }> {
     const { router, transportSettings } = this.context;
     const appData: TransportData = { direction, connected: remote !== undefined };
-    const transport = await router.createPlainTransport({ listenIp: transportSettings.plainListenIp, rtcpMux: true, comedia: remote === undefined, appData });
-    if (this.closed) {
-      transport.close();
-      throw new RequestError('not_found', `peer ${this.id} has left`);
-    }
+    const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const created = await router.createPlainTransport({ listenIp: transportSettings.plainListenIp, rtcpMux: true, comedia: remote === undefined, appData });
+      if (this.closed) {
+        created.close();
+        throw new RequestError('not_found', `peer ${this.id} has left`);
+      }
+      this.track('transport', this.transports, created);
+      return created;
+    });
     if (remote) await transport.connect({ ip: remote.ip, port: remote.port });
-    this.track('transport', this.transports, transport);
     return { id: transport.id, ip: transport.tuple.localIp, port: transport.tuple.localPort };
   }
 
@@ -201,9 +225,18 @@ export class MediaPeer {
       throw new RequestError('invalid_payload', `a ${request.source} track must be ${KIND_OF_SOURCE[request.source]}`);
     }
     // One track per source: a second camera would double every subscriber's load for nothing.
-    if (this.publishedTracks().some((published) => published.source === request.source)) {
+    if (this.publishing.has(request.source) || this.publishedTracks().some((published) => published.source === request.source)) {
       throw new RequestError('conflict', `peer ${this.id} already publishes its ${request.source}`);
     }
+    this.publishing.add(request.source);
+    try {
+      return await this.withinLimit('producer', this.producers.size, () => this.createProducer(transport, request, mayUnmute));
+    } finally {
+      this.publishing.delete(request.source);
+    }
+  }
+
+  private async createProducer(transport: types.Transport, request: ProduceRequest, mayUnmute: boolean): Promise<types.Producer> {
     const appData: ProducerData = { peerId: this.id, userId: this.userId, source: request.source, activeSince: Date.now() };
     const producer = await transport
       .produce({
@@ -265,7 +298,19 @@ export class MediaPeer {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.own('consumer', this.consumers, consumerId);
     (consumer.appData as ConsumerData).clientReady = true;
-    await applyDelivery(consumer, this.context.keyFrames);
+    await this.apply(consumer);
+  }
+
+  /**
+   * The main-screen feed carries, or is about to carry, this user's own picture (`video`) or voice
+   * (`audio`): those feed consumers pause now, before the feed switches, and stay paused whatever
+   * the plan or the browser asks until the feed has moved on. Nobody hears or sees themself.
+   */
+  async holdOwnFeed(ownFeed: Record<MediaKind, boolean>): Promise<void> {
+    if (ownFeed.video === this.ownFeed.video && ownFeed.audio === this.ownFeed.audio) return;
+    this.ownFeed = { ...ownFeed };
+    const feedConsumers = [...this.consumers.values()].filter((consumer) => (consumer.appData as ConsumerData).feed);
+    await Promise.all(feedConsumers.map((consumer) => this.apply(consumer).catch(() => undefined)));
   }
 
   publishedTracks(): PublishedTrack[] {
@@ -279,6 +324,7 @@ export class MediaPeer {
         source: data.source,
         paused: producer.paused,
         activeSince: data.activeSince,
+        live: receivesRtp(producer),
       };
     });
   }
@@ -311,6 +357,11 @@ export class MediaPeer {
       this.context.log.warn({ producerId: producer.id }, 'peer cannot decode this track');
       return;
     }
+    // The forwarding rule never asks for this many; the cap keeps a bug from exhausting the worker.
+    await this.withinLimit('consumer', this.consumers.size, () => this.consume(transport, rtpCapabilities, producer, delivery));
+  }
+
+  private async consume(transport: types.Transport, rtpCapabilities: types.RtpCapabilities, producer: types.Producer, delivery: Delivery): Promise<void> {
     const { peerId, source, feed } = producer.appData as ProducerData;
     const preferredLayers = initialLayers(delivery);
     const appData: ConsumerData = {
@@ -318,6 +369,7 @@ export class MediaPeer {
       delivery,
       clientReady: false,
       priority: DEFAULT_PRIORITY,
+      ...(feed ? { feed: true as const } : {}),
       ...(preferredLayers && producer.kind === 'video' ? { spatialLayer: preferredLayers.spatialLayer } : {}),
     };
     const consumer = await transport.consume({
@@ -350,7 +402,7 @@ export class MediaPeer {
     for (const consumer of this.consumers.values()) {
       if (consumer.producerId !== producerId) continue;
       (consumer.appData as ConsumerData).delivery = delivery;
-      await applyDelivery(consumer, this.context.keyFrames);
+      await this.apply(consumer);
     }
   }
 
@@ -424,6 +476,11 @@ export class MediaPeer {
     for (const transport of this.transports.values()) transport.close();
   }
 
+  private apply(consumer: types.Consumer): Promise<void> {
+    const held = () => (consumer.appData as ConsumerData).feed === true && this.ownFeed[consumer.kind];
+    return applyDelivery(consumer, { held, ...(this.context.keyFrames ? { keyFrames: this.context.keyFrames } : {}) });
+  }
+
   private relayConsumerEvents(consumer: types.Consumer): void {
     const notify = (event: 'media:consumerPaused' | 'media:consumerResumed' | 'media:consumerClosed') => {
       // A peer that is leaving, or a room that is closing or lost, has no one left to tell.
@@ -474,11 +531,33 @@ export class MediaPeer {
     });
   }
 
+  /** Runs `create` unless the peer already holds (or is creating) its limit of this kind: `limit_reached`. */
+  private async withinLimit<T>(kind: MediaObjectKind, held: number, create: () => Promise<T>): Promise<T> {
+    const limit = this.context.limits[kind];
+    if (held + this.creating[kind] >= limit) {
+      throw new RequestError('limit_reached', `a peer may hold at most ${limit} ${kind}s`);
+    }
+    this.creating[kind]++;
+    try {
+      return await create();
+    } finally {
+      this.creating[kind]--;
+    }
+  }
+
   private own<T>(kind: MediaObjectKind, objects: Map<string, T>, objectId: string): T {
     const object = objects.get(objectId);
     if (object === undefined) throw this.context.ownership.refusal(kind, objectId, this.id);
     return object;
   }
+}
+
+/**
+ * RTP is arriving for the producer: the worker scores each of its streams, and a stream that got
+ * no packet for 1.5 s (5 s with DTX) drops to 0; before its first packet it has no score at all.
+ */
+export function receivesRtp(producer: types.Producer): boolean {
+  return producer.score.some((stream) => stream.score > 0);
 }
 
 /** A producer's or consumer's stats; none if it closed while we asked (a peer leaving mid-reading). */

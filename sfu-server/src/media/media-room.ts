@@ -12,7 +12,8 @@ import {
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import { MainFeed, type FeedSource } from './main-feed.js';
-import { MediaPeer, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
+import { MediaPeer, receivesRtp, type ProduceRequest, type ProducerData, type TransportSettings } from './media-peer.js';
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import { KeyFrameGate } from './key-frame-gate.js';
@@ -23,6 +24,7 @@ import {
   MAX_UPCOMING,
   nextRetained,
   planSubscriptions,
+  preferLive,
   resolveMainPeer,
   type Delivery,
   type ForwardingLimits,
@@ -73,6 +75,8 @@ export interface MediaRoomOptions {
   recorderListenIp?: string;
   /** How long a camera keeps sending a simulcast layer after its last receiver left it. */
   layerLingerMs?: number;
+  /** Transports, producers and consumers one peer may hold. */
+  peerLimits?: PeerLimits;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
@@ -110,6 +114,10 @@ export class MediaRoom {
   private policy: MediaPolicy = CLOSED_POLICY;
   private activeSpeakerPeerId: string | null = null;
   private mainPeerId: string | null = null;
+  /** Whose camera and microphone the feed is told to carry (the target, which may not have cut in yet). */
+  private feedTargetUsers: Record<types.MediaKind, string | null> = { video: null, audio: null };
+  /** Users whose own picture or voice the feed carries now or is switching to: their feed consumers are held paused. */
+  private ownFeedUsers: Record<types.MediaKind, ReadonlySet<string>> = { video: new Set(), audio: new Set() };
   private reconciliation: Promise<void> = Promise.resolve();
   private reconciliationQueued = false;
   /** The main screen as one stream per receiver; null if it could not be opened (cameras are then sent directly). */
@@ -130,7 +138,13 @@ export class MediaRoom {
       lowerAfterMs: options.layerLingerMs ?? DEFAULT_LAYER_LINGER_MS,
     });
     this.keyFrames = new KeyFrameGate(router);
-    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), (carrying) => this.announceMainFeed(carrying), this.keyFrames).catch(
+    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), {
+      picture: (carrying) => {
+        this.announceMainFeed(carrying);
+        this.afterFeedCutOver();
+      },
+      voice: () => this.afterFeedCutOver(),
+    }, this.keyFrames).catch(
       (error: unknown) => {
         options.log.error({ err: error, roomId: id }, 'main-screen feed unavailable: cameras go to the main screens directly');
         return null;
@@ -161,13 +175,20 @@ export class MediaRoom {
       router: this.router,
       ownership: this.ownership,
       transportSettings: this.options.transportSettings,
+      limits: this.options.peerLimits ?? DEFAULT_PEER_LIMITS,
       notify: (notification) => this.options.notify(peerId, notification),
       log: this.options.log.child({ peerId }),
       keyFrames: this.keyFrames,
     });
     this.peers.set(peerId, peer);
     this.views.set(peerId, { thumbnails: [], retained: [] });
+    // Set at once (it has no consumers yet): a feed consumer it gets later starts held if it must.
+    void peer.holdOwnFeed(this.ownFeedOf(userId));
     return peer;
+  }
+
+  findPeer(peerId: string): MediaPeer | undefined {
+    return this.peers.get(peerId);
   }
 
   peer(peerId: string): MediaPeer {
@@ -209,6 +230,7 @@ export class MediaRoom {
     const peer = this.peer(peerId);
     const producer = await peer.produce(request, this.mayUnmute(peer.userId));
     if (request.source === 'mic') await this.observeSpeaker(producer);
+    this.watchLiveness(producer);
     this.scheduleReconciliation();
     return { producerId: producer.id, paused: producer.paused };
   }
@@ -392,7 +414,7 @@ export class MediaRoom {
     const peers = [...this.peers.values()];
     const tracks = this.publishedTracks();
     const feed = await this.showOnMainFeed(tracks);
-    const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, ready: peer.ready, ...this.viewOf(peer.id) }));
+    const receivers: Receiver[] = peers.map((peer) => ({ peerId: peer.id, userId: peer.userId, ready: peer.ready, ...this.viewOf(peer.id) }));
     const wanted = this.rule(receivers, tracks, this.forwardingState(tracks, feed), this.limits);
     const plan = planSubscriptions(wanted, peers.flatMap((peer) => peer.subscriptions()));
     const startedAt = performance.now();
@@ -454,18 +476,52 @@ export class MediaRoom {
     const feed = await this.mainFeed;
     if (!feed || this.closed) return feed;
     const camera = tracks.find((track) => track.peerId === this.mainPeerId && track.source === 'camera' && !track.paused) ?? null;
+    const microphone = this.floorMicrophone(tracks);
     const upcomingPeers = new Set(this.upcomingPeerIds(tracks));
     const upcoming = tracks.filter((track) => upcomingPeers.has(track.peerId) && track !== camera);
-    await feed.show({ camera, microphone: this.floorMicrophone(tracks), upcoming: upcoming.slice(0, 2 * MAX_UPCOMING) });
+    // The new speaker's own feed consumers pause before the feed switches to them, not after.
+    this.feedTargetUsers = { video: camera?.userId ?? null, audio: microphone?.userId ?? null };
+    await this.holdOwnFeeds(feed);
+    await feed.show({ camera, microphone, upcoming: upcoming.slice(0, 2 * MAX_UPCOMING) });
     return feed;
   }
 
-  /** The floor holder's microphone (of their devices, the one that is on), while they may speak. */
+  /** The floor holder's microphone (of their devices, the one receiving media and on), while they may speak. */
   private floorMicrophone(tracks: readonly PublishedTrack[]): PublishedTrack | null {
     const holder = this.policy.floorHolderUserId;
     if (holder === null || !this.mayUnmute(holder)) return null;
-    const mics = tracks.filter((track) => track.userId === holder && track.source === 'mic');
-    return mics.find((track) => !track.paused) ?? mics[0] ?? null;
+    return preferLive(tracks.filter((track) => track.userId === holder && track.source === 'mic')) ?? null;
+  }
+
+  /**
+   * Holds paused the feed consumers of every peer whose user the feed carries or is switching to
+   * (picture and voice apart), and releases the others'. See MediaPeer.holdOwnFeed.
+   */
+  private async holdOwnFeeds(feed: MainFeed): Promise<void> {
+    const carried = feed.carriedUsers;
+    const usersOf = (kind: types.MediaKind) => new Set([this.feedTargetUsers[kind], carried[kind]].filter((userId) => userId !== null));
+    this.ownFeedUsers = { video: usersOf('video'), audio: usersOf('audio') };
+    await Promise.all([...this.peers.values()].map((peer) => peer.holdOwnFeed(this.ownFeedOf(peer.userId))));
+  }
+
+  private ownFeedOf(userId: string): Record<types.MediaKind, boolean> {
+    return { video: this.ownFeedUsers.video.has(userId), audio: this.ownFeedUsers.audio.has(userId) };
+  }
+
+  /** The previous speaker gets the feed back once it shows someone else: release, and re-plan. */
+  private afterFeedCutOver(): void {
+    void this.mainFeed.then((feed) => (feed && !this.closed ? this.holdOwnFeeds(feed) : undefined));
+    this.scheduleReconciliation();
+  }
+
+  /** A track whose packets stop or start again may change who is on the main screen (see preferLive). */
+  private watchLiveness(producer: types.Producer): void {
+    let live = receivesRtp(producer);
+    producer.on('score', () => {
+      if (receivesRtp(producer) === live) return;
+      live = !live;
+      this.scheduleReconciliation();
+    });
   }
 
   private tellSendLayers(producer: types.Producer, maxSpatialLayer: number): void {
@@ -495,7 +551,13 @@ export class MediaRoom {
       mainPeerId: this.mainPeerId,
       upcomingPeerIds: this.upcomingPeerIds(tracks),
       mainFeed: feed
-        ? { picture: feed.producers.video.id, voice: feed.producers.audio.id, voicePeerId: this.floorMicrophone(tracks)?.peerId ?? null }
+        ? {
+            picture: feed.producers.video.id,
+            voice: feed.producers.audio.id,
+            voicePeerId: this.floorMicrophone(tracks)?.peerId ?? null,
+            pictureUserIds: [...this.ownFeedUsers.video],
+            voiceUserIds: [...this.ownFeedUsers.audio],
+          }
         : null,
     };
   }

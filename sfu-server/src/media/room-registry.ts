@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { RequestError, type MainFeedSource, type PeerNotification } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
+import type { PeerLimits } from './peer-limits.js';
 import { MediaRoom } from './media-room.js';
 import type { SubscriptionRule } from './subscription-policy.js';
 import type { WorkerLoss, WorkerPool } from './worker-pool.js';
@@ -18,6 +19,8 @@ export interface RoomOptions {
   rule?: SubscriptionRule;
   /** How long a camera keeps sending a simulcast layer after its last receiver left it (see SendLayers). */
   layerLingerMs?: number;
+  /** Transports, producers and consumers one peer may hold (see MediaPeer). */
+  peerLimits?: PeerLimits;
 }
 
 /** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
@@ -92,6 +95,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       activeSpeakerObserver,
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
       ...(this.roomOptions.layerLingerMs !== undefined ? { layerLingerMs: this.roomOptions.layerLingerMs } : {}),
+      ...(this.roomOptions.peerLimits ? { peerLimits: this.roomOptions.peerLimits } : {}),
     });
     this.rooms.set(roomId, room);
     this.log.info({ roomId }, 'room opened');

@@ -18,6 +18,8 @@ export type Delivery = 'high' | 'low' | 'paused' | 'audio';
 
 export interface Receiver {
   peerId: string;
+  /** The user behind it: nobody gets their own picture or voice back, on any of their devices. */
+  userId: string;
   /** It has told us its RTP capabilities and has a receive transport to put consumers on. */
   ready: boolean;
   /** Peer ids of the thumbnails it shows now, in display order. */
@@ -36,6 +38,11 @@ export interface PublishedTrack {
   paused: boolean;
   /** When it was last resumed (ms): with too many open microphones the latest talkers win. */
   activeSince: number;
+  /**
+   * RTP is arriving for it. A track whose packets stopped (the browser behind it rejoined as a
+   * new peer, or vanished) must not take the main screen or the floor's voice from a live one.
+   */
+  live: boolean;
 }
 
 export interface ForwardingState {
@@ -56,6 +63,10 @@ export interface MainFeedProducers {
   voice: string;
   /** The peer whose microphone the voice carries now. */
   voicePeerId: string | null;
+  /** The users whose camera the picture shows (or is switching to): they get it paused. */
+  pictureUserIds: readonly string[];
+  /** The users whose microphone the voice carries (or is switching to): they get it paused. */
+  voiceUserIds: readonly string[];
 }
 
 export interface ForwardingLimits {
@@ -111,21 +122,25 @@ export const conferenceRule: SubscriptionRule = (receivers, tracks, state, limit
   const upcoming = new Set(mainFeed ? [] : (state.upcomingPeerIds ?? []).slice(0, MAX_UPCOMING));
   const upcomingMics = tracks.filter((track) => track.source === 'mic' && upcoming.has(track.peerId) && !speakers.includes(track));
 
+  const mainUserId = tracks.find((track) => track.peerId === state.mainPeerId)?.userId;
   const wanted: WantedSubscription[] = [];
   for (const receiver of receivers) {
     if (!receiver.ready) continue;
     const want = (track: PublishedTrack | undefined, delivery: Delivery) => {
       if (track && track.peerId !== receiver.peerId) wanted.push({ subscriberId: receiver.peerId, producerId: track.producerId, delivery });
     };
+    // Nobody gets their own picture or voice back, from this device or another one of theirs.
+    const isSelf = (userId: string | null | undefined) => userId === receiver.userId;
     if (mainFeed) {
-      // Nobody gets their own picture or voice back.
-      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.picture, delivery: receiver.peerId === state.mainPeerId ? 'paused' : 'high' });
-      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.voice, delivery: receiver.peerId === mainFeed.voicePeerId ? 'paused' : 'audio' });
+      const ownPicture = receiver.peerId === state.mainPeerId || isSelf(mainUserId) || mainFeed.pictureUserIds.some(isSelf);
+      const ownVoice = receiver.peerId === mainFeed.voicePeerId || mainFeed.voiceUserIds.some(isSelf);
+      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.picture, delivery: ownPicture ? 'paused' : 'high' });
+      wanted.push({ subscriberId: receiver.peerId, producerId: mainFeed.voice, delivery: ownVoice ? 'paused' : 'audio' });
     }
     const mainCamera = mainFeed ? null : state.mainPeerId;
     for (const [peerId, delivery] of videoDeliveries(receiver, mainCamera, limits)) want(cameras.get(peerId), delivery);
-    for (const mic of speakers.filter((track) => track.peerId !== receiver.peerId).slice(0, limits.maxAudio)) want(mic, 'audio');
-    for (const mic of upcomingMics) want(mic, 'audio');
+    for (const mic of speakers.filter((track) => !isSelf(track.userId)).slice(0, limits.maxAudio)) want(mic, 'audio');
+    for (const mic of upcomingMics.filter((track) => !isSelf(track.userId))) want(mic, 'audio');
   }
   return wanted;
 };
@@ -167,7 +182,8 @@ export function audibleMicrophones(tracks: readonly PublishedTrack[], speakers: 
 
 /**
  * The peer on the main screen: the dominant speaker when following it, otherwise the chosen
- * user's peer that publishes a camera (a user may be in the meeting from two devices).
+ * user's peer that publishes a camera (a user may be in the meeting from two devices, or have a
+ * silent leftover of a session that died): the one receiving media first, then one switched on.
  */
 export function resolveMainPeer(
   main: { userId: string | null; followActiveSpeaker: boolean },
@@ -179,8 +195,12 @@ export function resolveMainPeer(
     return activeSpeakerPeerId;
   }
   if (main.userId === null) return null;
-  const ofUser = cameras.filter((track) => track.userId === main.userId);
-  return (ofUser.find((track) => !track.paused) ?? ofUser[0])?.peerId ?? null;
+  return preferLive(cameras.filter((track) => track.userId === main.userId))?.peerId ?? null;
+}
+
+/** Of one user's tracks of one source: one receiving media and switched on, else one switched on, else any. */
+export function preferLive(tracks: readonly PublishedTrack[]): PublishedTrack | undefined {
+  return tracks.find((track) => track.live && !track.paused) ?? tracks.find((track) => !track.paused) ?? tracks[0];
 }
 
 /**

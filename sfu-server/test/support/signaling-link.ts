@@ -21,16 +21,20 @@ export class SignalingLink {
   readonly lostRooms: RoomLost[] = [];
   /** Cut-overs of rooms' main-screen feeds (told to the room at once, not per peer). */
   readonly mainFeedCuts: SfuEvent<'room:mainFeed'>[] = [];
+  /** Peers the SFU closed itself because their signaling node lost its lease. */
+  readonly closedPeers: SfuEvent<'peers:closed'>[] = [];
 
   private constructor(private readonly socket: Socket<SfuToSignalingEvents, SignalingToSfuEvents>) {
     socket.on('peer:notify', (event) => this.notifications.push(event));
     socket.on('room:lost', (event) => this.lostRooms.push(event));
     socket.on('room:mainFeed', (event) => this.mainFeedCuts.push(event));
+    socket.on('peers:closed', (event) => this.closedPeers.push(event));
   }
 
-  static connect(url: string, token: string | undefined): Promise<SignalingLink> {
+  /** `nodeId`: the signaling node this connection speaks for (the owner of the peers it opens). */
+  static connect(url: string, token: string | undefined, nodeId?: string): Promise<SignalingLink> {
     const socket: Socket<SfuToSignalingEvents, SignalingToSfuEvents> = io(url, {
-      auth: token === undefined ? {} : { token },
+      auth: { ...(token === undefined ? {} : { token }), ...(nodeId === undefined ? {} : { nodeId }) },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,

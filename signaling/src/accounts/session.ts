@@ -1,6 +1,7 @@
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
+import { SESSION_COOKIE_NAME } from '@ehop/protocol';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 
@@ -10,7 +11,7 @@ declare module 'express-session' {
   }
 }
 
-export const SESSION_COOKIE = 'ehop.sid';
+export const SESSION_COOKIE = SESSION_COOKIE_NAME;
 const SESSION_TTL_SECONDS = 12 * 60 * 60; // one working day; a meeting never outlasts it
 
 export interface SessionOptions {

@@ -44,9 +44,14 @@ export class UserRepository {
     return stored && !stored.disabled ? toPublicUser(stored) : null;
   }
 
+  /** The id of the account with this username, disabled or not; null when there is none. */
+  async idForUsername(username: string): Promise<string | null> {
+    return (await this.redis.hGet(keys.usernameIndex(), normalizeUsername(username))) ?? null;
+  }
+
   /** The active user with their password hash: only for checking a login. */
   async findByUsername(username: string): Promise<StoredUser | null> {
-    const userId = await this.redis.hGet(keys.usernameIndex(), normalizeUsername(username));
+    const userId = await this.idForUsername(username);
     const stored = userId ? await this.getStored(userId) : null;
     return stored && !stored.disabled ? stored : null;
   }

@@ -1,8 +1,9 @@
 import type { Directory } from '@ehop/protocol';
 import type { Router } from 'express';
+import type { SessionIndex } from '../accounts/session-index.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
-import type { MeetingRepository } from '../meetings/meeting-repository.js';
+import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import type { ConnectionDirectory } from '../realtime/connection-directory.js';
 import { addMeetingAdminRoutes } from './meeting-admin-routes.js';
 import { adminOnlyRouter } from './require-admin.js';
@@ -14,6 +15,8 @@ export interface AdminRoutesOptions {
   units: UnitRepository;
   meetings: MeetingRepository;
   connections: ConnectionDirectory;
+  onMembersChanged(previous: StoredMeeting, next: StoredMeeting): Promise<void>;
+  sessions: SessionIndex;
 }
 
 /** `/api/admin`: administrators only (403 for everyone else), every body checked by its schema. */

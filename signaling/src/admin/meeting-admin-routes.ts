@@ -12,13 +12,15 @@ export interface MeetingAdminOptions {
   users: UserRepository;
   units: UnitRepository;
   meetings: MeetingRepository;
+  /** After an edit: members removed or given another role must feel it on their open sockets at once. */
+  onMembersChanged(previous: StoredMeeting, next: StoredMeeting): Promise<void>;
 }
 
 /**
  * `/api/admin/meetings`: administrators (the office organising meetings) create and edit them.
  * Publishing, starting and ending go through `POST /api/meetings/:id/status` (chairs use it too).
  */
-export function addMeetingAdminRoutes(router: Router, { users, units, meetings }: MeetingAdminOptions): void {
+export function addMeetingAdminRoutes(router: Router, { users, units, meetings, onMembersChanged }: MeetingAdminOptions): void {
   const directory = async (): Promise<InvitationDirectory> => ({ users: await users.listAll(), units: await units.listAll() });
 
   router.get('/meetings', async (_req, res) => {
@@ -46,11 +48,14 @@ export function addMeetingAdminRoutes(router: Router, { users, units, meetings }
     '/meetings/:meetingId',
     validated({ params: MeetingIdParams, body: MeetingInput }, async ({ params, body }, _req, res) => {
       const members = resolveMembers(body, await directory());
+      let previous: StoredMeeting | undefined;
       const saved = await meetings.update(params.meetingId, (meeting) => {
         requireNotEnded(meeting);
+        previous = meeting;
         return editedMeeting(meeting, body, members);
       });
-      if (!saved) throw new RequestError('not_found', 'Meeting not found');
+      if (!saved || !previous) throw new RequestError('not_found', 'Meeting not found');
+      await onMembersChanged(previous, saved);
       res.json(toManaged(saved));
     }),
   );

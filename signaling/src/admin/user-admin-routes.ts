@@ -10,6 +10,7 @@ import {
 } from '@ehop/protocol';
 import type { Router } from 'express';
 import { hashPassword } from '../accounts/password.js';
+import type { SessionIndex } from '../accounts/session-index.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { currentUser } from '../http/require-auth.js';
@@ -20,10 +21,11 @@ export interface UserAdminOptions {
   users: UserRepository;
   units: UnitRepository;
   connections: ConnectionDirectory;
+  sessions: SessionIndex;
 }
 
 /** `/api/admin/users`: create accounts (people and endpoints), edit, reset passwords, disable. */
-export function addUserAdminRoutes(router: Router, { users, units, connections }: UserAdminOptions): void {
+export function addUserAdminRoutes(router: Router, { users, units, connections, sessions }: UserAdminOptions): void {
   router.post(
     '/users',
     validated({ body: CreateUserRequest }, async ({ body }, _req, res) => {
@@ -48,9 +50,12 @@ export function addUserAdminRoutes(router: Router, { users, units, connections }
 
   router.post(
     '/users/:userId/password',
-    validated({ params: UserIdParams, body: ResetPasswordRequest }, async ({ params, body }, _req, res) => {
+    validated({ params: UserIdParams, body: ResetPasswordRequest }, async ({ params, body }, req, res) => {
       const account = await requireAccount(users, params.userId);
       await users.update(account.id, { passwordHash: await hashPassword(body.password) });
+      // Whoever held the old password (or a stolen cookie) is out everywhere; an administrator
+      // resetting their own password keeps this session.
+      await sessions.endAll(account.id, { except: req.sessionID });
       res.status(204).end();
     }),
   );
@@ -63,8 +68,11 @@ export function addUserAdminRoutes(router: Router, { users, units, connections }
         throw new RequestError('conflict', 'You cannot disable your own account');
       }
       await users.update(account.id, { disabled: body.disabled });
-      // Its sessions already fail (a disabled account is not found); its live sockets go too.
-      if (body.disabled) connections.disconnectUser(account.id);
+      // Its sessions end (enabling the account again does not bring them back); its live sockets go too.
+      if (body.disabled) {
+        await sessions.endAll(account.id);
+        connections.disconnectUser(account.id);
+      }
       res.json(await requireAccount(users, account.id));
     }),
   );

@@ -4,7 +4,12 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { LoginLimiter } from '../accounts/login-limiter.js';
+import { limitPasswordHashing } from '../accounts/password.js';
 import { createSessionMiddleware } from '../accounts/session.js';
+import { SessionIndex } from '../accounts/session-index.js';
+import { originCheck } from '../http/origin-check.js';
+import { disableDemoPasswordAccounts } from '../seed/demo-password-guard.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
 import type { SignalingConfig } from '../config.js';
@@ -13,14 +18,17 @@ import { createDocumentServices } from '../documents/document-services.js';
 import { createHttpApp } from './http-app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SfuClient } from '../media/sfu-client.js';
+import { iceServersFor } from '../media/turn-credentials.js';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AgendaService } from '../agenda/agenda-service.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { AttendanceService } from '../attendance/attendance-service.js';
 import { voteBroadcast } from '../votes/vote-broadcasts.js';
+import { BallotSealer } from '../votes/ballot-seal.js';
 import { VoteRepository } from '../votes/vote-repository.js';
 import { VoteService } from '../votes/vote-service.js';
-import { RecordingFiles, recordingArchiveSource } from '@ehop/recordings';
+import { RecordingFiles } from '@ehop/recordings';
+import { recordingArchiveSource } from '../recordings/recording-archive.js';
 import { RecordingService } from '../recordings/recording-service.js';
 import type { MeetingBroadcasts } from '../meetings/meeting-broadcasts.js';
 import { minutesBroadcast } from '../minutes/minutes-broadcasts.js';
@@ -36,13 +44,24 @@ import { ConferenceService } from '../conference/conference-service.js';
 import { NetworkQualityPoller } from '../conference/network-quality-poller.js';
 import { relayConferenceEvents } from '../conference/sfu-conference-relay.js';
 import { MeetingRepository } from '../meetings/meeting-repository.js';
+import { MeetingEnding } from '../meetings/meeting-ending.js';
+import { MeetingEvents } from '../meetings/meeting-events.js';
+import { PendingEndings } from '../meetings/pending-endings.js';
+import { attendanceHooks } from '../attendance/attendance-hooks.js';
+import { recordingEventHandler } from '../recordings/recording-events.js';
+import { meetingStatusRelay } from '../realtime/meeting-status-relay.js';
+import { meetingEndingSteps } from './meeting-ending-steps.js';
 import { connectionDirectory } from '../realtime/connection-directory.js';
-import { connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { closeConnection, connectRedis, duplicateConnection, type RedisClient } from '../redis/client.js';
+import { IdempotencyStore } from '../redis/idempotency-store.js';
 import { rooms } from '../redis/keys.js';
 import { NodeHeartbeat } from '../realtime/node-heartbeat.js';
 import { PresenceRepository } from '../realtime/presence-repository.js';
 import type { RealtimeDeps } from '../realtime/realtime-deps.js';
 import { relaySfuEvents } from '../realtime/sfu-event-relay.js';
+import { membershipSync, type MembershipSync } from '../realtime/membership-sync.js';
+import { RequestLimiter } from '../realtime/request-limiter.js';
+import { UserPeers } from '../realtime/user-peers.js';
 import { createSocketServer, handleConnections, leaveAllMeetings } from './socket-server.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
 
@@ -62,21 +81,27 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const adapterClients = config.useRedisAdapter
     ? { pub: await duplicateConnection(redis, log), sub: await duplicateConnection(redis, log) }
     : null;
-  const sfu = new SfuClient(config.sfu, log.child({ component: 'sfu-client' }));
-  const heartbeat = new NodeHeartbeat(randomBytes(6).toString('base64url'), redis, log);
+  // A new id at every start: the SFU closes the peers of this node's previous life after its grace period.
+  const nodeId = randomBytes(6).toString('base64url');
+  const sfu = new SfuClient({ ...config.sfu, nodeId }, log.child({ component: 'sfu-client', nodeId }));
+  const heartbeat = new NodeHeartbeat(nodeId, redis, log);
   await heartbeat.start();
 
+  limitPasswordHashing(config.limits.passwordHashing);
   const users = new UserRepository(redis);
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
   const conferences = new ConferenceRepository(redis);
-  const sessionMiddleware = createSessionMiddleware(redis, {
-    secret: config.session.secret,
-    cookieSecure: config.session.cookieSecure,
-    behindProxy: config.session.cookieSecure && !config.tls,
-  });
-
   let io: SignalingIo | undefined;
+  let membership: MembershipSync | undefined;
+  // Secure cookies without TLS here means TLS ends at a proxy: trust its X-Forwarded-Proto.
+  const behindProxy = config.session.cookieSecure && !config.tls;
+  const sessionMiddleware = createSessionMiddleware(redis, { secret: config.session.secret, cookieSecure: config.session.cookieSecure, behindProxy });
+  const allowedOrigin = originCheck(config.allowedOrigins, behindProxy);
+  const disconnectSession = (sessionId: string) => io?.in(rooms.session(sessionId)).disconnectSockets(true);
+  const sessions = new SessionIndex(redis, disconnectSession);
+  if (config.production) await disableDemoPasswordAccounts(users, sessions, log);
+
   const recordingFiles = new RecordingFiles(config.recordingsDir);
   let conference: ConferenceService | undefined;
   const recordings = new RecordingService({
@@ -87,7 +112,8 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     announce: (state) => io?.to(rooms.meeting(state.meetingId)).emit('recording:state', state),
     logger: log.child({ component: 'recordings' }),
   });
-  const broadcasts = withRecording(meetingBroadcasts(() => io), recordings, log);
+  const broadcasts = withRecording(meetingBroadcasts(() => io), recordings);
+  const meetingEvents = new MeetingEvents(redis, await duplicateConnection(redis, log), log.child({ component: 'meeting-events' }));
   const agenda = new AgendaService({ meetings, agendas: new AgendaRepository(redis), broadcast: broadcasts.agendaChanged });
   const attendanceRepository = new AttendanceRepository(redis);
   const attendance = new AttendanceService({
@@ -96,7 +122,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     broadcast: broadcasts.attendanceChanged,
   });
   const documents = await createDocumentServices(config.documents, redis, meetings, () => io, log.child({ component: 'documents' }));
-  const voteRepository = new VoteRepository(redis);
+  const voteRepository = new VoteRepository(redis, new BallotSealer(config.ballotSecret), log.child({ component: 'votes' }));
   const votes = new VoteService({
     meetings,
     agendas: new AgendaRepository(redis),
@@ -127,10 +153,18 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     users,
     units,
     documents,
+    votes: voteRepository,
     minutes: minutesArchiveSource(minutesRepository),
     logger: log.child({ component: 'archive' }),
   });
   await archive.start();
+  const ending = new MeetingEnding({
+    meetings,
+    pending: new PendingEndings(redis),
+    votes,
+    steps: meetingEndingSteps({ conferences, documents, events: meetingEvents, sfu, archive: archive.service }),
+    logger: log.child({ component: 'meeting-ending' }),
+  });
   const app = createHttpApp({
     logger: log,
     redis,
@@ -140,18 +174,25 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     meetings,
     conferences,
     sessionMiddleware,
+    sessions,
+    originCheck: allowedOrigin,
+    tls: config.session.cookieSecure,
     documents,
     clientDist: config.clientDist,
-    onLogout: (sessionId) => io?.in(rooms.session(sessionId)).disconnectSockets(true),
+    loginLimiter: new LoginLimiter(redis, config.limits.login),
+    trustProxy: config.trustProxy,
+    onLogout: disconnectSession,
     connections: connectionDirectory(() => io),
-    broadcasts,
+    meetingEvents,
+    ending,
+    onMembersChanged: async (previous, next) => membership?.membersChanged(previous, next),
     votes,
     archive: archive.service,
     recordings,
     minutes,
   });
   const httpServer = createServer(app, config);
-  io = createSocketServer(httpServer, { sessionMiddleware, adapterClients });
+  io = createSocketServer(httpServer, { originCheck: allowedOrigin, adapterClients });
 
   let shuttingDown = false;
   conference = new ConferenceService({ io, sfu, meetings, users, units, conferences, logger: log.child({ component: 'conference' }) });
@@ -166,22 +207,36 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     units,
     meetings,
     presence: new PresenceRepository(redis),
+    userPeers: new UserPeers(redis, config.limits.peersPerUser),
+    requestLimiter: new RequestLimiter(redis, config.limits.socketRequests, log.child({ component: 'request-limiter' })),
     agenda,
     attendance,
     documents,
     votes,
     recordings,
     minutes,
+    idempotency: new IdempotencyStore(redis),
     nodeId: heartbeat.nodeId,
-    iceServers: config.iceServers,
+    iceServers: (userId) => iceServersFor(config.turn, userId),
     conference,
-    meetingHooks: [conferenceHooks(conference)],
+    meetingHooks: [conferenceHooks(conference), attendanceHooks(attendance, log.child({ component: 'attendance' }))],
     logger: log.child({ component: 'realtime' }),
     isShuttingDown: () => shuttingDown,
   };
   handleConnections(deps, sessionMiddleware);
-  relaySfuEvents(sfu, io, log.child({ component: 'sfu-events' }));
+  meetingEvents.on(meetingStatusRelay(deps));
+  meetingEvents.on(recordingEventHandler(recordings));
+  await meetingEvents.start();
+  // In the background: endings a crash interrupted are finished (idempotent if another node does too).
+  void ending.resumePending().then(
+    (count) => count > 0 && log.warn({ meetings: count }, 'finished endings of meetings a crash had interrupted'),
+    (error: unknown) => log.error({ err: error }, 'resuming interrupted meeting endings failed'),
+  );
+  membership = membershipSync(deps, { otherNodes: adapterClients !== null });
+  relaySfuEvents(sfu, io, deps.presence, log.child({ component: 'sfu-events' }));
+  sfu.on('room:lost', ({ roomId }) => recordings.roomLost(roomId));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
+  sfu.connect();
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
   networkQuality.start();
 
@@ -204,6 +259,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
       await httpClosed;
       sfu.close();
       await heartbeat.stop().catch(() => undefined);
+      await meetingEvents.stop().catch(() => undefined);
       await archive.stop().catch(() => undefined);
       await quitAll([redis, ...(adapterClients ? [adapterClients.pub, adapterClients.sub] : [])]);
       log.info('signaling stopped');
@@ -233,17 +289,13 @@ function listen(httpServer: HttpServer, config: SignalingConfig, logger: Logger)
 
 /** QUIT lets Redis finish the commands already sent (nothing in flight is lost). */
 async function quitAll(clients: RedisClient[]): Promise<void> {
-  await Promise.allSettled(clients.map((client) => (client.isOpen ? client.quit() : Promise.resolve())));
+  await Promise.allSettled(clients.map((client) => closeConnection(client)));
 }
 
-/** The meeting's announcements, plus what recording must hear: the end of the meeting, and agenda item changes (chapters). */
-function withRecording(broadcasts: MeetingBroadcasts, recordings: RecordingService, log: Logger): MeetingBroadcasts {
+/** The meeting's announcements, plus what recording must hear: agenda item changes (chapters). */
+function withRecording(broadcasts: MeetingBroadcasts, recordings: RecordingService): MeetingBroadcasts {
   return {
     ...broadcasts,
-    statusChanged(meetingId, status) {
-      broadcasts.statusChanged(meetingId, status);
-      if (status === 'ended') recordings.meetingEnded(meetingId).catch((error: unknown) => log.error({ err: error, meetingId }, 'recording could not be finalised'));
-    },
     agendaChanged(agenda) {
       broadcasts.agendaChanged(agenda);
       recordings.agendaChanged(agenda);

@@ -16,11 +16,13 @@ import { leaveMeeting, meetingHandlers } from '../realtime/meeting-handlers.js';
 import { conferenceHandlers } from '../conference/conference-handlers.js';
 import { mediaHandlers } from '../realtime/media-handlers.js';
 import type { RealtimeDeps } from '../realtime/realtime-deps.js';
+import type { OriginCheck } from '../http/origin-check.js';
 import { authenticateSockets } from '../realtime/socket-auth.js';
 import type { SignalingIo, SignalingSocket } from '../realtime/socket-types.js';
 
 export interface SocketServerOptions {
-  sessionMiddleware: RequestHandler;
+  /** Every engine.io request (handshake, polls, upgrade) from another site's page is refused. */
+  originCheck: OriginCheck;
   /** Pub/sub connections for the Redis adapter; without them rooms are local to this node. */
   adapterClients: { pub: RedisClient; sub: RedisClient } | null;
 }
@@ -29,7 +31,11 @@ export interface SocketServerOptions {
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
 export function createSocketServer(httpServer: HttpServer | HttpsServer, options: SocketServerOptions): SignalingIo {
-  const io: SignalingIo = new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false });
+  const io: SignalingIo = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    serveClient: false,
+    allowRequest: (request, callback) => callback(null, options.originCheck(request)),
+  });
   if (options.adapterClients) {
     const { pub, sub } = options.adapterClients;
     io.adapter(createAdapter(pub, sub, { key: keys.socketIoChannelPrefix() }));
@@ -58,7 +64,9 @@ function onConnection(deps: RealtimeDeps, socket: SignalingSocket): void {
       ...recordingHandlers(deps.recordings, socket),
       ...minutesHandlers(deps.minutes, socket),
     },
+    deps.requestLimiter,
     logger,
+    deps.idempotency,
   );
   socket.on('disconnect', () => {
     void socket.data.membershipQueue

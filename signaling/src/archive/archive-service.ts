@@ -15,7 +15,8 @@ import { collectDossier, toPart } from './dossier/dossier-builder.js';
 import type { DossierContext, DossierProvider, Person } from './dossier/dossier-item.js';
 import { buildManifest, manifestBytes } from './dossier/manifest.js';
 import { dossierZip, type DossierZip } from './dossier/zip-export.js';
-import { searchTerms, snippetAround } from './search-text.js';
+import { matchingSentence } from './match-snippet.js';
+import { searchTerms } from './search-text.js';
 
 export interface ArchiveServiceDeps {
   meetings: MeetingRepository;
@@ -168,7 +169,8 @@ export class ArchiveService {
     const texts = [];
     for (const document of documents) {
       try {
-        texts.push(`${document.title}\n${await this.deps.text.textOf(this.deps.blobs.pathOf(document.sha256), document.sha256)}`);
+        // The title is a paragraph of its own: the sentence a search quotes never runs into it.
+        texts.push(`${document.title}\n\n${await this.deps.text.textOf(this.deps.blobs.pathOf(document.sha256), document.sha256)}`);
       } catch (error) {
         // One unreadable PDF keeps its title searchable; the rest of the meeting is still archived.
         this.deps.logger.warn({ err: error, documentId: document.id }, 'archive: no text from a document');
@@ -179,9 +181,9 @@ export class ArchiveService {
   }
 }
 
-/** A result as the list shows it, with a few words around the match in the minutes, else in the documents. */
+/** A result as the list shows it, with the sentence that matched (of the minutes first, then of the documents). */
 function toEntry(record: ArchiveRecord, terms: readonly string[], texts: ArchiveTexts | undefined): ArchiveEntry {
-  const snippet = texts && terms.length > 0 ? (snippetAround(texts.minutesText, terms) ?? snippetAround(texts.documentsText, terms)) : null;
+  const snippet = texts && terms.length > 0 ? matchingSentence([texts.minutesText, texts.documentsText], terms) : null;
   return {
     meetingId: record.meetingId,
     title: record.title,

@@ -6,7 +6,7 @@ import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { RedisClient } from '../redis/client.js';
-import { VoteRepository } from '../votes/vote-repository.js';
+import type { VoteRepository } from '../votes/vote-repository.js';
 import { ArchiveIndex } from './archive-index.js';
 import { ArchiveRepository } from './archive-repository.js';
 import { ArchiveService } from './archive-service.js';
@@ -29,6 +29,8 @@ export interface ArchiveSetup {
   users: UserRepository;
   units: UnitRepository;
   documents: DocumentServices;
+  /** The votes feature's storage (the same instance the node uses: it can count a secret vote). */
+  votes: VoteRepository;
   logger: Logger;
   /** The minutes feature's approved PDF and text (none until it is wired). */
   minutes?: MinutesArchiveSource;
@@ -69,7 +71,7 @@ export function createArchiveServices(setup: ArchiveSetup): ArchiveServices {
       new DocumentDossierProvider(documents.documents, documents.blobs),
       new AttendanceDossierProvider(new AttendanceRepository(redis)),
       new SpeakersDossierProvider(setup.speakers ?? new ConferenceRepository(redis), new AgendaRepository(redis)),
-      new VotesDossierProvider(new VoteRepository(redis)),
+      new VotesDossierProvider(setup.votes),
       new RecordingsDossierProvider(setup.recordings ?? noRecordings),
     ],
     logger,

@@ -1,8 +1,9 @@
 import type { Logger } from '../logger.js';
-import type { RedisClient } from '../redis/client.js';
+import { closeConnection, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import type { ArchiveIndex } from './archive-index.js';
 import type { ArchiveRepository } from './archive-repository.js';
+import { runNowOrWhenStored } from '../redis/retry-while-down.js';
 
 /**
  * Keeps this node's in-memory index equal to the records in Redis, which every node shares:
@@ -38,7 +39,7 @@ export class ArchiveSync {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.subscriber.isOpen) await this.subscriber.quit();
+    await closeConnection(this.subscriber);
   }
 
   /** Re-reads one meeting's record (also called directly by the node that saved it, so it sees it at once). */
@@ -53,7 +54,15 @@ export class ArchiveSync {
     }
   }
 
+  /** The subscriber can be back before the command connection (which fails fast meanwhile): retried until it is. */
   private async rebuild(): Promise<void> {
+    await runNowOrWhenStored(() => this.rebuildOnce(), this.logger, 'archive index: rebuild').catch((error: unknown) => {
+      if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
+    });
+  }
+
+  private async rebuildOnce(): Promise<void> {
+    if (this.stopped) return;
     try {
       const started = Date.now();
       this.changedDuringRebuild = new Set();
@@ -66,7 +75,7 @@ export class ArchiveSync {
       this.logger.info({ meetings: this.index.size, ms: Date.now() - started }, 'archive index built');
     } catch (error) {
       this.changedDuringRebuild = null;
-      if (!this.stopped) this.logger.error({ err: error }, 'archive index: rebuild failed');
+      throw error;
     }
   }
 }

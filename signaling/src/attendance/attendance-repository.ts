@@ -14,6 +14,15 @@ redis.call('HSET', KEYS[1], ARGV[1], entry)
 return entry
 `;
 
+/** RECORD_ENTRY, unless the person already has an entry (then nothing is written: false). */
+const RECORD_FIRST_ENTRY = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return false end
+local version = redis.call('INCR', KEYS[2])
+local entry = '{"version":' .. version .. ',' .. string.sub(ARGV[2], 2)
+redis.call('HSET', KEYS[1], ARGV[1], entry)
+return entry
+`;
+
 export type UnversionedEntry = Omit<AttendanceEntry, 'version'>;
 
 /** One hash per meeting (userId -> entry): 120 people checking in at once never contend. */
@@ -26,6 +35,18 @@ export class AttendanceRepository {
       arguments: [entry.userId, JSON.stringify(entry)],
     });
     return AttendanceEntry.parse(JSON.parse(String(stored)));
+  }
+
+  /**
+   * Records the entry only if the person has none yet, in one step: an entry the secretary wrote
+   * a moment before is never overwritten. Null when there was one.
+   */
+  async recordFirst(meetingId: string, entry: UnversionedEntry): Promise<AttendanceEntry | null> {
+    const stored = await this.redis.eval(RECORD_FIRST_ENTRY, {
+      keys: [keys.meetingAttendance(meetingId), keys.meetingAttendanceVersion(meetingId)],
+      arguments: [entry.userId, JSON.stringify(entry)],
+    });
+    return stored === null ? null : AttendanceEntry.parse(JSON.parse(String(stored)));
   }
 
   async list(meetingId: string): Promise<AttendanceEntry[]> {

@@ -62,6 +62,28 @@ export class AttendanceService {
     return entry;
   }
 
+  /**
+   * Someone entered the meeting's room (or was there when it started): a member whose attendance
+   * is taken is checked in as present, if the meeting is running and they have no entry yet. An
+   * entry already recorded (by the secretary, or by themselves: online from an endpoint, absent)
+   * is left as it is: the person who recorded it knew more than a connection can tell.
+   */
+  async checkInOnArrival(meetingId: string, userId: string): Promise<AttendanceEntry | null> {
+    const meeting = await this.deps.meetings.get(meetingId);
+    const role = meeting ? roleOf(meeting, userId) : null;
+    if (!meeting || meeting.status !== 'in_progress' || !role || !takesAttendance(role)) return null;
+    const entry = await this.deps.attendance.recordFirst(meetingId, {
+      userId,
+      status: 'present',
+      reason: null,
+      endpointId: null,
+      recordedBy: userId,
+      recordedAt: new Date().toISOString(),
+    });
+    if (entry) this.deps.broadcast(meetingId, entry);
+    return entry;
+  }
+
   private membership(user: User, meetingId: string): Promise<Membership> {
     return requireMembership(this.deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
   }

@@ -3,6 +3,7 @@ import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { Logger } from '../logger.js';
 import type { SfuClient } from '../media/sfu-client.js';
+import { requireNotEnded } from '../meetings/meeting-access.js';
 import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import { rooms } from '../redis/keys.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
@@ -46,9 +47,10 @@ export class ConferenceService {
     };
   }
 
-  /** Changes the record, then tells the SFU and everyone; returns the new record. */
+  /** Changes the record, then tells the SFU and everyone; returns the new record. An ended meeting's floor is closed for good. */
   async apply(meetingId: string, change: (record: ConferenceRecord) => Transition): Promise<ConferenceRecord> {
     const meeting = await this.meeting(meetingId);
+    requireNotEnded(meeting);
     let before: ConferenceRecord | undefined;
     const { record } = await this.deps.conferences.update(meetingId, (current) => {
       before = current;
@@ -70,6 +72,17 @@ export class ConferenceService {
   async enforceCurrent(meetingId: string): Promise<void> {
     const meeting = await this.meeting(meetingId);
     await this.enforce(meetingId, await this.deps.conferences.get(meetingId), chairsOf(meeting));
+  }
+
+  /**
+   * The chairs may have changed (an administrator edited the members): the SFU gets the rules that
+   * follow (a former chair's microphone is paused) and everyone the state (who may speak).
+   */
+  async membersChanged(meetingId: string): Promise<void> {
+    const chairs = chairsOf(await this.meeting(meetingId));
+    const record = await this.deps.conferences.get(meetingId);
+    await this.enforce(meetingId, record, chairs);
+    this.broadcast(meetingId, record, record, chairs);
   }
 
   /** Server-side mute of one user or of everyone but the chairs. */

@@ -127,6 +127,28 @@ export function releaseFloor(record: ConferenceRecord, now: Date, endedBy: 'chai
   };
 }
 
+/**
+ * The meeting ended: the running turn ends (logged, so the minutes list its speaker), nobody is
+ * waiting any more, and the main screen goes back to what it showed before the grant.
+ */
+export function closeFloor(record: ConferenceRecord, now: Date): Transition {
+  const restore = record.holder !== null && record.mainScreen.mode === 'floor' && record.mainScreenBeforeGrant !== null;
+  return {
+    record: next(record, {
+      holder: null,
+      queue: [],
+      mainScreen: restore ? record.mainScreenBeforeGrant! : record.mainScreen,
+      mainScreenBeforeGrant: null,
+    }),
+    ...(record.holder ? { log: finishedTurn(record.holder, now, 'meeting_ended') } : {}),
+  };
+}
+
+/** True when there is nothing for `closeFloor` to close. */
+export function isFloorClosed(record: ConferenceRecord): boolean {
+  return record.holder === null && record.queue.length === 0;
+}
+
 export function setMode(record: ConferenceRecord, mode: FloorMode): Transition {
   return { record: next(record, { mode }) };
 }

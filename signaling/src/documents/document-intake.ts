@@ -9,7 +9,9 @@ import {
   type User,
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import type { BlobStore } from './blob-store.js';
+import { requireDocumentsOpen } from './document-access.js';
 import type { DocumentNotifier } from './document-notifier.js';
 import type { DocumentRepository, StoredDocument } from './document-repository.js';
 import { detectDocumentType } from './file-type.js';
@@ -19,6 +21,8 @@ import { checkPdf } from './pdf-check.js';
 import type { ReceivedFile } from './receive-upload.js';
 
 export interface IntakeDeps {
+  /** To refuse a document whose meeting ended while it was being received or converted. */
+  meetings: MeetingRepository;
   blobs: BlobStore;
   documents: DocumentRepository;
   converter: OfficeConverter;
@@ -100,13 +104,19 @@ export class DocumentIntake {
     return { ...base, status: 'queued', queuePosition };
   }
 
-  /** The file goes into the content-addressed store first, then the record: a record never points at nothing. */
+  /**
+   * The file goes into the content-addressed store first, then the record: a record never points
+   * at nothing. A meeting that ended meanwhile (a conversion takes seconds to minutes) gets nothing.
+   */
   private async store(
     upload: UploadContext,
     sourceType: DocumentSourceType,
     pdfPath: string,
     facts: { sha256: string; sizeBytes: number; pageCount: number },
   ): Promise<StoredDocument> {
+    const meeting = await this.deps.meetings.get(upload.meetingId);
+    if (!meeting) throw new RequestError('not_found', 'Meeting not found');
+    requireDocumentsOpen(meeting);
     const document: StoredDocument = {
       id: newId('d'),
       meetingId: upload.meetingId,

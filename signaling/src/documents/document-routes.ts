@@ -16,13 +16,20 @@ import { entryIds } from '../agenda/agenda-tree.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
 import { requireMembership } from '../meetings/meeting-access.js';
-import { canManageDocuments, canSeeDocument, requireDocumentManager, requireVisibleDocument } from './document-access.js';
+import {
+  canManageDocuments,
+  canSeeDocument,
+  mayTakeDocumentFile,
+  requireDocumentManager,
+  requireDocumentsOpen,
+  requireVisibleDocument,
+} from './document-access.js';
 import { publicView } from './document-intake.js';
 import type { StoredDocument } from './document-repository.js';
 import type { DocumentServices } from './document-services.js';
 import { mayPresent } from './presenting-rules.js';
 import { receiveUpload } from './receive-upload.js';
-import { watermarkLines } from './watermark.js';
+import { watermarkFor } from './watermark.js';
 
 /**
  * `/api/meetings/:meetingId/documents`: list, upload, edit, delete, view, download and read
@@ -65,9 +72,10 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
     '/',
     validated({ params: MeetingIdParams }, async ({ params }, req, res) => {
       const me = currentUser(res);
-      // The role is checked before a byte of the file is read: a refused upload stores nothing.
-      const { role } = await requireMembership(meetings, params.meetingId, me.id);
+      // Role and meeting are checked before a byte of the file is read: a refused upload stores nothing.
+      const { role, meeting } = await requireMembership(meetings, params.meetingId, me.id);
       requireDocumentManager(role);
+      requireDocumentsOpen(meeting);
       const workDir = await blobs.workDir();
       try {
         const file = await receiveUpload(req, workDir, config.maxUploadBytes);
@@ -101,8 +109,9 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
   router.patch(
     '/:documentId',
     validated({ params: DocumentParams, body: DocumentPatch }, async ({ params, body }, _req, res) => {
-      const { role, document } = await visibleDocument(params, currentUser(res));
+      const { role, meeting, document } = await visibleDocument(params, currentUser(res));
       requireDocumentManager(role);
+      requireDocumentsOpen(meeting);
       await requireAgendaItemOf(services, params.meetingId, body.agendaItemId);
       const updated: StoredDocument = { ...document, ...body };
       await documents.update(updated);
@@ -115,8 +124,9 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
   router.delete(
     '/:documentId',
     validated({ params: DocumentParams }, async ({ params }, _req, res) => {
-      const { role, document } = await visibleDocument(params, currentUser(res));
+      const { role, meeting, document } = await visibleDocument(params, currentUser(res));
       requireDocumentManager(role);
+      requireDocumentsOpen(meeting);
       await stopPresentingIf(services, document);
       if (await documents.delete(document)) await blobs.remove(document.sha256);
       await services.noteStore.deleteForDocument(document.id);
@@ -133,7 +143,7 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
       const { document } = await visibleDocument(params, me);
       await documents.recordOpened(document.id, me.id, new Date());
       const path = document.confidential
-        ? await services.watermarker.stamped(blobs.pathOf(document.sha256), document.sha256, watermarkLines(me))
+        ? await services.watermarker.stamped(blobs.pathOf(document.sha256), document.sha256, watermarkFor(me))
         : blobs.pathOf(document.sha256);
       res.setHeader('Cache-Control', document.confidential ? 'private, no-store' : 'private, max-age=3600');
       res.setHeader('Content-Disposition', 'inline');
@@ -144,8 +154,8 @@ export function documentRoutes(services: DocumentServices, users: UserRepository
   router.get(
     '/:documentId/download',
     validated({ params: DocumentParams }, async ({ params }, _req, res) => {
-      const { document } = await visibleDocument(params, currentUser(res));
-      if (document.confidential) {
+      const { role, document } = await visibleDocument(params, currentUser(res));
+      if (!mayTakeDocumentFile(document, role)) {
         throw new RequestError('forbidden', 'This document is confidential: it can be viewed but not downloaded');
       }
       res.setHeader('Cache-Control', 'private, no-cache');

@@ -45,6 +45,7 @@ export async function createDocumentServices(
   const notifier = new DocumentNotifier(io);
   const converter = new OfficeConverter({
     sofficePath: config.sofficePath,
+    bwrapPath: config.bwrapPath,
     concurrency: config.conversionConcurrency,
     timeoutMs: config.conversionTimeoutMs,
     logger,
@@ -59,7 +60,7 @@ export async function createDocumentServices(
     notes: new NotesService({ meetings, documents, blobs, notes: noteStore }),
     presentations: new PresentationRepository(redis),
     blobs,
-    intake: new DocumentIntake({ blobs, documents, converter, notifier, logger }),
+    intake: new DocumentIntake({ meetings, blobs, documents, converter, notifier, logger }),
     watermarker: new Watermarker(blobs.cacheDir),
     notifier,
     logger,

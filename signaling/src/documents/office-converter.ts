@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readdir, realpath, rm } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RequestError } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import { installDirOf, sandboxedCommand } from './conversion-sandbox.js';
+import { writeOfficeProfile } from './office-profile.js';
 
 export interface OfficeConverterOptions {
   sofficePath: string;
+  /** bubblewrap, which runs every conversion without network and without the server's files. */
+  bwrapPath: string;
   /** How many LibreOffice processes may run at once. */
   concurrency: number;
   timeoutMs: number;
@@ -25,10 +30,14 @@ interface Job {
  * Converts Word, Excel and PowerPoint files to PDF with LibreOffice (`soffice --headless
  * --convert-to pdf`), a few at a time, in arrival order. Each conversion gets its own
  * LibreOffice profile folder: two instances sharing one would lock each other out.
+ * An uploaded file is hostile until proven otherwise: soffice runs in a sandbox with no network
+ * and no view of the server's files (conversion-sandbox.ts), with a profile that loads nothing
+ * the file links to (office-profile.ts).
  */
 export class OfficeConverter {
   private readonly waiting: Job[] = [];
   private running = 0;
+  private soffice: Promise<string> | null = null;
 
   constructor(private readonly options: OfficeConverterOptions) {}
 
@@ -66,25 +75,20 @@ export class OfficeConverter {
   private async runJob(job: Job): Promise<string> {
     const outDir = join(job.workDir, 'out');
     const profileDir = join(job.workDir, 'profile');
-    const args = [
-      '--headless',
-      '--norestore',
-      '--nolockcheck',
-      '--nodefault',
-      '--nofirststartwizard',
-      `-env:UserInstallation=${pathToFileURL(profileDir).href}`,
-      '--convert-to',
-      'pdf',
-      '--outdir',
-      outDir,
-      job.inputPath,
-    ];
     const started = Date.now();
-    const { code, output, timedOut } = await this.spawnSoffice(args);
+    await writeOfficeProfile(profileDir);
+    const soffice = await this.resolvedSoffice();
+    const mounts = { workDir: job.workDir, inputPath: job.inputPath, installDir: installDirOf(soffice) };
+    const command = sandboxedCommand(this.options.bwrapPath, mounts, soffice, sofficeArgs(profileDir, outDir, job.inputPath), process.env);
+    const { code, output, timedOut } = await this.spawnSandboxed(command);
     // The profile is a few MB per job and is never reused.
     await rm(profileDir, { recursive: true, force: true });
     if (timedOut) {
       throw new RequestError('conversion_failed', `Conversion took longer than ${Math.round(this.options.timeoutMs / 1000)} s and was stopped`);
+    }
+    if (/^bwrap: /m.test(output)) {
+      this.options.logger.error({ output: output.slice(-2000) }, 'the conversion sandbox (bubblewrap) could not start: no document can be converted');
+      throw new RequestError('conversion_failed', 'The document converter is not available on this server; please tell the administrator');
     }
     const pdf = (await readdir(outDir).catch(() => [])).find((name) => name.toLowerCase().endsWith('.pdf'));
     this.options.logger.info({ code, ms: Date.now() - started, ok: Boolean(pdf) }, 'office conversion finished');
@@ -95,10 +99,23 @@ export class OfficeConverter {
     return join(outDir, pdf);
   }
 
-  private spawnSoffice(args: string[]): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  /**
+   * soffice's real path, found once: the sandbox shows only /usr and this installation, so a
+   * name is looked up in the server's PATH and links are followed to where the program lives.
+   */
+  private resolvedSoffice(): Promise<string> {
+    this.soffice ??= findExecutable(this.options.sofficePath).catch((error: unknown) => {
+      this.soffice = null; // installed later: found at the next conversion
+      throw error;
+    });
+    return this.soffice;
+  }
+
+  private spawnSandboxed(command: { file: string; args: string[] }): Promise<{ code: number | null; output: string; timedOut: boolean }> {
     return new Promise((resolve, reject) => {
-      // Its own process group, so a stuck soffice.bin and everything it started can be killed together.
-      const child = spawn(this.options.sofficePath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Its own process group, so a stuck conversion can be killed as a whole (bwrap's
+      // --die-with-parent then takes everything inside the sandbox with it).
+      const child = spawn(command.file, command.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       let timedOut = false;
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -109,7 +126,7 @@ export class OfficeConverter {
       }, this.options.timeoutMs);
       child.on('error', (error) => {
         clearTimeout(timer);
-        reject(new Error(`cannot start LibreOffice (${this.options.sofficePath}): ${error.message}`));
+        reject(new Error(`cannot start the conversion sandbox (${command.file}): ${error.message}`));
       });
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -117,6 +134,36 @@ export class OfficeConverter {
       });
     });
   }
+}
+
+function sofficeArgs(profileDir: string, outDir: string, inputPath: string): string[] {
+  return [
+    '--headless',
+    '--norestore',
+    '--nolockcheck',
+    '--nodefault',
+    '--nofirststartwizard',
+    `-env:UserInstallation=${pathToFileURL(profileDir).href}`,
+    '--convert-to',
+    'pdf',
+    '--outdir',
+    outDir,
+    inputPath,
+  ];
+}
+
+/** The real path of `program` (a path, or a name looked up in PATH as a shell would). */
+async function findExecutable(program: string): Promise<string> {
+  const candidates = program.includes('/') ? [program] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return await realpath(candidate);
+    } catch {
+      // Not here: the next one.
+    }
+  }
+  throw new Error(`cannot start LibreOffice: ${program} not found`);
 }
 
 function killGroup(pid: number | undefined): void {

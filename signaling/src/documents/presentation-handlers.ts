@@ -1,5 +1,5 @@
 import { RequestError, type ClientRequestName, type PresentationState } from '@ehop/protocol';
-import { requireMembership } from '../meetings/meeting-access.js';
+import { requireMembership, requireNotEnded } from '../meetings/meeting-access.js';
 import { roleOf } from '../meetings/meeting-repository.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from '../realtime/bind-requests.js';
@@ -49,7 +49,8 @@ export function documentHandlers(services: DocumentServices, socket: SignalingSo
     },
 
     'presentation:start': async ({ meetingId, documentId, page, zoom }) => {
-      const { role, designated } = await context(meetingId);
+      const { role, meeting, designated } = await context(meetingId);
+      requireNotEnded(meeting);
       if (!mayPresent(role, user.id, designated)) throw new RequestError('forbidden', 'Only the chair or the designated presenter may present');
       const document = await documents.get(documentId);
       if (!document || document.meetingId !== meetingId) throw new RequestError('not_found', 'Document not found');
@@ -58,7 +59,8 @@ export function documentHandlers(services: DocumentServices, socket: SignalingSo
     },
 
     'presentation:update': async ({ meetingId, page, zoom }) => {
-      const { role, state, designated } = await context(meetingId);
+      const { role, meeting, state, designated } = await context(meetingId);
+      requireNotEnded(meeting);
       if (!state) throw new RequestError('conflict', 'Nothing is being presented');
       if (!mayControl(state, role, user.id, designated)) throw new RequestError('forbidden', 'Only the presenter or the chair may turn the pages');
       const document = await documents.get(state.documentId);

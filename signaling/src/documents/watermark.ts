@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { User } from '@ehop/protocol';
+import { vietnamDate, vietnamDateTime } from '../format/vietnam-time.js';
 import { unicodeFont } from './unicode-font.js';
+
+/** What a stamped copy carries, and what makes two copies the same file in the cache. */
+export interface Watermark {
+  lines: string[];
+  /** Copies with the same key (and source) are one file: its text was fixed when it was first made. */
+  cacheKey: string;
+}
 
 /**
  * Copies of confidential PDFs with the viewer's name stamped across every page. The stamp is
@@ -19,13 +27,17 @@ export class Watermarker {
     this.dir = join(cacheDir, 'watermarked');
   }
 
-  /** The path of `sourcePath` (a stored PDF with this SHA-256) stamped with `lines`. */
-  stamped(sourcePath: string, sourceSha256: string, lines: string[]): Promise<string> {
-    const key = createHash('sha256').update(sourceSha256).update('\n').update(lines.join('\n')).digest('hex');
+  /**
+   * The path of `sourcePath` (a stored PDF with this SHA-256) stamped with the watermark's lines,
+   * or of the copy made earlier under the same cache key: pdf.js reads a file in byte ranges over
+   * several requests, and every one must get the same bytes.
+   */
+  stamped(sourcePath: string, sourceSha256: string, watermark: Watermark): Promise<string> {
+    const key = createHash('sha256').update(sourceSha256).update('\n').update(watermark.cacheKey).digest('hex');
     const target = join(this.dir, `${key}.pdf`);
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.produce(sourcePath, target, lines).finally(() => this.inFlight.delete(key));
+      pending = this.produce(sourcePath, target, watermark.lines).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -46,10 +58,17 @@ export class Watermarker {
   }
 }
 
-/** What a confidential page carries: who is looking, and that it is confidential, with the day. */
-export function watermarkLines(viewer: Pick<User, 'displayName'>, now = new Date()): string[] {
-  const day = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short' }).format(now);
-  return [viewer.displayName, `TÀI LIỆU MẬT · ${day}`];
+/**
+ * What a confidential page carries: who is looking, that it is confidential, and when (Vietnam
+ * time, "04/12/2026 10:05"). One copy per viewer and Vietnam day: the time is when that day's
+ * copy was first made, so the copy's bytes do not change between the range requests of one
+ * reading (nor the cache fill up with a copy per minute).
+ */
+export function watermarkFor(viewer: Pick<User, 'id' | 'displayName'>, now = new Date()): Watermark {
+  return {
+    lines: [viewer.displayName, `TÀI LIỆU MẬT · ${vietnamDateTime(now)}`],
+    cacheKey: [viewer.id, viewer.displayName, vietnamDate(now)].join('\n'),
+  };
 }
 
 /** Three diagonal rows across the page, light enough to read the page through them. */

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { RequestError, type ApiError, type ErrorCode } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
+import { isStorageFailure, storageUnavailable } from '../redis/storage-failure.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_payload: 400,
@@ -11,12 +12,16 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_in_meeting: 409,
   meeting_ended: 409,
   media_unavailable: 503,
+  storage_unavailable: 503,
   internal: 500,
   file_too_large: 413,
   unsupported_file_type: 415,
   damaged_file: 422,
   conversion_failed: 422,
   limit_reached: 409,
+  vote_open: 409,
+  minutes_incomplete: 409,
+  rate_limited: 429,
 };
 
 export function httpStatusFor(code: ErrorCode): number {
@@ -25,6 +30,7 @@ export function httpStatusFor(code: ErrorCode): number {
 
 /** Every HTTP error leaves as `{ error: { code, message, issues? } }`, like socket.io acks. */
 export function sendError(res: Response, error: ApiError): void {
+  if (error.retryAfterSec !== undefined) res.setHeader('Retry-After', String(error.retryAfterSec));
   res.status(httpStatusFor(error.code)).json({ error });
 }
 
@@ -36,7 +42,8 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof RequestError) return sendError(res, { code: error.code, message: error.message });
+    if (error instanceof RequestError) return sendError(res, error.toApiError());
+    if (isStorageFailure(error)) return sendError(res, { code: 'storage_unavailable', message: storageUnavailable().message });
     const bodyError = bodyParserFailure(error);
     if (bodyError) return sendError(res, { code: 'invalid_payload', message: bodyError });
     logger.error({ err: error }, 'unhandled error in HTTP route');

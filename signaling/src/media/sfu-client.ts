@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
@@ -17,10 +18,18 @@ export interface SfuClientOptions {
   url: string;
   secret: string;
   requestTimeoutMs: number;
+  /** With an https url: the CA certificate(s) that signed the SFU's (absent or null: the system's CAs). */
+  caFile?: string | null;
+  /**
+   * This signaling node's id: the SFU keeps the peers the node opens for as long as the node's
+   * connection lives, plus a grace period (see sfu-server/README.md). A probe without one is a
+   * node of its own.
+   */
+  nodeId?: string;
 }
 
 /** SFU refusals that mean something to the browser; any other failure is "media unavailable". */
-const CODES_PASSED_THROUGH = new Set<ErrorCode>(['forbidden', 'not_found', 'invalid_payload']);
+const CODES_PASSED_THROUGH = new Set<ErrorCode>(['forbidden', 'not_found', 'invalid_payload', 'limit_reached']);
 
 const SfuAck = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: z.unknown() }),
@@ -28,8 +37,10 @@ const SfuAck = z.discriminatedUnion('ok', [
 ]);
 
 /**
- * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It reconnects
- * by itself; while it is down every request fails fast with `media_unavailable`.
+ * This node's connection to the SFU's internal API (socket.io, shared-secret auth). It connects
+ * once `connect()` is called (after every listener is in place: the SFU may speak at once, e.g.
+ * `peers:closed` held for the next node) and reconnects by itself; while it is down every request
+ * fails fast with `media_unavailable`.
  */
 export class SfuClient {
   private readonly socket: Socket;
@@ -39,9 +50,12 @@ export class SfuClient {
     private readonly logger: Logger,
   ) {
     this.socket = io(options.url, {
-      auth: { token: options.secret },
+      auth: { token: options.secret, ...(options.nodeId ? { nodeId: options.nodeId } : {}) },
       transports: ['websocket'],
       reconnectionDelayMax: 2_000,
+      // The secret goes in the handshake: over https, only to an SFU whose certificate checks out.
+      ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
+      autoConnect: false,
     });
     // Retries happen every couple of seconds: report an outage once, not at every attempt.
     let outageReported = false;
@@ -51,13 +65,18 @@ export class SfuClient {
     });
     this.socket.on('disconnect', (reason) => logger.warn({ reason }, 'disconnected from the SFU'));
     this.socket.on('connect_error', (error) => {
-      if (!outageReported) logger.warn({ url: options.url, err: error.message }, 'cannot connect to the SFU; retrying');
+      if (!outageReported) logger.warn({ url: options.url, err: error.message, cause: transportCause(error) }, 'cannot connect to the SFU; retrying');
       outageReported = true;
     });
   }
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** Starts connecting (and reconnecting); call it once the listeners are registered. */
+  connect(): void {
+    this.socket.connect();
   }
 
   async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
@@ -84,9 +103,20 @@ export class SfuClient {
     });
   }
 
-  /** Runs after every successful (re)connection except the first. */
-  onReconnect(listener: () => void): void {
-    this.socket.io.on('reconnect', listener);
+  /**
+   * Runs after every successful connection, the first one too (sockets may have joined meetings
+   * while the SFU was down). On the namespace's `connect`, not the manager's `reconnect`: only
+   * then are requests accepted.
+   */
+  onConnect(listener: () => void): void {
+    this.socket.on('connect', listener);
+  }
+
+  /** Runs when the link to the SFU drops, except when this node closes it itself (shutting down). */
+  onDisconnect(listener: () => void): void {
+    this.socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') listener();
+    });
   }
 
   close(): void {
@@ -105,4 +135,14 @@ export class SfuClient {
     this.logger.error({ request: name, detail }, `SFU ${problem}`);
     throw new RequestError('media_unavailable', 'The media server could not handle the request');
   }
+}
+
+/**
+ * What lies under socket.io's "websocket error": the refused connection, or the TLS failure
+ * ("self-signed certificate", "certificate has expired") an operator needs to see.
+ */
+function transportCause(error: Error): string | undefined {
+  const description = (error as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
+  const message = description?.error?.message ?? description?.message;
+  return typeof message === 'string' ? message : undefined;
 }

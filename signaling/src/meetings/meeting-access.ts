@@ -54,6 +54,6 @@ export function requireRole(role: MeetingRole, allowed: readonly MeetingRole[], 
 }
 
 /** An ended meeting is a record: it can be read but not changed. */
-export function requireNotEnded(meeting: StoredMeeting): void {
-  if (meeting.status === 'ended') throw new RequestError('meeting_ended', 'This meeting has ended');
+export function requireNotEnded(meeting: Pick<StoredMeeting, 'status'>, message = 'This meeting has ended'): void {
+  if (meeting.status === 'ended') throw new RequestError('meeting_ended', message);
 }

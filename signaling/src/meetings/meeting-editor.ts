@@ -44,6 +44,7 @@ export function newMeeting(input: ParsedMeetingInput, members: MeetingInvitee[],
   return {
     id: `m-${randomBytes(6).toString('base64url')}`,
     status: 'draft',
+    endedAt: null,
     organizerId,
     ...meetingFields(input, members),
   };

@@ -1,4 +1,6 @@
 import { RequestError, type MeetingRole, type MeetingStatus } from '@ehop/protocol';
+import { canSeeMeeting } from './meeting-access.js';
+import { roleOf, type StoredMeeting } from './meeting-repository.js';
 
 /** The only way forward: draft -> published -> in_progress -> ended. Nothing goes back. */
 const NEXT_STATUS: Record<MeetingStatus, MeetingStatus | null> = {
@@ -35,6 +37,15 @@ export function mayMoveTo(target: MeetingStatus, actor: TransitionActor): boolea
 
 export function isAllowedTransition(from: MeetingStatus, to: MeetingStatus): boolean {
   return NEXT_STATUS[from] === to;
+}
+
+/** Who asks to change the status: a member who can see the meeting, or an administrator. */
+export function requireStatusActor(meeting: StoredMeeting, user: { id: string; isAdmin: boolean }): TransitionActor {
+  const role = roleOf(meeting, user.id);
+  if (!user.isAdmin && (!role || !canSeeMeeting(meeting, user.id, user.isAdmin))) {
+    throw new RequestError('forbidden', 'You are not invited to this meeting');
+  }
+  return { role, isAdmin: user.isAdmin };
 }
 
 /**

@@ -6,8 +6,8 @@ import type { StoredMeeting } from './meeting-repository.js';
  * record also holds organiser, invited units and quorum, which are for the meeting's editors.
  */
 export function toSummary(meeting: StoredMeeting, myRole: MeetingRole): MeetingSummary {
-  const { id, title, startsAt, location, status } = meeting;
-  return { id, title, startsAt, location, status, myRole };
+  const { id, title, startsAt, location, status, endedAt } = meeting;
+  return { id, title, startsAt, location, status, endedAt, myRole };
 }
 
 /**

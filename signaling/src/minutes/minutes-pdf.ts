@@ -1,6 +1,6 @@
 import type { Minutes, RichMark, RichNode } from '@ehop/protocol';
 import { FONT_FILES, serifFonts, type FontStyle } from './pdf-fonts.js';
-import { vietnameseDate } from './vietnamese-dates.js';
+import { vietnameseDate } from '../format/vietnam-time.js';
 
 /*
  * The approved minutes as a PDF laid out like a Vietnamese administrative document (Decree

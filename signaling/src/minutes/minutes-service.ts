@@ -1,4 +1,5 @@
 import {
+  minutesBlanks,
   RequestError,
   type MeetingRole,
   type Minutes,
@@ -122,6 +123,7 @@ export class MinutesService {
     const { meeting, role } = await this.membership(user, meetingId);
     const names = await this.signatories(meeting);
     const minutes = await this.change(meeting, role, user, 'approve', { reason: 'approved', sectionId: null }, async (current, now) => {
+      requireNoBlanks(current);
       const approved: Minutes = { ...current, status: NEXT_STATUS.approve, approvedAt: now, approvedBy: user.id };
       return { ...approved, pdfSha256: await this.deps.publishPdf(approved, meeting, names) };
     });
@@ -263,6 +265,17 @@ export class MinutesService {
   private membership(user: User, meetingId: string): Promise<Membership> {
     return requireMembership(this.deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
   }
+}
+
+/** Approved minutes are the official record: no "… giờ … phút" left for someone to fill in later. */
+function requireNoBlanks(minutes: Minutes): void {
+  const blanks = minutesBlanks(minutes);
+  if (blanks.length === 0) return;
+  throw new RequestError(
+    'minutes_incomplete',
+    `The minutes still have ${blanks.length} blank(s) to fill before approval`,
+    { issues: blanks.map(({ path, text }) => ({ path, message: text })) },
+  );
 }
 
 function view(minutes: Minutes, role: MeetingRole): MinutesView {

@@ -11,12 +11,14 @@ import {
   type Vote,
 } from '@ehop/protocol';
 import { bulletList, doc, heading, labelled, orderedList, paragraph } from './rich-text.js';
+import { baseText, outcomeSentence } from '../votes/vote-outcome-text.js';
 import type { SpokenTurn } from './speakers-log.js';
-import { clockTime, spokenDuration, vietnameseDate, vietnameseTime } from './vietnamese-dates.js';
+import { clockTime, sameVietnamDay, spokenDuration, vietnameseDate, vietnameseTime } from '../format/vietnam-time.js';
 
 /** Everything the system knows about a meeting that the minutes start from. */
 export interface SkeletonInput {
-  meeting: { title: string; startsAt: string; location: string };
+  /** `endedAt` null while the meeting runs: the closing time is then left blank. */
+  meeting: { title: string; startsAt: string; location: string; endedAt?: string | null };
   members: readonly { userId: string; displayName: string; role: MeetingRole; unitName: string }[];
   attendance: readonly AttendanceEntry[];
   quorum: QuorumRule;
@@ -48,7 +50,7 @@ export function buildSkeleton(input: SkeletonInput): MinutesSection[] {
     ...entries.map(({ entry, number }) =>
       section(`item-${entry.id}`, 'item', entry.id, `${number}. ${entry.title}`, itemDoc(entry, input)),
     ),
-    section('closing', 'closing', null, 'IV. KẾT THÚC CUỘC HỌP', closingDoc(offAgendaTurns)),
+    section('closing', 'closing', null, 'IV. KẾT THÚC CUỘC HỌP', closingDoc(offAgendaTurns, input.meeting)),
   ];
 }
 
@@ -142,29 +144,44 @@ function turnsBlock(turns: readonly SpokenTurn[]): RichNode {
   );
 }
 
-/** A closed vote's counts; the names per option only for a named vote (a secret one has none). */
+/**
+ * A closed vote's counts (each as a share of the delegates its rule counts), the names per option
+ * only for a named vote (a secret one has none), then the rule and whether the motion passed.
+ */
 function voteBlock(vote: Vote, input: SkeletonInput): RichNode[] {
-  const counts = vote.results?.counts ?? [];
-  const rows = resultRows(vote.options, counts);
+  const results = vote.results;
+  if (!results) return [paragraph({ text: vote.question, bold: true }, ' (đang kiểm phiếu)')];
+  const { outcome } = results;
+  const rows = resultRows(vote.options, results.counts, outcome.base);
   const form = vote.secret ? 'bỏ phiếu kín' : 'biểu quyết công khai';
   const nameOf = new Map(input.members.map((member) => [member.userId, member.displayName]));
-  const ballots = vote.secret ? [] : (vote.results?.ballots ?? []);
+  const ballots = results.ballots ?? [];
   return [
-    paragraph({ text: vote.question, bold: true }, ` (${form}; ${vote.turnout.voted}/${vote.turnout.eligible} đại biểu đã biểu quyết)`),
+    paragraph(
+      { text: vote.question, bold: true },
+      ` (${form}; ${vote.turnout.voted}/${vote.turnout.eligible} đại biểu có mặt đã biểu quyết; tổng số đại biểu: ${vote.delegates})`,
+    ),
     bulletList(
       rows.map((row) => {
         const names = ballots.filter((ballot) => ballot.optionId === row.option.id).map((ballot) => nameOf.get(ballot.userId) ?? ballot.userId);
         const who = names.length > 0 ? `: ${names.join(', ')}` : '';
-        return [paragraph(`${row.option.label}: ${row.count} (${row.percent.toLocaleString('vi-VN')}%)${who}`)];
+        return [paragraph(`${row.option.label}: ${row.count} (${row.percent.toLocaleString('vi-VN')}% ${baseText(outcome.rule)})${who}`)];
       }),
     ),
+    paragraph({ text: `Kết quả: ${outcomeSentence(vote, outcome)}`, bold: true }),
   ];
 }
 
-function closingDoc(offAgendaTurns: readonly SpokenTurn[]): RichNode {
+/** "10 giờ 05 phút cùng ngày" once the meeting ended (or with its date, past midnight); blank before. */
+function endTime({ startsAt, endedAt }: SkeletonInput['meeting']): string {
+  if (!endedAt) return '… giờ … phút cùng ngày';
+  return `${vietnameseTime(endedAt)} ${sameVietnamDay(startsAt, endedAt) ? 'cùng ngày' : vietnameseDate(endedAt)}`;
+}
+
+function closingDoc(offAgendaTurns: readonly SpokenTurn[], meeting: SkeletonInput['meeting']): RichNode {
   return doc(
     ...(offAgendaTurns.length > 0 ? [heading(3, 'Ý kiến phát biểu khác'), turnsBlock(offAgendaTurns)] : []),
-    paragraph('Cuộc họp kết thúc vào lúc … giờ … phút cùng ngày.'),
+    paragraph(`Cuộc họp kết thúc vào lúc ${endTime(meeting)}.`),
     paragraph('Biên bản đã được thông qua trước các thành viên dự họp và được lập thành … bản có giá trị như nhau.'),
   );
 }

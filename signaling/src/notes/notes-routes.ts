@@ -1,12 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { AnnotationParams, AnnotationPatch, DocumentParams, NewAnnotation, NoteTextUpdate, type NoteTextSaved } from '@ehop/protocol';
+import { AnnotationParams, AnnotationPatch, DocumentParams, NewAnnotation, NotesExportQuery, NoteTextUpdate, type NoteTextSaved } from '@ehop/protocol';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
 import type { NotesService } from './notes-service.js';
-
-const ExportQuery = z.object({ lang: z.enum(['vi', 'en']).default('vi') });
 
 /**
  * `/api/meetings/:meetingId/documents/:documentId/notes`: the signed-in person's own notes on a
@@ -56,7 +53,7 @@ export function notesRoutes(service: NotesService, users: UserRepository): Route
 
   router.get(
     '/export',
-    validated({ params: DocumentParams, query: ExportQuery }, async ({ params, query }, _req, res) => {
+    validated({ params: DocumentParams, query: NotesExportQuery }, async ({ params, query }, _req, res) => {
       const { pdf, fileName } = await service.exportPdf(params, currentUser(res), query.lang);
       res.setHeader('Cache-Control', 'private, no-store');
       res.attachment(fileName);

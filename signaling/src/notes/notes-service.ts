@@ -10,7 +10,8 @@ import {
 import type { BlobStore } from '../documents/blob-store.js';
 import { requireVisibleDocument } from '../documents/document-access.js';
 import type { DocumentRepository, StoredDocument } from '../documents/document-repository.js';
-import { watermarkLines } from '../documents/watermark.js';
+import { watermarkFor } from '../documents/watermark.js';
+import { vietnamDateTime } from '../format/vietnam-time.js';
 import { requireMembership } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
 import { EXPORT_LABELS, type ExportLanguage } from './export-labels.js';
@@ -91,13 +92,9 @@ export class NotesService {
       documentPdf: plan.includePages ? await readFile(this.deps.blobs.pathOf(document.sha256)) : null,
       documentTitle: document.title,
       ownerName: me.displayName,
-      exportedAt: new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
-        timeZone: 'Asia/Ho_Chi_Minh',
-        dateStyle: 'short',
-        timeStyle: 'short',
-      }).format(now),
+      exportedAt: vietnamDateTime(now),
       notes,
-      watermark: plan.watermark ? watermarkLines(me, now) : null,
+      watermark: plan.watermark ? watermarkFor(me, now).lines : null,
       labels: EXPORT_LABELS[language],
     });
     return { pdf, fileName: exportFileName(document.title) };

@@ -2,45 +2,49 @@ import { RequestError, type MediaSource } from '@ehop/protocol';
 import { canPublishMedia } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
+import { requireJoinedMember, requireMediaOpen } from './joined-member.js';
 import { kindOfSource, mediaFlags } from './media-flags.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
 
-type MediaHandlers = Pick<ClientRequestHandlers, Extract<keyof ClientRequestHandlers, `media:${string}`>>;
+type MediaHandlers = Pick<ClientRequestHandlers, Exclude<Extract<keyof ClientRequestHandlers, `media:${string}`>, 'media:join'>>;
 
 /**
  * Media negotiation relayed to the SFU for the socket's current peer. The room and peer ids
  * come from the server-side join, never from the client, so nobody can act on another peer.
+ * Each needs the socket's SFU peer open (`meeting:join` with media, or `media:join`).
  */
 export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): MediaHandlers {
   const { sfu } = deps;
   const scopeOf = (joined: JoinedMeeting) => ({ roomId: joined.meetingId, peerId: joined.peerId });
+  // Membership and role as they are now (someone removed gets no more media), and an open SFU peer.
+  const requireJoined = async () => requireMediaOpen(await requireJoinedMember(deps.meetings, socket));
 
   return {
     'media:createTransport': async ({ direction }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
-      return { ...transport, iceServers: deps.iceServers };
+      return { ...transport, iceServers: deps.iceServers(socket.data.user.id) };
     },
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:connect', { ...scopeOf(joined), transportId, dtlsParameters });
     },
 
     'media:restartIce': async ({ transportId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('transport:restartIce', { ...scopeOf(joined), transportId });
     },
 
     'media:ready': async ({ rtpCapabilities }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('peer:setRtpCapabilities', { ...scopeOf(joined), rtpCapabilities });
     },
 
     'media:produce': async ({ transportId, kind, rtpParameters, source, paused }) => {
-      const joined = requireJoined(socket);
-      if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
+      const joined = await requireJoined();
+      requirePublisher(joined);
       requireKindMatchesSource(kind, source);
       const created = await sfu.request('producer:create', {
         ...scopeOf(joined),
@@ -57,7 +61,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:pauseProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:pause', { ...scopeOf(joined), producerId });
       producer.paused = true;
@@ -66,7 +70,8 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
+      requirePublisher(joined);
       const producer = requireOwnProducer(joined, producerId);
       await sfu.request('producer:resume', { ...scopeOf(joined), producerId });
       producer.paused = false;
@@ -75,7 +80,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:closeProducer': async ({ producerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       requireOwnProducer(joined, producerId);
       await sfu.request('producer:close', { ...scopeOf(joined), producerId });
       joined.producers.delete(producerId);
@@ -84,16 +89,14 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
     },
 
     'media:resumeConsumer': async ({ consumerId }) => {
-      const joined = requireJoined(socket);
+      const joined = await requireJoined();
       return sfu.request('consumer:resume', { ...scopeOf(joined), consumerId });
     },
   };
 }
 
-function requireJoined(socket: SignalingSocket): JoinedMeeting {
-  const joined = socket.data.joined;
-  if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
-  return joined;
+function requirePublisher(joined: JoinedMeeting): void {
+  if (!canPublishMedia(joined.role)) throw new RequestError('forbidden', 'Observers cannot send audio or video');
 }
 
 function requireOwnProducer(joined: JoinedMeeting, producerId: string) {

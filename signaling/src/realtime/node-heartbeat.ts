@@ -36,3 +36,11 @@ export class NodeHeartbeat {
     });
   }
 }
+
+/** Which of `nodeIds` are running now (their heartbeat key has not expired). */
+export async function liveNodeIds(redis: RedisClient, nodeIds: Iterable<string>): Promise<Set<string>> {
+  const ids = [...new Set(nodeIds)];
+  if (ids.length === 0) return new Set();
+  const beats = await redis.mGet(ids.map((id) => keys.nodeAlive(id)));
+  return new Set(ids.filter((_id, index) => beats[index] !== null));
+}

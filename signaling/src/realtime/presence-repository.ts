@@ -2,6 +2,7 @@ import { Id, PeerInfo } from '@ehop/protocol';
 import { z } from 'zod';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
+import { liveNodeIds } from './node-heartbeat.js';
 
 const PresenceEntry = z.object({ nodeId: Id, peer: PeerInfo });
 type PresenceEntry = z.infer<typeof PresenceEntry>;
@@ -27,17 +28,10 @@ export class PresenceRepository {
   /** The meeting's live peers; entries of dead nodes (and unreadable ones) are deleted on the way. */
   async list(meetingId: string): Promise<PeerInfo[]> {
     const entries = parseEntries(await this.redis.hGetAll(keys.meetingPeers(meetingId)));
-    const liveNodes = await this.liveNodes(new Set(entries.valid.map((entry) => entry.nodeId)));
+    const liveNodes = await liveNodeIds(this.redis, entries.valid.map((entry) => entry.nodeId));
     const stale = [...entries.invalid, ...entries.valid.filter((e) => !liveNodes.has(e.nodeId)).map((e) => e.peer.peerId)];
     if (stale.length > 0) await this.redis.hDel(keys.meetingPeers(meetingId), stale);
     return entries.valid.filter((entry) => liveNodes.has(entry.nodeId)).map((entry) => entry.peer);
-  }
-
-  private async liveNodes(nodeIds: Set<string>): Promise<Set<string>> {
-    const ids = [...nodeIds];
-    if (ids.length === 0) return new Set();
-    const beats = await this.redis.mGet(ids.map((id) => keys.nodeAlive(id)));
-    return new Set(ids.filter((_id, index) => beats[index] !== null));
   }
 }
 

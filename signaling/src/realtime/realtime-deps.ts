@@ -1,4 +1,4 @@
-import type { IceServer } from '../config.js';
+import type { IceServer } from '../media/turn-credentials.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
@@ -13,7 +13,10 @@ import type { VoteService } from '../votes/vote-service.js';
 import type { RecordingService } from '../recordings/recording-service.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
 import type { PresenceRepository } from './presence-repository.js';
+import type { RequestLimiter } from './request-limiter.js';
+import type { UserPeers } from './user-peers.js';
 import type { SignalingIo } from './socket-types.js';
+import type { IdempotencyStore } from '../redis/idempotency-store.js';
 
 /** Everything the socket handlers of this node share. */
 export interface RealtimeDeps {
@@ -23,14 +26,21 @@ export interface RealtimeDeps {
   units: UnitRepository;
   meetings: MeetingRepository;
   presence: PresenceRepository;
+  /** Each user's peers on every node, capped (MAX_PEERS_PER_USER). */
+  userPeers: UserPeers;
+  /** Socket requests per connection and per user (SOCKET_REQUESTS_*). */
+  requestLimiter: RequestLimiter;
   agenda: AgendaService;
   attendance: AttendanceService;
   documents: DocumentServices;
   votes: VoteService;
   recordings: RecordingService;
   minutes: MinutesService;
+  /** Answers of retryable writes, so a retry with the same key is not applied twice. */
+  idempotency: IdempotencyStore;
   nodeId: string;
-  iceServers: IceServer[];
+  /** TURN/STUN servers for this user's browser, with fresh time-limited credentials. */
+  iceServers(userId: string): IceServer[];
   /** Floor control and the main screen (conference/). */
   conference: ConferenceService;
   /** Features that act when a socket enters or leaves a meeting. */

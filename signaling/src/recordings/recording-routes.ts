@@ -3,12 +3,14 @@ import { MeetingIdParams, RecordingFileParams } from '@ehop/protocol';
 import type { UserRepository } from '../accounts/user-repository.js';
 import { currentUser, requireAuth } from '../http/require-auth.js';
 import { validated } from '../http/validate.js';
+import { recordingFileName } from './recording-names.js';
 import type { RecordingService } from './recording-service.js';
 
 /**
  * `GET /api/meetings/:meetingId/recordings` (the list) and
  * `GET /api/meetings/:meetingId/recordings/:recordingId/file` (the Matroska file), for the roles
- * in RECORDING_VIEWERS. A recording id is looked up inside the meeting's own folder only.
+ * mayAccessRecordings allows (recording-access.ts, the rule the archive's dossier follows too).
+ * A recording id is looked up inside the meeting's own folder only.
  */
 export function recordingRoutes({ users, recordings }: { users: UserRepository; recordings: RecordingService }): Router {
   const router = Router();
@@ -25,7 +27,7 @@ export function recordingRoutes({ users, recordings }: { users: UserRepository; 
       const { path, record } = await recordings.file(currentUser(res), params.meetingId, params.recordingId);
       res.type('video/x-matroska');
       res.setHeader('x-content-sha256', record.sha256 ?? '');
-      res.download(path, `${record.id}.mkv`);
+      res.download(path, recordingFileName(record));
     }),
   );
   return router;

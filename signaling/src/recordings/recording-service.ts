@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { RequestError, type Agenda, type MeetingRole, type RecordingState, type RecordingSummary, type User } from '@ehop/protocol';
+import { RequestError, type Agenda, type RecordingState, type RecordingSummary, type User } from '@ehop/protocol';
 import { RecordingFiles, RecordingSession, recoverInterrupted, type RecordingRecord, type RecordingTarget, type SfuRequester } from '@ehop/recordings';
 import { locateEntry } from '../agenda/agenda-tree.js';
 import type { Logger } from '../logger.js';
 import { requireMembership, requireRole } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
-
-/** Who starts and stops recording. */
-export const RECORDING_CONTROLLERS: readonly MeetingRole[] = ['chair', 'secretary'];
-/** Who lists and downloads a meeting's recordings. */
-export const RECORDING_VIEWERS: readonly MeetingRole[] = ['chair', 'secretary', 'delegate'];
+import { mayAccessRecordings, RECORDING_CONTROLLERS } from './recording-access.js';
+import { recordingId } from './recording-names.js';
 
 export interface RecordingServiceDeps {
   meetings: MeetingRepository;
@@ -43,11 +40,12 @@ export class RecordingService {
     }
     this.starting.add(meetingId);
     try {
+      const now = new Date();
       const record: RecordingRecord = {
-        id: `rec-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`,
+        id: recordingId(now, randomBytes(3).toString('hex')),
         meetingId,
         status: 'recording',
-        startedAt: new Date().toISOString(),
+        startedAt: now.toISOString(),
         endedAt: null,
         startedBy: user.id,
         recorderPid: process.pid,
@@ -59,6 +57,7 @@ export class RecordingService {
         sha256: null,
         recovered: false,
         failure: null,
+        gaps: [],
       };
       const session = await RecordingSession.start({ record, files: this.deps.files, sfu: this.deps.sfu, target: await this.deps.target(meetingId), log: this.deps.logger });
       this.sessions.set(meetingId, session);
@@ -66,6 +65,8 @@ export class RecordingService {
       if (current) session.markChapter(current);
       const state = stateOf(session.current);
       this.deps.announce(state);
+      // The meeting may have ended while the recorder started (its "ended" found no session).
+      await this.stopEnded([meetingId]);
       return state;
     } catch (error) {
       if (error instanceof RequestError) throw error;
@@ -84,9 +85,16 @@ export class RecordingService {
     return summaryOf(record);
   }
 
-  /** The meeting ended: its recording is finalised (nobody has to press stop). */
+  /** The meeting ended: its recording on this node is finalised (nobody has to press stop). */
   async meetingEnded(meetingId: string): Promise<void> {
     await this.finish(meetingId);
+  }
+
+  /** Finalises this node's recordings of meetings that have ended (an "ended" missed or heard too early). */
+  async stopEnded(meetingIds: readonly string[] = [...this.sessions.keys()]): Promise<void> {
+    for (const meetingId of meetingIds) {
+      if ((await this.deps.meetings.get(meetingId))?.status === 'ended') await this.finish(meetingId);
+    }
   }
 
   async state(user: User, meetingId: string): Promise<RecordingState> {
@@ -115,6 +123,14 @@ export class RecordingService {
   async follow(meetingId: string): Promise<void> {
     const session = this.sessions.get(meetingId);
     if (session) await session.follow(await this.deps.target(meetingId));
+  }
+
+  /**
+   * The SFU lost the meeting's room (its worker died): the recording goes on, with the gap
+   * marked, once its tap is back in the room on the replacement worker.
+   */
+  roomLost(meetingId: string): void {
+    this.sessions.get(meetingId)?.mediaLost();
   }
 
   /** A chapter starts when the current agenda item changes. */
@@ -149,7 +165,7 @@ export class RecordingService {
 
   private async requireViewer(user: User, meetingId: string): Promise<void> {
     const { role } = await requireMembership(this.deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
-    requireRole(role, RECORDING_VIEWERS, 'Your role in this meeting does not give access to its recordings');
+    if (!mayAccessRecordings(role)) throw new RequestError('forbidden', 'Your role in this meeting does not give access to its recordings');
   }
 
   private async activeRecord(meetingId: string): Promise<RecordingRecord | undefined> {
@@ -163,6 +179,6 @@ function stateOf(record: RecordingRecord): RecordingState {
 }
 
 function summaryOf(record: RecordingRecord): RecordingSummary {
-  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure } = record;
-  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure };
+  const { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure, gaps } = record;
+  return { id, meetingId, status, startedAt, endedAt, durationSec, sizeBytes, sha256, chapters, recovered, failure, gaps };
 }

@@ -3,17 +3,28 @@ import type { Logger } from '../logger.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** Connects the one command client the whole server shares. */
+/**
+ * Connects the one command client the whole server shares.
+ *
+ * Its offline queue is OFF: while Redis is unreachable a command fails at once (the caller hears
+ * `storage_unavailable`, redis/storage-failure.ts) instead of waiting in node-redis's queue and
+ * being sent when Redis comes back — long after the caller was told the request failed, which
+ * once counted a ballot its voter had been told timed out.
+ */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
-  const client = createClient({ url });
+  const client = createClient({ url, disableOfflineQueue: true });
   watchErrors(client, logger);
   await client.connect();
   return client;
 }
 
-/** A second connection for pub/sub (a subscribed connection cannot run other commands). */
+/**
+ * A second connection for pub/sub (a subscribed connection cannot run other commands). It keeps
+ * the offline queue: it only carries notifications (nobody waits for their answer), and the
+ * socket.io adapter publishes without handling a refusal.
+ */
 export async function duplicateConnection(client: RedisClient, logger: Logger): Promise<RedisClient> {
-  const copy = client.duplicate();
+  const copy = client.duplicate({ disableOfflineQueue: false });
   watchErrors(copy, logger);
   await copy.connect();
   return copy;
@@ -34,4 +45,14 @@ function watchErrors(client: RedisClient, logger: Logger): void {
     if (outageReported) logger.info('redis connection restored');
     outageReported = false;
   });
+}
+
+/**
+ * Closes a connection for good. QUIT lets Redis finish the commands already sent; but while the
+ * connection is down and reconnecting, node-redis' QUIT stops the reconnection and then waits for
+ * its own reply forever, so such a connection is dropped instead (nothing can be in flight on it).
+ */
+export async function closeConnection(client: RedisClient): Promise<void> {
+  if (client.isReady) await client.quit();
+  else if (client.isOpen) client.destroy();
 }

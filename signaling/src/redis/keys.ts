@@ -1,3 +1,6 @@
+/** express-session records (connect-redis): this prefix and the session id. */
+const SESSION_PREFIX = 'sess:';
+
 /**
  * Every Redis key signaling uses, in one place, so the data layout can be read (and changed) at once.
  * Ids are validated by the protocol's `Id` schema (letters, digits, _ and -), so they cannot
@@ -18,6 +21,14 @@ export const keys = {
   meeting: (meetingId: string) => `meeting:${meetingId}`,
   /** Set of every meeting id, for the organisers' list. */
   meetingIndex: () => 'meetings',
+  /**
+   * Set of meeting ids whose ending has begun but not finished (floor closed, participants told,
+   * media room closed, archived): added before the status changes, removed when all is done, so
+   * a node that dies in between leaves the rest to the next attempt or the next start.
+   */
+  meetingsEnding: () => 'meetings:ending',
+  /** Pub/sub channel: a meeting's domain events (status changes), heard by every signaling node. */
+  meetingEventsChannel: () => 'meeting-events',
   /** Hash: version, state (the Agenda as JSON); written only by compare-and-set on version. */
   meetingAgenda: (meetingId: string) => `meeting:${meetingId}:agenda`,
   /** Hash: userId -> AttendanceEntry JSON. */
@@ -26,14 +37,26 @@ export const keys = {
   meetingAttendanceVersion: (meetingId: string) => `meeting:${meetingId}:attendance:version`,
   /** Sorted set: vote ids of the meeting, scored by when they opened. */
   meetingVotes: (meetingId: string) => `meeting:${meetingId}:votes`,
-  /** Hash: definition (JSON, never changes), status, deadline (epoch ms or ''), closedAt. */
+  /**
+   * Hash: definition (JSON, never changes), status (open, counting: closed and its sealed ballots
+   * not yet counted, closed), secret, deadline (epoch ms or ''), closedAt, keyCheck (secret votes:
+   * a fingerprint of the vote's sealing key, votes/ballot-seal.ts).
+   */
   vote: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}`,
   /** Set: user ids allowed to vote (fixed when the vote opens). */
   voteEligible: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:eligible`,
   /** Set: user ids who voted (participation only: never next to a choice). */
   voteVoters: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:voters`,
-  /** Hash: optionId -> count. No voter id, no order: the only record of a secret ballot's choice. */
+  /**
+   * Hash: optionId -> count. A named vote counts as ballots come; a secret vote's counts are
+   * written once, when its ballot box is opened after closing.
+   */
   voteTally: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:tally`,
+  /**
+   * Set: the SEALED ballots of an open secret vote (no voter id; each encrypted under a key only
+   * the signaling servers can derive). Deleted once counted.
+   */
+  voteBallotBox: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:box`,
   /** Hash: userId -> optionId, for NAMED votes only (never written for a secret vote). */
   voteBallots: (meetingId: string, voteId: string) => `meeting:${meetingId}:vote:${voteId}:ballots`,
   /** Hash: peerId -> { nodeId, peer: PeerInfo } JSON, the peers connected to the meeting's media now. */
@@ -48,6 +71,11 @@ export const keys = {
   minutesVersions: (meetingId: string) => `meeting:${meetingId}:minutes:versions`,
   /** Hash: key (author and section of the open save window), start (epoch ms): autosaves within it share a version. */
   minutesSaveWindow: (meetingId: string) => `meeting:${meetingId}:minutes:save-window`,
+  /**
+   * String with a TTL: a retryable write's idempotency record (realtime/idempotent-requests.ts),
+   * per user: { request } while the first attempt runs, then { request, ack }, its answer.
+   */
+  idempotency: (userId: string, key: string) => `user:${userId}:request:${key}`,
   /** String with a short TTL, refreshed while the signaling node runs (presence of crashed nodes is pruned). */
   nodeAlive: (nodeId: string) => `signaling-node:${nodeId}:alive`,
   /** String: a document's record as JSON (DocumentInfo + the SHA-256 of its PDF). */
@@ -76,8 +104,16 @@ export const keys = {
   archiveTexts: () => 'archive:texts',
   /** Pub/sub channel: a meeting id whose archive record changed (every node updates its search index). */
   archiveChannel: () => 'archive:changed',
+  /** Prefix of a rate limiter's counters (rate-limiter-flexible appends `:<key>`): socket requests per user, sign-in failures. */
+  rateLimit: (name: string) => `rate:${name}`,
+  /** Hash: peerId -> nodeId, the user's peers in any meeting's media now (capped per user; entries of dead nodes are pruned). */
+  userPeers: (userId: string) => `user:${userId}:peers`,
   /** Prefix of express-session records (connect-redis appends the session id). */
-  sessionPrefix: () => 'sess:',
+  sessionPrefix: () => SESSION_PREFIX,
+  /** String (connect-redis): one session's record. */
+  session: (sessionId: string) => `${SESSION_PREFIX}${sessionId}`,
+  /** Set: the ids of the user's sessions (ended all at once on a password reset). */
+  userSessions: (userId: string) => `user:${userId}:sessions`,
   /** Prefix of the socket.io Redis adapter's pub/sub channels. */
   socketIoChannelPrefix: () => 'socket.io',
 } as const;

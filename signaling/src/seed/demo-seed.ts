@@ -1,9 +1,10 @@
 import type { AgendaItem, MeetingRole, Unit, UserKind } from '@ehop/protocol';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AttendanceRepository } from '../attendance/attendance-repository.js';
-import { VoteRepository } from '../votes/vote-repository.js';
+import { clearMeetingVotes } from '../votes/vote-repository.js';
 import { MinutesRepository } from '../minutes/minutes-repository.js';
 import { hashPassword } from '../accounts/password.js';
+import { atVietnamHour } from '../format/vietnam-time.js';
 import { UnitRepository } from '../accounts/unit-repository.js';
 import { UserRepository } from '../accounts/user-repository.js';
 import { MeetingRepository, type NewStoredMeeting } from '../meetings/meeting-repository.js';
@@ -24,8 +25,8 @@ interface DemoUser {
   unitId: string;
   isAdmin: boolean;
   kind: UserKind;
-  /** Role in the main demo meeting. */
-  role: MeetingRole;
+  /** Role in the main demo meeting; null: not invited (the administrator organises, never attends). */
+  role: MeetingRole | null;
 }
 
 export const DEMO_USERS = [
@@ -37,7 +38,8 @@ export const DEMO_USERS = [
   { id: 'u-diemcau-tinh', username: 'diemcau-tinh', displayName: 'Điểm cầu UBND tỉnh Hòa Bình', unitId: DEMO_UNITS.province.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
   { id: 'u-diemcau-huyen', username: 'diemcau-huyen', displayName: 'Điểm cầu UBND huyện Lạc Sơn', unitId: DEMO_UNITS.district.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
   { id: 'u-diemcau-xa', username: 'diemcau-xa', displayName: 'Điểm cầu UBND xã Ân Nghĩa', unitId: DEMO_UNITS.commune.id, kind: 'endpoint', isAdmin: false, role: 'endpoint' },
-  { id: 'u-admin', username: 'admin', displayName: 'Quản trị hệ thống', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: true, role: 'observer' },
+  { id: 'u-quansat', username: 'quansat', displayName: 'Đỗ Văn Bình (Thanh tra tỉnh)', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: false, role: 'observer' },
+  { id: 'u-admin', username: 'admin', displayName: 'Quản trị hệ thống', unitId: DEMO_UNITS.province.id, kind: 'person', isAdmin: true, role: null },
 ] as const satisfies readonly DemoUser[];
 
 export const DEMO_MEETING_ID = 'demo-ubnd-tinh';
@@ -52,7 +54,7 @@ export interface DemoSeedOptions {
 
 export interface DemoSeedResult {
   password: string;
-  users: { username: string; displayName: string; role: MeetingRole; isAdmin: boolean }[];
+  users: { username: string; displayName: string; role: MeetingRole | null; isAdmin: boolean }[];
   meetings: { id: string; title: string }[];
 }
 
@@ -71,7 +73,7 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
   for (const meeting of demoMeetings) await meetings.save(meeting);
   await resetAgenda(new AgendaRepository(redis), DEMO_MEETING_ID, DEMO_AGENDA);
   await new AttendanceRepository(redis).clear(DEMO_MEETING_ID);
-  await new VoteRepository(redis).clearMeeting(DEMO_MEETING_ID);
+  await clearMeetingVotes(redis, DEMO_MEETING_ID);
   await new MinutesRepository(redis).clear(DEMO_MEETING_ID);
 
   return {
@@ -82,7 +84,7 @@ export async function seedDemo(redis: RedisClient, options: DemoSeedOptions = {}
 }
 
 function demoMeetingRecords(day: Date): NewStoredMeeting[] {
-  const at = (hourInVietnam: number) => vietnamTime(day, hourInVietnam);
+  const at = (hourInVietnam: number) => atVietnamHour(day, hourInVietnam);
   const userNamed = (username: string) => DEMO_USERS.find((user) => user.username === username)!;
   return [
     {
@@ -91,7 +93,7 @@ function demoMeetingRecords(day: Date): NewStoredMeeting[] {
       startsAt: at(8),
       location: 'Phòng họp trực tuyến UBND tỉnh Hòa Bình',
       status: 'published',
-      members: DEMO_USERS.map((user) => ({ userId: user.id, role: user.role })),
+      members: DEMO_USERS.flatMap((user) => (user.role ? [{ userId: user.id, role: user.role }] : [])),
       organizerId: 'u-admin',
       invitedUnitIds: Object.values(DEMO_UNITS).map((unit) => unit.id),
     },
@@ -101,10 +103,10 @@ function demoMeetingRecords(day: Date): NewStoredMeeting[] {
       startsAt: at(14),
       location: 'Phòng họp số 2, Văn phòng UBND tỉnh',
       status: 'published',
-      members: ['chutri', 'thuky', 'daibieu1', 'diemcau-tinh'].map((username) => ({
-        userId: userNamed(username).id,
-        role: userNamed(username).role,
-      })),
+      members: ['chutri', 'thuky', 'daibieu1', 'diemcau-tinh'].flatMap((username) => {
+        const { id, role } = userNamed(username);
+        return role ? [{ userId: id, role }] : [];
+      }),
     },
   ];
 }
@@ -132,11 +134,4 @@ async function resetAgenda(agendas: AgendaRepository, meetingId: string, items: 
     const previous = await agendas.get(meetingId);
     if (await agendas.replace(previous, { items, current: null })) return;
   }
-}
-
-/** `hour`:00 in Vietnam (UTC+7, no daylight saving) on the given day, as an ISO UTC instant. */
-function vietnamTime(day: Date, hour: number): string {
-  const vietnamDay = new Date(day.getTime() + 7 * 3600_000);
-  const utc = Date.UTC(vietnamDay.getUTCFullYear(), vietnamDay.getUTCMonth(), vietnamDay.getUTCDate(), hour - 7);
-  return new Date(utc).toISOString();
 }

@@ -1,20 +1,26 @@
 import { resultRows, type Vote } from '@ehop/protocol';
+import { baseText, outcomeWord, ruleText } from './vote-outcome-text.js';
 
 /**
  * A closed vote's results as CSV (UTF-8 with BOM so spreadsheet programs read the Vietnamese
- * text): one row per option, the turnout, and for a named vote each voter's choice.
+ * text): the passing rule and outcome, one row per option (its share of the delegates the rule
+ * counts), the turnout, and for a named vote each voter's choice.
  */
 export function voteResultsCsv(vote: Vote, displayName: (userId: string) => string): string {
   const results = vote.results;
   if (!results) throw new Error('results exist only once the vote is closed');
   const labelOf = new Map(vote.options.map((option) => [option.id, option.label]));
+  const { outcome } = results;
+  const forLabel = labelOf.get(outcome.forOptionId) ?? outcome.forOptionId;
   const lines: string[][] = [
     ['Câu hỏi', vote.question],
     ['Hình thức', vote.secret ? 'Bỏ phiếu kín' : 'Biểu quyết công khai'],
-    ['Đã biểu quyết', String(vote.turnout.voted), 'Số người được biểu quyết', String(vote.turnout.eligible)],
+    ['Tổng số đại biểu', String(vote.delegates), 'Có mặt (được biểu quyết)', String(vote.turnout.eligible), 'Đã biểu quyết', String(vote.turnout.voted)],
+    ['Điều kiện thông qua', ruleText(outcome.rule)],
+    ['Kết quả', outcomeWord(outcome), 'Tán thành', `${outcome.forVotes}/${outcome.base}`, 'Cần ít nhất', String(outcome.required), 'Phương án tán thành', forLabel],
     [],
-    ['Phương án', 'Số phiếu', 'Tỷ lệ (%)'],
-    ...resultRows(vote.options, results.counts).map((row) => [row.option.label, String(row.count), row.percent.toFixed(1)]),
+    ['Phương án', 'Số phiếu', `Tỷ lệ (% ${baseText(outcome.rule)})`],
+    ...resultRows(vote.options, results.counts, outcome.base).map((row) => [row.option.label, String(row.count), row.percent.toFixed(1)]),
   ];
   if (results.ballots) {
     lines.push([], ['Đại biểu', 'Lựa chọn']);

@@ -1,12 +1,15 @@
-import { Vote, VoteOption, type VoteCount, type NamedBallot } from '@ehop/protocol';
+import { DEFAULT_PASSING_RULE, PassingRule, Vote, VoteOption, voteOutcome, type NamedBallot, type VoteCount } from '@ehop/protocol';
 import { z } from 'zod';
+import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
+import type { BallotSealer } from './ballot-seal.js';
 
 /**
- * One ballot, checked and counted in one Redis step, so two tabs or two signaling nodes can
- * never both count a voter. For a secret vote only two things change: the voter joins the
- * participation SET and the option's COUNTER goes up by one; nothing stores the pair.
+ * One ballot, checked and stored in one Redis step, so two tabs or two signaling nodes can never
+ * both count a voter. A named vote counts the ballot and records who chose what. A secret vote
+ * adds the voter to the participation SET and drops a SEALED ballot (ARGV[2], ballot-seal.ts)
+ * into the ballot box: nothing Redis holds, logs or replicates can be opened to a choice.
  */
 const CAST_BALLOT = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -14,21 +17,49 @@ if not status then return 'not_found' end
 local deadline = redis.call('HGET', KEYS[1], 'deadline')
 if status ~= 'open' or (deadline ~= '' and tonumber(deadline) <= tonumber(ARGV[3])) then return 'closed' end
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 'not_eligible' end
-if redis.call('HEXISTS', KEYS[4], ARGV[2]) == 0 then return 'no_option' end
+local secret = redis.call('HGET', KEYS[1], 'secret') == '1'
+if secret then
+  if redis.call('HGET', KEYS[1], 'keyCheck') ~= ARGV[4] then return 'key_mismatch' end
+elseif redis.call('HEXISTS', KEYS[4], ARGV[2]) == 0 then
+  return 'no_option'
+end
 if redis.call('SADD', KEYS[3], ARGV[1]) == 0 then return 'already_voted' end
-redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
-if redis.call('HGET', KEYS[1], 'secret') == '0' then redis.call('HSET', KEYS[5], ARGV[1], ARGV[2]) end
+if secret then
+  redis.call('SADD', KEYS[6], ARGV[2])
+else
+  redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
+  redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+end
 return 'ok'
 `;
 
-/** Closes an open vote; 1 when this call closed it, 0 when it was closed already (or unknown). */
+/**
+ * Closes an open vote; 1 when this call closed it, 0 when it was closed already (or unknown). A
+ * secret vote goes to 'counting' until its ballot box is opened (any node may finish that). A
+ * secret vote opened before ballots were sealed (no keyCheck) keeps the counters it has.
+ */
 const CLOSE_VOTE = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[1])
+local next = 'closed'
+if redis.call('HGET', KEYS[1], 'secret') == '1' and redis.call('HEXISTS', KEYS[1], 'keyCheck') == 1 then next = 'counting' end
+redis.call('HSET', KEYS[1], 'status', next, 'closedAt', ARGV[1])
 return 1
 `;
 
-export type CastOutcome = 'ok' | 'not_found' | 'closed' | 'not_eligible' | 'no_option' | 'already_voted';
+/**
+ * Stores a counted secret vote's totals (ARGV: option, count, option, count...), deletes its box
+ * and marks it closed, once: a second node counting the same box at the same moment changes nothing.
+ */
+const FINISH_COUNT = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'counting' then return 0 end
+redis.call('DEL', KEYS[2])
+if #ARGV > 0 then redis.call('HSET', KEYS[2], unpack(ARGV)) end
+redis.call('DEL', KEYS[3])
+redis.call('HSET', KEYS[1], 'status', 'closed')
+return 1
+`;
+
+export type CastOutcome = 'ok' | 'not_found' | 'closed' | 'not_eligible' | 'no_option' | 'already_voted' | 'key_mismatch';
 
 /** What never changes once a vote is open. */
 export const VoteDefinition = z.object({
@@ -39,6 +70,10 @@ export const VoteDefinition = z.object({
   options: z.array(VoteOption),
   secret: z.boolean(),
   chairVotes: z.boolean(),
+  /** Votes stored before passing rules existed were read as the default rule. */
+  passingRule: PassingRule.default(DEFAULT_PASSING_RULE),
+  /** All delegates (voting members) at opening; older votes lack it and use the eligible count. */
+  delegates: z.number().int().min(0).optional(),
   openedAt: z.iso.datetime(),
   closesAt: z.iso.datetime().nullable(),
 });
@@ -46,14 +81,19 @@ export type VoteDefinition = z.infer<typeof VoteDefinition>;
 
 export interface StoredVoteState {
   definition: VoteDefinition;
-  status: 'open' | 'closed';
+  /** 'counting': closed, its sealed ballots not counted yet (a crash in between leaves it so). */
+  status: 'open' | 'counting' | 'closed';
   closedAt: string | null;
   /** Epoch ms when the countdown ends; null without one. */
   deadline: number | null;
 }
 
 export class VoteRepository {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly sealer: BallotSealer,
+    private readonly logger: Logger,
+  ) {}
 
   async create(definition: VoteDefinition, eligible: readonly string[]): Promise<void> {
     const { meetingId, id } = definition;
@@ -65,37 +105,27 @@ export class VoteRepository {
       secret: definition.secret ? '1' : '0',
       deadline,
       closedAt: '',
+      ...(definition.secret ? { keyCheck: this.sealer.keyCheck(meetingId, id) } : {}),
     });
     if (eligible.length > 0) multi.sAdd(keys.voteEligible(meetingId, id), [...eligible]);
-    multi.hSet(keys.voteTally(meetingId, id), Object.fromEntries(definition.options.map((option) => [option.id, '0'])));
+    // A secret vote has no counters while open: its counts exist only once the box is opened.
+    if (!definition.secret) {
+      multi.hSet(keys.voteTally(meetingId, id), Object.fromEntries(definition.options.map((option) => [option.id, '0'])));
+    }
     multi.zAdd(keys.meetingVotes(meetingId), { score: Date.parse(definition.openedAt), value: id });
     await multi.exec();
   }
 
-  /** Forgets every vote of a meeting (the demo seed starts the demo meeting afresh). */
-  async clearMeeting(meetingId: string): Promise<void> {
-    const ids = await this.ids(meetingId);
-    const voteKeys = ids.flatMap((id) => [
-      keys.vote(meetingId, id),
-      keys.voteEligible(meetingId, id),
-      keys.voteVoters(meetingId, id),
-      keys.voteTally(meetingId, id),
-      keys.voteBallots(meetingId, id),
-    ]);
-    await this.redis.del([keys.meetingVotes(meetingId), ...voteKeys]);
-  }
-
-  async cast(meetingId: string, voteId: string, userId: string, optionId: string, now = Date.now()): Promise<CastOutcome> {
+  /** One ballot; a secret one is sealed here, so its choice never reaches Redis readable. */
+  async cast(definition: VoteDefinition, userId: string, optionId: string, now = Date.now()): Promise<CastOutcome> {
+    const { meetingId, id } = definition;
+    if (!definition.options.some((option) => option.id === optionId)) return 'no_option';
+    const ballot = definition.secret ? this.sealer.seal(meetingId, id, optionId) : optionId;
     const outcome = await this.redis.eval(CAST_BALLOT, {
-      keys: [
-        keys.vote(meetingId, voteId),
-        keys.voteEligible(meetingId, voteId),
-        keys.voteVoters(meetingId, voteId),
-        keys.voteTally(meetingId, voteId),
-        keys.voteBallots(meetingId, voteId),
-      ],
-      arguments: [userId, optionId, String(now)],
+      keys: voteKeys(meetingId, id),
+      arguments: [userId, ballot, String(now), definition.secret ? this.sealer.keyCheck(meetingId, id) : ''],
     });
+    if (outcome === 'key_mismatch') this.logger.error({ meetingId, voteId: id }, 'BALLOT_SECRET differs from the one this vote was opened with; ballot refused');
     return String(outcome) as CastOutcome;
   }
 
@@ -104,12 +134,41 @@ export class VoteRepository {
     return Number(closed) === 1;
   }
 
+  /**
+   * Opens a closed secret vote's ballot box, counts it and stores only the counts. Idempotent:
+   * whichever node (or call) finishes first writes; the others find the vote closed.
+   */
+  async finishCount(definition: VoteDefinition): Promise<void> {
+    const { meetingId, id } = definition;
+    const [sealed, voted] = await Promise.all([
+      this.redis.sMembers(keys.voteBallotBox(meetingId, id)),
+      this.redis.sCard(keys.voteVoters(meetingId, id)),
+    ]);
+    const counts = new Map(definition.options.map((option) => [option.id, 0]));
+    for (const ballot of sealed) {
+      const optionId = this.sealer.open(meetingId, id, ballot);
+      const count = counts.get(optionId);
+      if (count === undefined) throw new Error(`a sealed ballot of vote ${id} names no option of it`);
+      counts.set(optionId, count + 1);
+    }
+    const finished = await this.redis.eval(FINISH_COUNT, {
+      keys: [keys.vote(meetingId, id), keys.voteTally(meetingId, id), keys.voteBallotBox(meetingId, id)],
+      arguments: [...counts].flatMap(([optionId, count]) => [optionId, String(count)]),
+    });
+    // Every voter drops exactly one ballot in the same step, so the two always agree unless
+    // someone with write access to Redis changed one of them.
+    if (Number(finished) === 1 && sealed.length !== voted) {
+      this.logger.error({ meetingId, voteId: id, ballots: sealed.length, voters: voted }, 'secret vote: ballots and voters differ');
+    }
+  }
+
   async state(meetingId: string, voteId: string): Promise<StoredVoteState | null> {
     const fields = await this.redis.hGetAll(keys.vote(meetingId, voteId));
     if (!fields['definition']) return null;
+    const status = fields['status'];
     return {
       definition: VoteDefinition.parse(JSON.parse(fields['definition'])),
-      status: fields['status'] === 'open' ? 'open' : 'closed',
+      status: status === 'open' || status === 'counting' ? status : 'closed',
       closedAt: fields['closedAt'] || null,
       deadline: fields['deadline'] ? Number(fields['deadline']) : null,
     };
@@ -142,24 +201,67 @@ export class VoteRepository {
     return Object.entries(fields).map(([userId, optionId]) => ({ userId, optionId }));
   }
 
-  /** The whole public view of one vote (results only once closed). */
+  /**
+   * The whole public view of one vote (results only once counted). A secret vote left 'counting'
+   * (its closing node crashed, or closed a moment ago) is counted here, by whichever node reads it.
+   */
   async view(meetingId: string, voteId: string): Promise<Vote | null> {
-    const stored = await this.state(meetingId, voteId);
+    let stored = await this.state(meetingId, voteId);
     if (!stored) return null;
+    if (stored.status === 'counting') stored = await this.countNow(stored);
     const { definition } = stored;
-    const closed = stored.status === 'closed';
-    const results = closed
-      ? {
-          counts: await this.counts(meetingId, voteId),
-          ballots: definition.secret ? null : await this.namedBallots(meetingId, voteId),
-        }
-      : null;
-    return Vote.parse({
-      ...definition,
-      status: stored.status,
-      closedAt: stored.closedAt,
-      turnout: await this.turnout(meetingId, voteId),
-      results,
-    });
+    const turnout = await this.turnout(meetingId, voteId);
+    const voters = { delegates: definition.delegates ?? turnout.eligible, present: turnout.eligible };
+    const results = stored.status === 'closed' ? await this.results(definition, voters) : null;
+    // 'counting' that could not finish here: closed, its results to come (votes:changed brings them).
+    return voteView(definition, { status: stored.status === 'open' ? 'open' : 'closed', closedAt: stored.closedAt, turnout, results });
   }
+
+  private async results(definition: VoteDefinition, voters: { delegates: number; present: number }) {
+    const { meetingId, id } = definition;
+    const counts = await this.counts(meetingId, id);
+    return {
+      counts,
+      ballots: definition.secret ? null : await this.namedBallots(meetingId, id),
+      outcome: voteOutcome(definition.passingRule, definition.options, counts, voters),
+    };
+  }
+
+  private async countNow(stored: StoredVoteState): Promise<StoredVoteState> {
+    try {
+      await this.finishCount(stored.definition);
+    } catch (error) {
+      // This node cannot open the box (another BALLOT_SECRET): a correctly configured node will.
+      this.logger.error({ err: error, voteId: stored.definition.id }, 'secret vote could not be counted on this node');
+      return stored;
+    }
+    return (await this.state(stored.definition.meetingId, stored.definition.id)) ?? stored;
+  }
+}
+
+/** The public shape of a vote from what is stored (a just-opened vote needs no read: see VoteService.open). */
+export function voteView(
+  definition: VoteDefinition,
+  state: Pick<Vote, 'status' | 'closedAt' | 'turnout' | 'results'>,
+): Vote {
+  const { delegates, ...fields } = definition;
+  return Vote.parse({ ...fields, delegates: delegates ?? state.turnout.eligible, ...state });
+}
+
+/** Forgets every vote of a meeting (the demo seed starts the demo meeting afresh). */
+export async function clearMeetingVotes(redis: RedisClient, meetingId: string): Promise<void> {
+  const ids = await redis.zRange(keys.meetingVotes(meetingId), 0, -1);
+  await redis.del([keys.meetingVotes(meetingId), ...ids.flatMap((id) => voteKeys(meetingId, id))]);
+}
+
+/** Every key of one vote, in the order CAST_BALLOT takes them as KEYS[1..6]. */
+function voteKeys(meetingId: string, voteId: string): string[] {
+  return [
+    keys.vote(meetingId, voteId),
+    keys.voteEligible(meetingId, voteId),
+    keys.voteVoters(meetingId, voteId),
+    keys.voteTally(meetingId, voteId),
+    keys.voteBallots(meetingId, voteId),
+    keys.voteBallotBox(meetingId, voteId),
+  ];
 }

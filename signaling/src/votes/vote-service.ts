@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   buildVoteOptions,
   eligibleVoters,
+  MIN_SECRET_VOTERS,
   RequestError,
+  votingMembers,
   type ParsedClientRequest,
   type User,
   type Vote,
@@ -12,7 +14,7 @@ import { locateEntry } from '../agenda/agenda-tree.js';
 import type { AttendanceRepository } from '../attendance/attendance-repository.js';
 import { requireMembership, requireNotEnded, requireRole, type Membership } from '../meetings/meeting-access.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
-import type { CastOutcome, VoteRepository } from './vote-repository.js';
+import { voteView, type CastOutcome, type VoteRepository } from './vote-repository.js';
 
 export interface VoteServiceDeps {
   meetings: MeetingRepository;
@@ -30,6 +32,8 @@ const CAST_REFUSALS: Record<Exclude<CastOutcome, 'ok'>, () => RequestError> = {
   not_eligible: () => new RequestError('forbidden', 'Only delegates checked in when the vote opened may vote'),
   no_option: () => new RequestError('invalid_payload', 'This option is not one of the vote\'s options'),
   already_voted: () => new RequestError('conflict', 'You have already voted'),
+  // This node's BALLOT_SECRET is not the one the vote was opened with: its ballot could never be counted.
+  key_mismatch: () => new RequestError('internal', 'This server cannot take secret ballots now (configuration); please try again'),
 };
 
 /** Who opens, casts and closes votes, and when a countdown closes one. */
@@ -59,6 +63,12 @@ export class VoteService {
 
     const attendance = new Map((await this.deps.attendance.list(meeting.id)).map((entry) => [entry.userId, entry.status]));
     const eligible = eligibleVoters(meeting.members, attendance, request.chairVotes);
+    if (request.secret && eligible.length < MIN_SECRET_VOTERS) {
+      throw new RequestError(
+        'conflict',
+        `A secret vote needs at least ${MIN_SECRET_VOTERS} eligible voters (${eligible.length} checked in): with fewer, the tally shows how each one voted`,
+      );
+    }
     const now = Date.now();
     const definition = {
       id: randomUUID(),
@@ -68,20 +78,29 @@ export class VoteService {
       options: buildVoteOptions(request.options),
       secret: request.secret,
       chairVotes: request.chairVotes,
+      passingRule: request.passingRule,
+      delegates: votingMembers(meeting.members, request.chairVotes).length,
       openedAt: new Date(now).toISOString(),
       closesAt: request.durationSeconds ? new Date(now + request.durationSeconds * 1000).toISOString() : null,
     };
     await this.deps.votes.create(definition, eligible);
     if (request.durationSeconds) this.scheduleClose(meeting.id, definition.id, request.durationSeconds * 1000);
-    return this.announce(meeting.id, definition.id);
+    // Built from what was just written, not read back: once stored, the opening must be answered
+    // as done even if storage went away right after.
+    const vote = voteView(definition, { status: 'open', closedAt: null, turnout: { voted: 0, eligible: eligible.length }, results: null });
+    this.deps.broadcast(vote);
+    return vote;
   }
 
   async cast(user: User, request: ParsedClientRequest<'votes:cast'>): Promise<{ voteId: string }> {
     const { meeting } = await this.membership(user, request.meetingId);
     await this.closeIfExpired(meeting.id, request.voteId);
-    const outcome = await this.deps.votes.cast(meeting.id, request.voteId, user.id, request.optionId);
+    const stored = await this.deps.votes.state(meeting.id, request.voteId);
+    if (!stored) throw CAST_REFUSALS.not_found();
+    const outcome = await this.deps.votes.cast(stored.definition, user.id, request.optionId);
     if (outcome !== 'ok') throw CAST_REFUSALS[outcome]();
-    await this.announce(meeting.id, request.voteId);
+    // The ballot is stored: the voter hears so even if the turnout announcement cannot be read now.
+    await this.announce(meeting.id, request.voteId).catch(() => undefined);
     return { voteId: request.voteId };
   }
 
@@ -104,6 +123,7 @@ export class VoteService {
     const vote = await this.deps.votes.view(meetingId, voteId);
     if (!vote) throw new RequestError('not_found', 'Vote not found');
     if (vote.status !== 'closed') throw new RequestError('conflict', 'Results are published when the vote closes');
+    if (!vote.results) throw new RequestError('conflict', 'The ballots are still being counted; please try again');
     return vote;
   }
 
@@ -134,7 +154,8 @@ export class VoteService {
     if (await this.deps.votes.close(meetingId, voteId, closedAt)) await this.announce(meetingId, voteId);
   }
 
-  private async hasOpenVote(meetingId: string): Promise<boolean> {
+  /** True while one of the meeting's votes is open (one whose countdown ran out is closed first). */
+  async hasOpenVote(meetingId: string): Promise<boolean> {
     for (const id of await this.deps.votes.ids(meetingId)) {
       await this.closeIfExpired(meetingId, id);
       if ((await this.deps.votes.state(meetingId, id))?.status === 'open') return true;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -9,6 +9,8 @@ import { createSignalingServer, type SignalingServer } from '../../src/app/signa
 import { loadConfig } from '../../src/config.js';
 import type { RedisClient } from '../../src/redis/client.js';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/seed/demo-seed.js';
+import { SfuClient } from '../../src/media/sfu-client.js';
+import { pino } from 'pino';
 
 export interface TestStack {
   redisServer: RedisHandle;
@@ -64,6 +66,8 @@ export async function startTwoNodeStack(options: Pick<StackOptions, 'env'> = {})
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const redisServer = await startRedis();
   const redis: RedisClient = createClient({ url: redisServer.url });
+  // A test that stops Redis on purpose: this connection reconnects by itself, without crashing the run.
+  redis.on('error', () => undefined);
   await redis.connect();
   await seedDemo(redis);
   // Nothing listens on this port: the SFU is "down" unless the test brings a real one.
@@ -104,6 +108,18 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   };
 }
 
+/**
+ * A stand-in for client/dist (CLIENT_DIST): index.html with the app's mount point and one asset,
+ * `/assets/app.js`, which logs "ehop". The caller removes the folder.
+ */
+export async function fakeClientDist(): Promise<string> {
+  const dist = await mkdtemp(join(tmpdir(), 'ehop-client-dist-'));
+  await mkdir(join(dist, 'assets'));
+  await writeFile(join(dist, 'index.html'), '<!doctype html><title>eHọp</title><div id="app"></div>');
+  await writeFile(join(dist, 'assets', 'app.js'), 'console.log("ehop")');
+  return dist;
+}
+
 /** Logs in over HTTP; resolves to the Cookie header value to send afterwards. */
 export async function login(url: string, username: string, password = DEFAULT_DEMO_PASSWORD): Promise<string> {
   const response = await fetch(`${url}/api/auth/login`, {
@@ -127,10 +143,18 @@ export function getJson(url: string, cookie?: string): Promise<Response> {
 
 const openSockets = new Set<Socket>();
 
-/** A socket.io client carrying the session cookie, as a browser would. Rejects on connect_error. */
-export function connectSocket(url: string, cookie?: string, transports: ('polling' | 'websocket')[] = ['polling', 'websocket']): Promise<Socket> {
+/**
+ * A socket.io client carrying the session cookie, as a browser would (`headers`: e.g. the Origin
+ * a browser names). Rejects on connect_error.
+ */
+export function connectSocket(
+  url: string,
+  cookie?: string,
+  transports: ('polling' | 'websocket')[] = ['polling', 'websocket'],
+  headers: Record<string, string> = {},
+): Promise<Socket> {
   const socket = connectClient(url, {
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) },
     transports,
     reconnection: false,
     forceNew: true,
@@ -195,4 +219,15 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(50);
   }
+}
+
+/**
+ * A connection of the test's own to the SFU's internal API (a node of its own: no node id), to ask
+ * the SFU what it holds; connected before it is returned.
+ */
+export async function connectSfuProbe(sfu: Pick<SfuServerHandle, 'url' | 'secret'>): Promise<SfuClient> {
+  const probe = new SfuClient({ url: sfu.url, secret: sfu.secret, requestTimeoutMs: 5_000 }, pino({ level: 'silent' }));
+  probe.connect();
+  await waitFor(() => probe.connected);
+  return probe;
 }

@@ -1,4 +1,4 @@
-import type { RtpParameters } from '@ehop/protocol';
+import type { DtlsParameters, RtpParameters } from '@ehop/protocol';
 
 /*
  * What mediasoup-client in Chrome sends for `transport.produce()` of a microphone (Opus) and a
@@ -50,3 +50,9 @@ export function vp8CameraRtpParameters(ssrc: number): RtpParameters {
     rtcp: { cname: `cam-${ssrc}`, reducedSize: true },
   };
 }
+
+/** A browser's DTLS answer for `media:connectTransport` (mediasoup stores it; the handshake needs a real peer). */
+export const browserDtlsParameters: DtlsParameters = {
+  role: 'client',
+  fingerprints: [{ algorithm: 'sha-256', value: '82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:E2:21:5F:3D:9E:70:1C:BF:2E:32:1F:A4:A6:F4:0C:30' }],
+};

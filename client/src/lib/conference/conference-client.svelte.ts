@@ -45,7 +45,9 @@ export class ConferenceClient {
   private myRequestVersion = -1;
   private view: string[] = [];
   private sentView: string | null = null;
-  /** No thumbnails were sent since the last load (a (re)join): the next ones are not debounced. */
+  /** Our SFU peer is open: the view is sent to it (and again to each new one). */
+  private mediaOpen = false;
+  /** No thumbnails were sent to our SFU peer since it opened: the next ones are not debounced. */
   private firstViewPending = true;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -77,7 +79,7 @@ export class ConferenceClient {
     clearTimeout(this.viewTimer);
   }
 
-  /** The whole picture, after every (re)join: the server forgets a peer's view when it rejoins. */
+  /** The whole picture, each time signaling takes us in (again): broadcasts missed while away are not replayed. */
   async load(): Promise<void> {
     try {
       const snapshot = await request('conference:get', {});
@@ -89,7 +91,6 @@ export class ConferenceClient {
       this.activeSpeakerUserId = snapshot.activeSpeakerUserId;
       this.unitGroups = snapshot.unitGroups;
       this.sentView = null;
-      this.firstViewPending = this.view.length === 0;
       this.flushView();
     } catch (error) {
       this.onError(toAppError(error));
@@ -143,22 +144,32 @@ export class ConferenceClient {
     return request('floor:log', {});
   }
 
+  /** Our media was opened (again) or lost: a new SFU peer knows no view, so the current one is sent to it. */
+  setMediaOpen(open: boolean): void {
+    if (open === this.mediaOpen) return;
+    this.mediaOpen = open;
+    this.sentView = null;
+    if (open) this.firstViewPending = true;
+    this.flushView();
+  }
+
   /** The thumbnails shown now (peer ids): the server sends only those, at the low layer. */
   setView(peerIds: readonly string[]): void {
     this.view = [...peerIds];
     clearTimeout(this.viewTimer);
-    // The first thumbnails after (re)joining go at once: the first pictures wait for them.
-    if (this.firstViewPending && this.view.length > 0 && this.state) {
-      this.firstViewPending = false;
-      this.flushView();
-    } else this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
+    // The first thumbnails after our media (re)opened go at once: the first pictures wait for them.
+    if (this.firstViewPending && this.view.length > 0) this.flushView();
+    else this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
   }
 
   private flushView(): void {
     const key = JSON.stringify(this.view);
-    if (key === this.sentView || !this.state) return;
+    if (key === this.sentView || !this.state || !this.mediaOpen) return;
     this.sentView = key;
-    if (this.view.length > 0) markJoinStep('thumbnails view sent');
+    if (this.view.length > 0) {
+      this.firstViewPending = false;
+      markJoinStep('thumbnails view sent');
+    }
     request('conference:setView', { thumbnails: this.view }).catch((error: unknown) => {
       this.sentView = null;
       this.onError(toAppError(error));

@@ -52,9 +52,15 @@ export function thumbnailPage<T extends { info: PeerInfo }>(
   return { groups: byGroup, visible, page: current, pageCount, total: sorted.length };
 }
 
-/** How many thumbnails fit: fewer on a narrow screen, never more than the server sends. */
-export function pageSizeFor(viewportWidth: number): number {
-  if (viewportWidth < 700) return 4;
-  if (viewportWidth < 1200) return 6;
-  return 8;
+/** Most thumbnails one page shows, and so receives (the low layer of each), whatever the screen. */
+export const MAX_PAGE_SIZE = 8;
+
+/**
+ * How many other endpoints one page shows: as many tiles as fit on one row of the strip beside
+ * this participant's own tile (so every tile and its name is on screen), at least one, at most
+ * `MAX_PAGE_SIZE`.
+ */
+export function pageSizeFor(stripWidth: number, tileWidth: number, gap: number): number {
+  const tiles = Math.floor((stripWidth + gap) / (tileWidth + gap));
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, tiles - 1));
 }

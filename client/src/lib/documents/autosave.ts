@@ -1,4 +1,5 @@
 import { toAppError, type AppErrorCode } from '../errors.js';
+import { isTransient, retryDelayMs } from '../retry-policy.js';
 
 /**
  * pending: typed, waiting for a pause in typing; saving: sent; saved: the server has the latest;
@@ -15,9 +16,6 @@ export interface AutosaveOptions {
   timers?: { set: (callback: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
 }
 
-/** Errors worth retrying: the server was away (restarting, network down), not a refusal. */
-const TRANSIENT: readonly AppErrorCode[] = ['network', 'timeout', 'internal', 'media_unavailable'];
-
 /**
  * Saves the latest value of something being typed: after a pause in typing, one save at a time,
  * always the newest value, and again and again (with growing waits) while the server cannot be
@@ -28,7 +26,8 @@ export class Autosaver<T> {
   private dirty = false;
   private inFlight: Promise<void> | null = null;
   private timer: unknown = null;
-  private retryMs = 0;
+  /** Failed saves in a row: the wait before the next grows with them. */
+  private failures = 0;
   private stopped = false;
   status: SaveStatus = 'saved';
 
@@ -84,7 +83,7 @@ export class Autosaver<T> {
     this.inFlight = this.save(value).then(
       () => {
         this.inFlight = null;
-        this.retryMs = 0;
+        this.failures = 0;
         // Typed again while this was on its way: the timer (or the caller's flush) saves that too.
         if (!this.dirty) this.setStatus('saved', null);
         else if (this.timer === null && !this.stopped) this.schedule(0);
@@ -97,10 +96,12 @@ export class Autosaver<T> {
           this.latest = value;
           this.dirty = true;
         }
-        if (!TRANSIENT.includes(code)) return this.setStatus('failed', code);
+        if (!isTransient(code)) return this.setStatus('failed', code);
         this.setStatus('retrying', code);
-        this.retryMs = Math.min(Math.max(this.retryMs * 2, 500), this.options.maxRetryMs ?? 8000);
-        if (!this.stopped) this.schedule(this.retryMs);
+        this.failures++;
+        // No jitter: one person's notes, not a crowd coming back at once.
+        const wait = retryDelayMs(this.failures, { firstDelayMs: 500, maxDelayMs: this.options.maxRetryMs ?? 8000, jitter: 0 });
+        if (!this.stopped) this.schedule(wait);
       },
     );
     return this.inFlight;

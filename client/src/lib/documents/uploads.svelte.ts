@@ -13,8 +13,10 @@ export interface UploadItem {
   sent: number;
   uploadId: string | null;
   queuePosition: number;
+  /** When this browser learnt of the current phase (epoch ms): the conversion's elapsed time counts from it. */
+  phaseSince: number;
+  /** What went wrong, shown through i18n (`errors.<code>`); the server's English text is never shown. */
   errorCode: AppErrorCode | ErrorCode | null;
-  errorMessage: string | null;
 }
 
 /** Later phases win: the socket may say "converting" before the HTTP answer says "queued". */
@@ -43,7 +45,7 @@ export class UploadTracker {
   async upload(file: File, options: { confidential: boolean; published: boolean; agendaItemId?: string }): Promise<void> {
     const key = this.nextKey++;
     this.items = [
-      { key, fileName: file.name, phase: 'sending', sent: 0, uploadId: null, queuePosition: 0, errorCode: null, errorMessage: null },
+      { key, fileName: file.name, phase: 'sending', sent: 0, uploadId: null, queuePosition: 0, phaseSince: Date.now(), errorCode: null },
       ...this.items,
     ];
     const request = uploadDocument(this.meetingId, file, {
@@ -56,7 +58,7 @@ export class UploadTracker {
       this.apply(answer);
     } catch (error) {
       const appError = toAppError(error);
-      this.patch(key, { phase: 'failed', errorCode: appError.code, errorMessage: appError.message });
+      this.patch(key, { phase: 'failed', phaseSince: Date.now(), errorCode: appError.code });
     }
   }
 
@@ -82,9 +84,9 @@ export class UploadTracker {
       if (!current || PHASE_ORDER[step.status] < PHASE_ORDER[current.phase]) continue;
       this.patch(item.key, {
         phase: step.status,
+        ...(step.status === current.phase ? {} : { phaseSince: Date.now() }),
         queuePosition: step.queuePosition ?? 0,
         errorCode: step.error?.code ?? null,
-        errorMessage: step.error?.message ?? null,
       });
       if (step.status === 'ready') {
         this.onReady();

@@ -9,6 +9,8 @@ import type {
   TransportOptions,
 } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
+import { RetryLoop } from '../retry-loop.js';
+import { isFinalRefusal, type Backoff } from '../retry-policy.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
 import { markJoinAcknowledged, markJoinStep, markJoinVideoConsumer, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
@@ -33,18 +35,37 @@ interface EarlyConsumerEvents {
 /** A join that a newer join (or leaving) replaced: its work is dropped without telling the user. */
 class Superseded extends Error {}
 
-const REJOIN_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000];
+/** The meeting itself refused us (removed, signed out, meeting over or gone): trying again cannot help. */
+class MeetingRefused extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+/**
+ * Lost media is rebuilt for as long as the page is open: a hall's TV has nobody to press a button.
+ * Waits grow to at most 15 s (10.5-15 s with the jitter, so the endpoints of a meeting do not all
+ * come back in the same instant), and signaling's `media:available` cuts a wait short.
+ */
+const REJOIN_BACKOFF: Backoff = { firstDelayMs: 1_000, maxDelayMs: 15_000, jitter: 0.3 };
 /** Announcements of new consumers this close together are set up as one batch (see onNewConsumer). */
 const ANNOUNCEMENT_BURST_MS = 25;
 
 /**
  * One meeting's media in this browser: the mediasoup Device, the send and receive transports,
  * our producers, the consumers of everyone else and of the room's main-screen feed. Components
- * only read its reactive state (`phase`, `self`, `peers`, `mainFeed`, `micOn`, `camOn`) and call
- * `join`, `leave`, `setMicOn`, `setCamOn`.
+ * only read its reactive state (`phase`, `lostAt`, `inMeeting`, `self`, `peers`, `mainFeed`, `micOn`,
+ * `camOn`) and call `join`, `leave`, `retryNow`, `setMicOn`, `setCamOn`.
  */
 export class MeetingMedia {
   phase = $state<RoomPhase>('idle');
+  /** When the media was lost (`Date.now()`), while reconnecting: the screen tells how long ago. */
+  lostAt = $state<number | null>(null);
+  /**
+   * Signaling has this page in the meeting (its events, the conference, presence), media or not:
+   * through an SFU outage the page stays in, and the chair keeps running the floor.
+   */
+  inMeeting = $state(false);
   self = $state.raw<PeerInfo | null>(null);
   peers = $state.raw<RemotePeerView[]>([]);
   /** The main-screen feed: one picture that follows whoever the main screen shows (and who that is), and the floor holder's voice. */
@@ -52,11 +73,11 @@ export class MeetingMedia {
   micOn = $state(false);
   camOn = $state(false);
   /**
-   * Bumped each time the server has let us into the room (a first join or a rejoin): what depends
-   * on being in the room (the conference state, the thumbnails we show) can be asked for from then
-   * on, without waiting for our own camera and microphone to be published.
+   * Our SFU peer is open (signaling answered `media:join`) and not lost since: what we receive (the
+   * thumbnails we show) can be asked for from then on, without waiting for our own camera and
+   * microphone to be published.
    */
-  admissions = $state(0);
+  mediaOpen = $state(false);
   /** A toggle is being applied: its button waits so clicks cannot interleave. */
   busy = $state<{ mic: boolean; camera: boolean }>({ mic: false, camera: false });
 
@@ -75,7 +96,11 @@ export class MeetingMedia {
   private unsubscribers: (() => void)[] = [];
   /** Bumped on every (re)join so work started for an older session drops its result. */
   private generation = 0;
-  private rejoining: Promise<void> | null = null;
+  private readonly retries = new RetryLoop(() => this.connectOnce(), {
+    backoff: REJOIN_BACKOFF,
+    // Leaving ends the tries (the attempt under way is superseded); nothing else but the meeting's refusal does.
+    isFinal: (error) => error instanceof MeetingRefused || this.hasLeft(),
+  });
   /** Peer events that arrive before the `meeting:join` answer wait here, then apply on top of it. */
   private peerEventBuffer: (() => void)[] | null = null;
 
@@ -90,40 +115,38 @@ export class MeetingMedia {
     this.camOn = local.camOn;
   }
 
-  /** The join flow: signaling, device, transports, ready, then publish. Throws what went wrong. */
+  /**
+   * The join flow: the meeting, then its media (device, transports, ready, publish). Throws only
+   * when the meeting refuses us; anything else (the SFU away, the network down) leaves the room
+   * reconnecting by itself.
+   */
   async join(): Promise<void> {
+    this.phase = 'joining';
     try {
-      await this.joinOnce();
+      await this.connectOnce();
     } catch (error) {
-      if (!(error instanceof Superseded)) throw error;
+      if (error instanceof Superseded) return;
+      if (error instanceof MeetingRefused) throw error.appError;
+      void this.keepRetrying(1);
     }
   }
 
-  private async joinOnce(): Promise<void> {
+  /** One try: the socket, the meeting (unless signaling still has us in it), then the media. */
+  private async connectOnce(): Promise<void> {
     const generation = ++this.generation;
-    this.phase = this.phase === 'reconnecting' ? 'reconnecting' : 'joining';
-    await connectSocket();
+    if (this.phase !== 'joining') this.markLost();
+    this.closeMedia();
+    await refusedForGood(() => connectSocket());
+    this.assertCurrent(generation);
     this.subscribe();
-
-    this.peerEventBuffer = [];
-    let joined: Awaited<ReturnType<typeof request<'meeting:join'>>>;
-    try {
-      joined = await request('meeting:join', { meetingId: this.meetingId });
-      markJoinAcknowledged();
-      this.assertCurrent(generation);
-      this.self = joined.self;
-      this.roster.reset(joined.self.peerId, joined.peers);
-      for (const apply of this.peerEventBuffer) apply();
-      this.publishRoster();
-      this.admissions++;
-    } finally {
-      this.peerEventBuffer = null;
-    }
+    const routerRtpCapabilities = await this.openMediaSession(generation);
+    this.assertCurrent(generation);
+    this.mediaOpen = true;
 
     // Loading the device (a local WebRTC probe) overlaps the two server round trips.
     const device = new Device();
     const [, sendOptions, recvOptions] = await Promise.all([
-      device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as ms.RtpCapabilities }),
+      device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities }),
       request('media:createTransport', { direction: 'send' }),
       request('media:createTransport', { direction: 'recv' }),
     ]);
@@ -145,13 +168,53 @@ export class MeetingMedia {
     this.assertCurrent(generation);
     await this.publishInitialTracks(generation);
     this.phase = 'joined';
+    this.lostAt = null;
+  }
+
+  /**
+   * Enters the meeting if signaling does not have us in it, and opens our media there. Entering
+   * and opening are sent together: the server answers them in order, so media costs no extra round
+   * trip, and when only the media fails we are still in the meeting and hear `media:available`.
+   */
+  private async openMediaSession(generation: number): Promise<ProtocolRtpCapabilities> {
+    const entering = this.inMeeting ? null : refusedForGood(() => this.enterMeeting(generation));
+    const opening = request('media:join', {});
+    if (entering) {
+      opening.catch(() => undefined); // when entering failed, so did this: entering's error is the one to show
+      await entering;
+    }
+    try {
+      return (await opening).routerRtpCapabilities;
+    } catch (error) {
+      // Signaling forgot us (e.g. it restarted): enter again on the next try.
+      if (toAppError(error).code === 'not_in_meeting') this.inMeeting = false;
+      throw error;
+    }
+  }
+
+  private async enterMeeting(generation: number): Promise<void> {
+    this.peerEventBuffer = [];
+    try {
+      const joined = await request('meeting:join', { meetingId: this.meetingId, media: false });
+      markJoinAcknowledged();
+      this.assertCurrent(generation);
+      this.self = joined.self;
+      this.roster.reset(joined.self.peerId, joined.peers);
+      for (const apply of this.peerEventBuffer) apply();
+      this.publishRoster();
+      this.inMeeting = true;
+    } finally {
+      this.peerEventBuffer = null;
+    }
   }
 
   /** Leaves the room for good: tells signaling, closes transports and the devices. */
   async leave(): Promise<void> {
     if (this.phase === 'left') return;
     this.phase = 'left';
+    this.inMeeting = false;
     this.generation++;
+    this.retries.stop();
     this.closeMedia();
     this.unsubscribe();
     setStatsSource(null);
@@ -173,10 +236,11 @@ export class MeetingMedia {
     await this.toggle('camera', on);
   }
 
-  /** Tears the media down and joins again, retrying with backoff; used after losing the media path. */
-  rejoin(): Promise<void> {
-    this.rejoining ??= this.rejoinWithRetries().finally(() => (this.rejoining = null));
-    return this.rejoining;
+  /** "Try now": a reconnecting room tries at once instead of waiting; a failed one starts over. */
+  retryNow(): void {
+    if (this.hasLeft()) return;
+    if (this.retries.active) this.retries.nudge(false);
+    else void this.keepRetrying(0);
   }
 
   async inboundStats(): Promise<InboundStat[]> {
@@ -329,15 +393,15 @@ export class MeetingMedia {
   private async recoverTransport(transport: ms.Transport): Promise<void> {
     if (transport.closed || (this.phase !== 'joined' && this.phase !== 'joining')) return;
     if (this.iceRestarted.has(transport.id)) {
-      this.onError(new AppError('ice_failed', `transport ${transport.id} failed after an ICE restart`));
-      return this.rejoin();
+      console.warn(`[ehop] transport ${transport.id} failed after an ICE restart: rebuilding the media`);
+      return this.mediaLost();
     }
     this.iceRestarted.add(transport.id);
     try {
       const { iceParameters } = await request('media:restartIce', { transportId: transport.id });
       await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
     } catch {
-      await this.rejoin();
+      this.mediaLost();
     }
   }
 
@@ -357,7 +421,8 @@ export class MeetingMedia {
         this.feed.setSource(source);
         this.publishFeed();
       }),
-      onServerEvent('media:restart', () => void this.rejoin()),
+      onServerEvent('media:restart', () => this.mediaLost()),
+      onServerEvent('media:available', () => this.mediaAvailable()),
       onServerEvent('media:producerPaused', ({ producerId }) => this.onServerMute(producerId, true)),
       onServerEvent('media:producerResumed', ({ producerId }) => this.onServerMute(producerId, false)),
       onServerEvent('media:sendLayers', ({ producerId, maxSpatialLayer }) => void this.sendOnlyLayers(producerId, maxSpatialLayer)),
@@ -370,17 +435,13 @@ export class MeetingMedia {
     const socket = getSocket();
     const onDisconnect = (reason: string) => {
       if (this.phase === 'left') return;
-      if (reason === 'io server disconnect') {
-        // The server closed us on purpose (the session was signed out): socket.io will not retry.
-        this.phase = 'failed';
-        this.onError(new AppError('unauthenticated', 'signaling closed the connection'));
-        return;
-      }
-      if (this.phase === 'joined') this.phase = 'reconnecting';
+      this.inMeeting = false;
+      if (this.phase === 'joined') this.markLost();
+      // The server closed us on purpose, so socket.io will not retry: try now. Connecting again
+      // tells whether we were signed out (refused: final) or only cut off (e.g. a node restarting).
+      if (reason === 'io server disconnect') this.mediaLost();
     };
-    const onReconnect = () => {
-      if (this.phase === 'reconnecting' || this.phase === 'joined') void this.rejoin();
-    };
+    const onReconnect = () => this.mediaLost();
     socket.on('disconnect', onDisconnect);
     socket.io.on('reconnect', onReconnect);
     return () => {
@@ -559,37 +620,39 @@ export class MeetingMedia {
 
   // --- lifecycle --------------------------------------------------------------------------------
 
-  private async rejoinWithRetries(): Promise<void> {
-    if (this.phase === 'left') return;
-    this.phase = 'reconnecting';
-    for (const delay of REJOIN_DELAYS_MS) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (this.hasLeft()) return;
-      this.generation++;
-      this.closeMedia();
-      try {
-        await request('meeting:leave', {}, 3_000).catch(() => undefined);
-        await this.joinOnce();
-        return;
-      } catch (error) {
-        if (error instanceof Superseded) return;
-        const appError = toAppError(error);
-        // Refusals will not change by retrying (removed from the meeting, signed out).
-        if (['forbidden', 'unauthenticated', 'not_found', 'meeting_ended'].includes(appError.code)) {
-          this.phase = 'failed';
-          this.onError(appError);
-          return;
-        }
-      }
-    }
-    if (!this.hasLeft()) {
+  /** Our media is gone or going (room lost, transport failed, connection back): rebuild it until it works. */
+  private mediaLost(): void {
+    if (this.phase === 'left' || this.phase === 'failed') return;
+    // An attempt under way began before this news: it must be followed by another.
+    if (this.retries.active) this.retries.nudge(true);
+    else void this.keepRetrying(0);
+  }
+
+  /** Signaling says the SFU is back: a reconnecting room tries now instead of at its next turn. */
+  private mediaAvailable(): void {
+    if (this.phase === 'reconnecting') this.retryNow();
+  }
+
+  /** Tries to get the media back until it works or the meeting refuses us; `failures` already happened. */
+  private async keepRetrying(failures: number): Promise<void> {
+    this.markLost();
+    const outcome = await this.retries.run(failures);
+    if (outcome.status === 'refused' && outcome.error instanceof MeetingRefused) {
       this.phase = 'failed';
-      this.onError(new AppError('media_unavailable', 'could not rejoin the meeting'));
+      this.onError(outcome.error.appError);
     }
+  }
+
+  private markLost(): void {
+    this.mediaOpen = false;
+    if (this.hasLeft()) return;
+    this.phase = 'reconnecting';
+    this.lostAt ??= Date.now();
   }
 
   /** Closes transports (and with them producers and consumers); local tracks stay open. */
   private closeMedia(): void {
+    this.mediaOpen = false;
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;
@@ -598,8 +661,13 @@ export class MeetingMedia {
     this.producers.clear();
     this.consumers.clear();
     this.earlyConsumerEvents.clear();
+    // A burst still waiting belongs to the closed transport: the next session's must not join it.
+    if (this.announcedFlush) clearTimeout(this.announcedFlush);
+    this.announcedFlush = null;
+    this.announced = [];
     this.iceRestarted.clear();
-    this.roster.reset(this.self?.peerId ?? '', []);
+    // The others are still there (the roster follows presence); only what we received from them went.
+    this.roster.clearTracks();
     this.publishRoster();
     this.feed.reset();
     this.publishFeed();
@@ -620,5 +688,16 @@ export class MeetingMedia {
 
   private assertCurrent(generation: number): void {
     if (generation !== this.generation || this.phase === 'left') throw new Superseded();
+  }
+}
+
+/** Runs a step of entering the meeting; a refusal trying again cannot change becomes a MeetingRefused. */
+async function refusedForGood<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof Superseded) throw error;
+    const appError = toAppError(error);
+    throw isFinalRefusal(appError.code) ? new MeetingRefused(appError) : error;
   }
 }

@@ -49,6 +49,11 @@ export class PeerRoster<T = MediaStreamTrack> {
     for (const peer of peers) this.upsertPeer(peer);
   }
 
+  /** Forgets every received track but keeps the peers: the media is rebuilt, the meeting was not left. */
+  clearTracks(): void {
+    this.tracks.clear();
+  }
+
   /** Adds or updates a peer (the server also reports our own peer; it is not a remote tile). */
   upsertPeer(info: PeerInfo): void {
     if (info.peerId === this.selfPeerId) return;

@@ -54,11 +54,3 @@ export class RecordingState {
     return runExclusively(this, this.onError, action);
   }
 }
-
-/** 1:05:09 or 4:07 */
-export function formatDuration(seconds: number): string {
-  const total = Math.round(seconds);
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
-  const two = (value: number) => String(value).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
-}

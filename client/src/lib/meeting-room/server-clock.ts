@@ -15,12 +15,3 @@ export function clockOffsetMs(sentAt: number, serverTime: string, receivedAt: nu
 export function elapsedMs(startedAt: string, now: number, offsetMs: number): number {
   return Math.max(0, now + offsetMs - Date.parse(startedAt));
 }
-
-/** "4:05", "12:00", "1:02:03": minutes and seconds, hours only when needed. */
-export function formatDuration(ms: number): string {
-  const totalSeconds = Math.floor(Math.max(0, ms) / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = String(totalSeconds % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}

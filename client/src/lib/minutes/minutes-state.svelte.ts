@@ -1,4 +1,4 @@
-import type { Minutes, MinutesHeading, MinutesPermissions, MinutesVersionInfo, RichDoc } from '@ehop/protocol';
+import type { MinutesBlank, Minutes, MinutesHeading, MinutesPermissions, MinutesVersionInfo, RichDoc } from '@ehop/protocol';
 import { AppError, toAppError } from '../errors.js';
 import { getSocket, onServerEvent, request } from '../socket.js';
 import { runExclusively } from '../exclusive-action.js';
@@ -30,6 +30,8 @@ export class MinutesState {
   busy = $state(false);
   loadError = $state<AppError | null>(null);
   versions = $state.raw<MinutesVersionInfo[]>([]);
+  /** The blanks the server named when it refused the approval; cleared when the minutes change. */
+  refusedBlanks = $state.raw<MinutesBlank[] | null>(null);
   /** Goes up when the minutes are read from the server: editors take the stored text again. */
   generation = $state(0);
 
@@ -136,7 +138,15 @@ export class MinutesState {
   }
 
   approve(): Promise<boolean> {
-    return this.step(() => request('minutes:approve', { meetingId: this.meetingId }));
+    return this.step(async () => {
+      try {
+        return await request('minutes:approve', { meetingId: this.meetingId });
+      } catch (error) {
+        const appError = toAppError(error);
+        if (appError.code === 'minutes_incomplete') this.refusedBlanks = appError.issues.map(({ path, message }) => ({ path, text: message }));
+        throw appError;
+      }
+    });
   }
 
   returnToDraft(): Promise<boolean> {
@@ -200,6 +210,7 @@ export class MinutesState {
   }
 
   private accept(minutes: Minutes, permissions: MinutesPermissions): void {
+    this.refusedBlanks = null;
     for (const section of minutes.sections) this.sectionRevisions.set(section.id, section.revision);
     this.minutes = permissions.edit ? this.withLocalDrafts(minutes) : minutes;
     this.permissions = permissions;

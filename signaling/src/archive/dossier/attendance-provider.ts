@@ -1,6 +1,7 @@
-import type { AttendanceEntry, AttendanceStatus } from '@ehop/protocol';
+import { takesAttendance, type AttendanceEntry, type AttendanceStatus } from '@ehop/protocol';
 import type { AttendanceRepository } from '../../attendance/attendance-repository.js';
-import { ROLE_LABELS, toCsv, vietnamTime } from './csv.js';
+import { ROLE_LABELS, toCsv } from './csv.js';
+import { vietnamDateTimeSeconds } from '../../format/vietnam-time.js';
 import { bytesItem, displayNameOf, type DossierContext, type DossierItem, type DossierProvider } from './dossier-item.js';
 
 const STATUS_LABELS: Record<AttendanceStatus, string> = {
@@ -9,7 +10,11 @@ const STATUS_LABELS: Record<AttendanceStatus, string> = {
   absent: 'Vắng mặt',
 };
 
-/** Attendance (điểm danh) as CSV: every member, with their status as last recorded. */
+/**
+ * Attendance (điểm danh) as CSV: every member whose attendance is taken (the meeting's members
+ * only, never a visitor such as an administrator; endpoints are devices, not attendees), with
+ * their status as last recorded.
+ */
 export class AttendanceDossierProvider implements DossierProvider {
   readonly kind = 'attendance' as const;
 
@@ -19,7 +24,9 @@ export class AttendanceDossierProvider implements DossierProvider {
     const entries = new Map((await this.attendance.list(context.meeting.id)).map((entry) => [entry.userId, entry]));
     const rows = [
       ['Họ và tên', 'Đơn vị', 'Vai trò', 'Tình trạng', 'Lý do vắng', 'Dự từ điểm cầu', 'Thời điểm ghi nhận'],
-      ...context.meeting.members.map(({ userId, role }) => row(context, userId, ROLE_LABELS[role], entries.get(userId))),
+      ...context.meeting.members
+        .filter(({ role }) => takesAttendance(role))
+        .map(({ userId, role }) => row(context, userId, ROLE_LABELS[role], entries.get(userId))),
     ];
     return [
       bytesItem(
@@ -38,6 +45,6 @@ function row(context: DossierContext, userId: string, role: string, entry: Atten
     entry ? STATUS_LABELS[entry.status] : 'Chưa điểm danh',
     entry?.reason ?? '',
     entry?.endpointId ? displayNameOf(context, entry.endpointId) : '',
-    entry ? vietnamTime(entry.recordedAt) : '',
+    entry ? vietnamDateTimeSeconds(entry.recordedAt) : '',
   ];
 }

@@ -5,15 +5,6 @@ export function toCsv(rows: readonly (readonly string[])[]): Buffer {
   return Buffer.from('\uFEFF' + rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n', 'utf8');
 }
 
-/** Date and time as officials read them (Vietnam time), e.g. 27/11/2026 14:05:09. */
-export function vietnamTime(iso: string): string {
-  return new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    dateStyle: 'short',
-    timeStyle: 'medium',
-  }).format(new Date(iso));
-}
-
 export const ROLE_LABELS = {
   chair: 'Chủ trì',
   secretary: 'Thư ký',

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { canSeeDocument } from '../../documents/document-access.js';
+import { canSeeDocument, mayTakeDocumentFile } from '../../documents/document-access.js';
 import type { BlobStore } from '../../documents/blob-store.js';
 import type { DocumentRepository, StoredDocument } from '../../documents/document-repository.js';
 import type { DossierContext, DossierItem, DossierProvider } from './dossier-item.js';
@@ -8,7 +8,9 @@ import { safeFileName } from './file-names.js';
 /**
  * The meeting's documents: the stored PDF of each (the uploaded PDF itself, or the PDF converted
  * from a Word/Excel/PowerPoint upload — the Office original is not kept by the documents feature).
- * Unpublished ones only for the chair and secretary, as in the meeting.
+ * Listed and handed over by the documents route's own rules (document-access.ts): unpublished ones
+ * only for the chair and secretary, confidential ones listed but withheld from everyone else, and
+ * nothing for someone who is not a member (an administrator reads no meeting's documents).
  */
 export class DocumentDossierProvider implements DossierProvider {
   readonly kind = 'document' as const;
@@ -20,12 +22,11 @@ export class DocumentDossierProvider implements DossierProvider {
 
   async items({ meeting, role }: DossierContext): Promise<DossierItem[]> {
     const all = await this.documents.listForMeeting(meeting.id);
-    // An administrator outside the meeting sees what its ordinary members see.
-    const visible = all.filter((document) => canSeeDocument(document, role ?? 'observer'));
-    return Promise.all(visible.map((document) => this.item(document)));
+    const visible = all.filter((document) => canSeeDocument(document, role));
+    return Promise.all(visible.map(async (document) => ({ ...(await this.item(document)), withheld: !mayTakeDocumentFile(document, role) })));
   }
 
-  private async item(document: StoredDocument): Promise<DossierItem> {
+  private async item(document: StoredDocument): Promise<Omit<DossierItem, 'withheld'>> {
     const path = this.blobs.pathOf(document.sha256);
     const { size } = await stat(path);
     const title =

@@ -1,4 +1,4 @@
-import type { DossierPart, MeetingRole } from '@ehop/protocol';
+import type { DossierPart } from '@ehop/protocol';
 import type { DossierContext, DossierItem, DossierProvider } from './dossier-item.js';
 import { uniqueNames } from './file-names.js';
 import { manifestItem } from './manifest.js';
@@ -13,26 +13,19 @@ export interface CollectedDossier {
 }
 
 /**
- * Confidential documents leave the system only in the hands of the meeting's chair and secretary:
- * they are the ones who compile the dossier and hand it to the archives (lập hồ sơ, nộp lưu), and
- * everyone else could already only view those documents, watermarked, never download them.
- * Administrators run the system, not the meeting's records, so they get no exception either.
+ * Asks every provider in order (minutes first, as a dossier reads) and gives each file a unique
+ * name. Who gets what is not decided here: each provider applies its feature's own access rule
+ * (the one its routes use) and marks what the caller may list but not take.
  */
-export function mayExportConfidential(role: MeetingRole | null): boolean {
-  return role === 'chair' || role === 'secretary';
-}
-
-/** Asks every provider in order (minutes first, as a dossier reads) and gives each file a unique name. */
 export async function collectDossier(providers: readonly DossierProvider[], context: DossierContext): Promise<CollectedDossier> {
   const perProvider = await Promise.all(providers.map((provider) => provider.items(context)));
   const all = perProvider.flat();
   const names = uniqueNames(all.map((item) => item.fileName));
   const items = all.map((item, index) => ({ ...item, fileName: names[index]! }));
-  const takesConfidential = mayExportConfidential(context.role);
   return {
     items,
-    exported: items.filter((item) => !item.confidential || takesConfidential),
-    withheld: items.filter((item) => item.confidential && !takesConfidential),
+    exported: items.filter((item) => !item.withheld),
+    withheld: items.filter((item) => item.withheld),
   };
 }
 

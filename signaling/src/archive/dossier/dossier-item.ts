@@ -15,6 +15,11 @@ export interface DossierItem {
   sizeBytes: number;
   sha256: string;
   confidential: boolean;
+  /**
+   * Listed for the caller but left out of their ZIP: a confidential document they may view but
+   * not take (the provider asks the owning feature's rule, e.g. mayTakeDocumentFile).
+   */
+  withheld: boolean;
   documentId: string | null;
   content: DossierContent;
 }
@@ -27,7 +32,10 @@ export interface Person {
 /** What every provider is told about the dossier being collected. */
 export interface DossierContext {
   meeting: StoredMeeting;
-  /** The caller's role in the meeting; null for an administrator who is not a member. */
+  /**
+   * The caller's role in the meeting; null for an administrator who is not a member. Providers
+   * pass it to the same access rule their feature's routes apply: no path to a file is wider.
+   */
   role: MeetingRole | null;
   /** Members (and anyone else the records name) by user id. */
   people: ReadonlyMap<string, Person>;
@@ -35,18 +43,19 @@ export interface DossierContext {
 
 /**
  * One source of dossier parts (documents, attendance, votes…). A provider reads its own feature's
- * storage and returns nothing when the meeting has nothing of its kind; new sources plug in by
- * adding a provider to the list in dossier-builder.ts.
+ * storage and returns nothing when the meeting has nothing of its kind, or the caller may not
+ * have it; new sources plug in by adding a provider to the list in archive-services.ts.
  */
 export interface DossierProvider {
   readonly kind: DossierPartKind;
   items(context: DossierContext): Promise<DossierItem[]>;
 }
 
-/** A CSV or other generated file: size and SHA-256 come from the bytes. */
-export function bytesItem(item: Omit<DossierItem, 'content' | 'sizeBytes' | 'sha256'>, bytes: Buffer): DossierItem {
+/** A CSV or other generated file: size and SHA-256 come from the bytes; never withheld. */
+export function bytesItem(item: Omit<DossierItem, 'content' | 'sizeBytes' | 'sha256' | 'withheld'>, bytes: Buffer): DossierItem {
   return {
     ...item,
+    withheld: false,
     content: { type: 'bytes', bytes },
     sizeBytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),

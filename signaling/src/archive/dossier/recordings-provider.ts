@@ -1,10 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { hashFile } from '../../documents/hash-file.js';
+import { mayAccessRecordings } from '../../recordings/recording-access.js';
 import type { ArchivedRecording, RecordingArchiveSource } from './archive-sources.js';
 import type { DossierContext, DossierItem, DossierProvider } from './dossier-item.js';
 import { safeFileName } from './file-names.js';
 
-/** The meeting's recordings (ghi hình), as the recording feature lists them. */
+/**
+ * The meeting's recordings (ghi hình), as the recording feature lists them, for whom the
+ * recordings route serves them (mayAccessRecordings): nothing, not even the list, for anyone else.
+ */
 export class RecordingsDossierProvider implements DossierProvider {
   readonly kind = 'recording' as const;
   /** Hashing a long recording takes seconds: done once per file (path + size + mtime) per node. */
@@ -12,7 +16,8 @@ export class RecordingsDossierProvider implements DossierProvider {
 
   constructor(private readonly recordings: RecordingArchiveSource) {}
 
-  async items({ meeting }: DossierContext): Promise<DossierItem[]> {
+  async items({ meeting, role }: DossierContext): Promise<DossierItem[]> {
+    if (!mayAccessRecordings(role)) return [];
     const recordings = await this.recordings.list(meeting.id);
     return Promise.all(recordings.map((recording) => this.item(recording)));
   }
@@ -34,6 +39,7 @@ export class RecordingsDossierProvider implements DossierProvider {
       sizeBytes: info.size,
       sha256,
       confidential: false,
+      withheld: false,
       documentId: null,
       content: { type: 'file', path: recording.path },
     };

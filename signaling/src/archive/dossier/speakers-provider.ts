@@ -1,6 +1,7 @@
 import type { FloorLogEntry } from '@ehop/protocol';
 import type { AgendaRepository } from '../../agenda/agenda-repository.js';
-import { toCsv, vietnamTime } from './csv.js';
+import { toCsv } from './csv.js';
+import { vietnamDateTimeSeconds } from '../../format/vietnam-time.js';
 import { bytesItem, type DossierContext, type DossierItem, type DossierProvider } from './dossier-item.js';
 
 /** The turns to speak of a meeting, oldest first (floor control's `ConferenceRepository` is one). */
@@ -28,8 +29,8 @@ export class SpeakersDossierProvider implements DossierProvider {
         turn.displayName,
         turn.unitName,
         turn.agendaItemId ? (itemTitles.get(turn.agendaItemId) ?? '') : '',
-        vietnamTime(turn.grantedAt),
-        vietnamTime(turn.releasedAt),
+        vietnamDateTimeSeconds(turn.grantedAt),
+        vietnamDateTimeSeconds(turn.releasedAt),
         String(turn.durationSec),
       ]),
     ];

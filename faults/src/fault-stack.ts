@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import type { SfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
+import {
+  buildSignaling,
+  startRedis,
+  startSfuServer,
+  startSignaling,
+  type RedisHandle,
+  type SfuServerHandle,
+  type SignalingHandle,
+  type StartRedisOptions,
+} from '@ehop/testkit';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The demo seed's meeting and password (signaling/src/seed/demo-seed.ts). */
+export const MEETING_ID = 'demo-ubnd-tinh';
+const DEMO_PASSWORD = 'ehop-demo-2026';
+
+/**
+ * How long a test may take to build, start and fill the system (about 40 s on an idle 2-core
+ * machine, minutes on a busy one). Generous: a set-up hook that times out cannot stop what it is
+ * still starting, which would outlive the test.
+ */
+export const SET_UP_MS = 300_000;
+
+export interface FaultStackOptions {
+  /** Signaling nodes sharing Redis and the SFU (the Redis adapter joins their rooms). */
+  signalingNodes?: number;
+  /** SFU_NODE_GRACE_MS: how long the SFU keeps a vanished signaling node's peers. */
+  nodeGraceMs?: number;
+  redis?: StartRedisOptions;
+  sfuEnv?: Record<string, string>;
+}
+
+/** The whole system as separate processes, each of which a test may kill: Redis, the SFU, signaling. */
+export interface FaultStack {
+  redis: RedisHandle;
+  sfu: SfuServerHandle;
+  nodes: SignalingHandle[];
+  /** The test's own link to the SFU's internal API (no node id: it owns no peers). */
+  sfuProbe: SfuProbe;
+  /** Signaling's DATA_DIR (recordings under `recordings/<meetingId>/`); removed by stop(). */
+  dataDir: string;
+  /** Signs a demo user in at a node; resolves to the Cookie header value. */
+  login(username: string, url?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
+  // Whatever started is stopped again if a later step fails: no server outlives a failed set-up.
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const service of started.splice(0).reverse()) await service.stop().catch(() => undefined);
+  };
+  try {
+    // As deployed: every acknowledged write is on disk before its acknowledgement.
+    const redis = await startRedis({ appendfsync: 'always', ...options.redis });
+    started.push(redis);
+    const dataDir = await mkdtemp(join(tmpdir(), 'ehop-faults-'));
+    started.push({ stop: () => rm(dataDir, { recursive: true, force: true }) });
+    const sfu = await startSfuServer({
+      env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv },
+    });
+    started.push(sfu);
+    await buildSignaling();
+    await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
+    const nodes: SignalingHandle[] = [];
+    for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
+      // One session secret for all, as in a deployment: a browser's cookie works at every node.
+      const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret', DATA_DIR: dataDir };
+      const node = await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env });
+      nodes.push(node);
+      started.push(node);
+    }
+    const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
+    started.push({ stop: async () => sfuProbe.close() });
+    return { redis, sfu, nodes, sfuProbe, dataDir, login: (username, url = nodes[0]!.url) => login(url, username), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function login(url: string, username: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`login of ${username} failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((header) => header.startsWith('ehop.sid='));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!;
+}
+
+/** The SFU's internal API, reconnecting by itself across an SFU restart. */
+export class SfuProbe {
+  private constructor(private readonly socket: Socket) {}
+
+  static connect(url: string, secret: string): Promise<SfuProbe> {
+    const socket = io(url, { auth: { token: secret }, transports: ['websocket'], forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 500 });
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(new SfuProbe(socket)));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
+    const ack = (await this.socket.timeout(10_000).emitWithAck(name, payload)) as
+      | { ok: true; data: SfuResponse<K> }
+      | { ok: false; error: { code: string; message: string } };
+    if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
+    return ack.data;
+  }
+
+  /** The peers the SFU holds in the meeting's room (0 when the room does not exist). */
+  async peerCount(roomId: string): Promise<number> {
+    if (!this.socket.connected) return -1;
+    return this.request('room:stats', { roomId }).then(
+      (stats) => stats.peers,
+      () => 0,
+    );
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
