@@ -6,6 +6,11 @@
  * Baseline, measured in the same run: two RTCPeerConnections in one page (P2P loopback, no
  * server): the browser's own floor for "negotiate and show the first frame".
  *
+ * Where the time goes: each join's steps, the browser's (consumer announced, created, resumed,
+ * receive transport connected, first frame of the thumbnail and of the main screen) next to the
+ * SFU's (consumer created, resumed, its first RTP packet and key frame out, key frame requests
+ * to the publisher's camera and key frames from it), from the SFU's SFU_MEDIA_TRACE log.
+ *
  *   npx tsx bench/join-latency.ts [--joins 20] [--participants 10]
  */
 import { loadavg } from 'node:os';
@@ -14,6 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './lib/chromium.js';
 import { rssMiB, treeRssMiB } from './lib/process-memory.js';
 import { percentile, round } from './lib/stats.js';
+import { joinBandwidth, joinTimeline, parseTrace, timelineTable, type PageJoin } from './lib/join-timeline.js';
 import { startSystem, type RunningSystem } from './lib/system.js';
 // The page's window.ehopDebug hook (type only: declares it on Window).
 import type {} from '../client/src/lib/media/debug-hook.js';
@@ -56,26 +62,49 @@ interface JoinTimes {
   ack: number;
   /** First remote video consumer created (negotiation done, media not yet shown). */
   track: number;
-  /** First remote frame presented: what the user waits for. */
+  /** First remote frame presented (a thumbnail): what the user waits for. */
   frame: number;
+  /** The main screen's first frame of the feed (undefined: it showed none within the wait). */
+  main: number | undefined;
+  /** Every step, the browser's and the SFU's, in ms after the click. */
+  timeline: Record<string, number>;
+  /** The SFU's send estimate towards the joiner over the join. */
+  bandwidth: ReturnType<typeof joinBandwidth>;
 }
 
+/** After the first thumbnail frame, how long the main screen may still take to show one. */
+const MAIN_SCREEN_WAIT_MS = 10_000;
+
 /** Click join, wait for the first remote frame; milliseconds from the click to each step. */
-async function measureOneJoin(page: Page): Promise<JoinTimes> {
+async function measureOneJoin(page: Page, system: RunningSystem): Promise<JoinTimes> {
   await openPreJoin(page);
+  const logFrom = system.sfuOutput().length;
   await join(page);
   await page.waitForFunction(() => window.ehopDebug?.firstRemoteVideoFrameAt != null, null, { timeout: 30_000 });
-  const times = await page.evaluate(() => {
+  await page
+    .waitForFunction(() => window.ehopDebug?.joinSteps['first frame: main screen'] != null, null, { timeout: MAIN_SCREEN_WAIT_MS })
+    .catch(() => undefined);
+  // The SFU's trace lines come through a pipe: give the last ones time to arrive.
+  await page.waitForTimeout(300);
+  const { times, pageJoin } = await page.evaluate(() => {
     const debug = window.ehopDebug;
+    const main = debug.joinSteps['first frame: main screen'];
     return {
-      ack: debug.joinAckAt! - debug.joinedAt!,
-      track: debug.firstRemoteVideoTrackAt! - debug.joinedAt!,
-      frame: debug.firstRemoteVideoFrameAt! - debug.joinedAt!,
+      times: {
+        ack: debug.joinAckAt! - debug.joinedAt!,
+        track: debug.firstRemoteVideoTrackAt! - debug.joinedAt!,
+        frame: debug.firstRemoteVideoFrameAt! - debug.joinedAt!,
+        main: main === undefined ? undefined : main - debug.joinedAt!,
+      },
+      pageJoin: { timeOrigin: performance.timeOrigin, joinedAt: debug.joinedAt!, steps: { ...debug.joinSteps } as Record<string, number>, videoConsumers: [...debug.joinVideoConsumers] },
     };
   });
+  const trace = parseTrace(system.sfuOutput().slice(logFrom));
+  const timeline = joinTimeline(pageJoin as PageJoin, trace);
+  const bandwidth = joinBandwidth(pageJoin as PageJoin, trace);
   await page.getByTestId('leave-button').click();
   await page.getByTestId('meeting-item').first().waitFor();
-  return times;
+  return { ...times, timeline, bandwidth };
 }
 
 /** P2P loopback in one page, camera already open: negotiate and show the first frame. */
@@ -124,7 +153,7 @@ async function main(): Promise<void> {
   const participants = Number(args.participants);
   // Latency on a shared 2-core machine depends on what else runs: say so next to the numbers.
   console.log(`load average at start (1/5/15 min): ${loadavg().map((l) => round(l, 2)).join(' / ')}`);
-  const system = await startSystem();
+  const system = await startSystem({ sfuEnv: { SFU_MEDIA_TRACE: '1' } });
   const browser = await launchChromium();
   try {
     await new Promise((r) => setTimeout(r, 2000));
@@ -136,7 +165,7 @@ async function main(): Promise<void> {
 
     const joiner = await signedInPage(browser, system.baseUrl, 'daibieu1');
     const joinSamples: JoinTimes[] = [];
-    for (let i = 0; i < joins; i++) joinSamples.push(await measureOneJoin(joiner));
+    for (let i = 0; i < joins; i++) joinSamples.push(await measureOneJoin(joiner, system));
 
     const baselinePage = await signedInPage(browser, system.baseUrl, 'daibieu2');
     const baselineSamples: number[] = [];
@@ -150,8 +179,17 @@ async function main(): Promise<void> {
       summary('  step: click -> meeting:join acknowledged', joinSamples.map((t) => t.ack)),
       summary('  step: click -> first remote video consumer', joinSamples.map((t) => t.track)),
       sfuJoin,
+      summary('click join -> main screen first frame (feed)', joinSamples.flatMap((t) => (t.main === undefined ? [] : [t.main]))),
       p2p,
     ]);
+    console.log('\n== Where the time goes: each step, ms after the click (page: the browser; sfu: the SFU\'s trace) ==');
+    console.table(timelineTable(joinSamples.map((t) => t.timeline)));
+    const slowest = joinSamples.reduce((a, b) => (b.frame > a.frame ? b : a));
+    console.log(`slowest join (${round(slowest.frame)} ms), step by step:`);
+    console.table(Object.entries(slowest.timeline).sort((a, b) => a[1] - b[1]).map(([step, ms]) => ({ step, ms })));
+    console.log('its receive transport: what the SFU estimated it may send (kb/s) and what the consumers wanted, ms after the click:');
+    console.table(slowest.bandwidth.filter((sample) => sample.ms <= slowest.frame + 1_000));
+    console.log(`load average after the joins (1/5/15 min): ${loadavg().map((l) => round(l, 2)).join(' / ')}`);
     console.log(`eHọp p95 / baseline p95 = ${round(sfuJoin.p95 / p2p.p95, 2)}x; goal p95 < 1500 ms: ${sfuJoin.p95 < 1500 ? 'met' : 'NOT met'}`);
 
     // Memory with N participants: the publisher and the joiner, plus N-2 more.
@@ -170,7 +208,7 @@ async function main(): Promise<void> {
       { state: 'baseline: idle, no participants', ...idle },
       { state: `${participants} participants joined`, ...loaded },
     ]);
-    console.log(JSON.stringify({ bench: 'join-latency', join: sfuJoin, p2p, memory: { idle, loaded, participants } }));
+    console.log(JSON.stringify({ bench: 'join-latency', loadavg: loadavg(), join: sfuJoin, p2p, memory: { idle, loaded, participants } }));
   } finally {
     await browser.close();
     await system.stop();

@@ -9,13 +9,15 @@ export interface RunningSystem {
   redisUrl: string;
   sfuPid: number;
   signalingPid: number;
+  /** The SFU's log so far (JSON lines at the level it runs with). */
+  sfuOutput(): string;
   stop(): Promise<void>;
 }
 
 /** The real system, as the e2e tests start it: Redis, SFU (real workers), signaling + web app, demo seed. */
-export async function startSystem(options: { sfuWorkers?: number } = {}): Promise<RunningSystem> {
+export async function startSystem(options: { sfuWorkers?: number; sfuEnv?: Record<string, string> } = {}): Promise<RunningSystem> {
   const redis = await startRedis();
-  const sfu = await startSfuServer({ env: { SFU_WORKERS: String(options.sfuWorkers ?? 1), LOG_LEVEL: 'warn' } });
+  const sfu = await startSfuServer({ env: { SFU_WORKERS: String(options.sfuWorkers ?? 1), LOG_LEVEL: 'warn', ...options.sfuEnv } });
   const signaling = await startSignaling({
     redisUrl: redis.url,
     sfuUrl: sfu.url,
@@ -32,6 +34,7 @@ export async function startSystem(options: { sfuWorkers?: number } = {}): Promis
     redisUrl: redis.url,
     sfuPid: sfu.process.pid!,
     signalingPid: signaling.process.pid!,
+    sfuOutput: () => sfu.output(),
     async stop() {
       await signaling.stop();
       await sfu.stop();

@@ -39,6 +39,8 @@ const EnvSchema = z
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
     SFU_LAYER_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LAYER_LINGER_MS),
+    /** Benchmarks only: logs when each step between a new consumer and its first picture happens (media-trace.ts). */
+    SFU_MEDIA_TRACE: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** What one peer may hold: every transport takes a port, so one peer must not take them all. */
     SFU_MAX_TRANSPORTS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.transport),
     SFU_MAX_PRODUCERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.producer),
@@ -95,6 +97,7 @@ export interface SfuConfig {
   forwarding: 'conference' | 'all-to-all';
   enablePlainRtp: boolean;
   layerLingerMs: number;
+  mediaTrace: boolean;
   peerLimits: PeerLimits;
   nodeGraceMs: number;
 }
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
+    mediaTrace: isOn(e.SFU_MEDIA_TRACE),
     peerLimits: { transport: e.SFU_MAX_TRANSPORTS_PER_PEER, producer: e.SFU_MAX_PRODUCERS_PER_PEER, consumer: e.SFU_MAX_CONSUMERS_PER_PEER },
     nodeGraceMs: e.SFU_NODE_GRACE_MS,
   };

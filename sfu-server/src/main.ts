@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type SfuConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startInternalApi, type InternalApi } from './api/internal-api-server.js';
+import { traceMediaSteps } from './media/media-trace.js';
 import { RoomRegistry } from './media/room-registry.js';
 import { everyoneReceivesEveryoneElse } from './media/subscription-policy.js';
 import { WorkerPool } from './media/worker-pool.js';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
   const { rtc } = config;
+  // Before the workers start: the trace follows every router, transport, producer and consumer they make.
+  if (config.mediaTrace) traceMediaSteps(log.child({ component: 'media-trace' }));
   const pool = await WorkerPool.start(
     {
       size: config.workers,

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import type { Delivery } from './subscription-policy.js';
 
 /** Per consumer: what the policy wants, and whether the browser is ready (it sent consumer:resume). */
@@ -31,15 +32,23 @@ export function initialLayers(delivery: Delivery): types.ConsumerLayers | undefi
   return undefined;
 }
 
+/** What else decides whether a consumer may run now. */
+export interface DeliveryGates {
+  /** The main-screen feed carries the receiver's own picture or voice: asked again at every application. */
+  held?: () => boolean;
+  /** When a camera would hear a key frame request (resuming a video consumer makes one). */
+  keyFrames?: KeyFrameGate;
+}
+
 /**
  * Makes the consumer run as its delivery says. Media only flows once the browser is ready, and
  * never while the policy keeps it paused (a browser asking to resume cannot override that), nor
- * while `held` (the main-screen feed carries the receiver's own picture or voice).
+ * while held (the main-screen feed carries the receiver's own picture or voice).
  */
-export async function applyDelivery(consumer: types.Consumer, held = false): Promise<void> {
+export async function applyDelivery(consumer: types.Consumer, gates: DeliveryGates = {}): Promise<void> {
   const data = consumer.appData as ConsumerData;
   if (consumer.closed) return;
-  if (data.delivery === 'paused' || !data.clientReady || held) {
+  if (data.delivery === 'paused' || !data.clientReady || gates.held?.()) {
     if (!consumer.paused) await consumer.pause();
     return;
   }
@@ -51,7 +60,13 @@ export async function applyDelivery(consumer: types.Consumer, held = false): Pro
     data.spatialLayer = layers.spatialLayer;
     requests.push(consumer.setPreferredLayers(layers));
   }
-  if (consumer.paused) requests.push(consumer.resume());
+  if (consumer.paused) {
+    // Resuming a video consumer asks its camera for a key frame: not while the camera would ignore it.
+    // Applied again after the wait, as things are then (the hold may have begun meanwhile).
+    const wait = consumer.kind === 'video' ? (gates.keyFrames?.waitBeforeRequest(consumer.producerId) ?? 0) : 0;
+    if (wait > 0) setTimeout(() => void applyDelivery(consumer, gates).catch(() => undefined), wait).unref();
+    else requests.push(consumer.resume());
+  }
   if (data.priority !== PRIORITY[data.delivery]) {
     data.priority = PRIORITY[data.delivery];
     requests.push(consumer.setPriority(data.priority));

@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { StreamStitcher } from '@ehop/rtp';
 import type { Logger } from '../logger.js';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import type { StandbyConsumerData } from './send-layers.js';
 
 /** A track the feed may carry. */
@@ -28,6 +29,8 @@ export interface FeedLaneOptions {
   /** The lane now carries `source` (null: nothing). */
   onCutOver: (source: FeedSource | null) => void;
   log: Logger;
+  /** When a camera would hear a receiver's key frame request. */
+  keyFrames?: KeyFrameGate;
 }
 
 /**
@@ -101,7 +104,11 @@ export class FeedLane {
   /** A receiver lost the picture: whoever the lane is about to carry, or carries, sends a key frame. */
   requestKeyFrame(): void {
     const entry = this.wanted ?? this.current;
-    entry?.consumer.requestKeyFrame().catch(() => undefined);
+    if (!entry) return;
+    const ask = () => void entry.consumer.requestKeyFrame().catch(() => undefined);
+    const wait = this.options.keyFrames?.waitBeforeRequest(entry.source.producerId) ?? 0;
+    if (wait > 0) setTimeout(ask, wait).unref();
+    else ask();
   }
 
   private stop(): void {

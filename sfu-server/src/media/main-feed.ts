@@ -3,6 +3,7 @@ import { MAIN_FEED_PEER_ID, type MainFeedSource } from '@ehop/protocol';
 import { asksForKeyFrame, startsVp8KeyFrame } from '@ehop/rtp';
 import type { Logger } from '../logger.js';
 import { FeedLane, type FeedSource } from './feed-lane.js';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import type { ProducerData } from './media-peer.js';
 
 export type { FeedSource } from './feed-lane.js';
@@ -55,9 +56,10 @@ export class MainFeed {
     capabilities: types.RtpCapabilities,
     private readonly listeners: FeedListeners,
     private readonly log: Logger,
+    keyFrames: KeyFrameGate | undefined,
   ) {
     const lane = (kind: types.MediaKind, onCutOver: (source: FeedSource | null) => void, startsPicture?: (packet: Uint8Array) => boolean) =>
-      new FeedLane({ kind, producer: producers[kind], transport, capabilities, onCutOver, log, ...(startsPicture ? { startsPicture } : {}) });
+      new FeedLane({ kind, producer: producers[kind], transport, capabilities, onCutOver, log, ...(startsPicture ? { startsPicture } : {}), ...(keyFrames ? { keyFrames } : {}) });
     this.lanes = {
       video: lane('video', (source) => this.pictureCutOver(source), startsVp8KeyFrame),
       audio: lane('audio', (source) => this.voiceCutOver(source)),
@@ -69,7 +71,7 @@ export class MainFeed {
   }
 
   /** Null when the router lacks VP8 or Opus (nothing to switch); the room then sends tracks directly. */
-  static async open(router: types.Router, log: Logger, listeners: FeedListeners): Promise<MainFeed | null> {
+  static async open(router: types.Router, log: Logger, listeners: FeedListeners, keyFrames?: KeyFrameGate): Promise<MainFeed | null> {
     const codecOf = (mimeType: string) => router.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === mimeType);
     const [vp8, opus] = [codecOf('video/vp8'), codecOf('audio/opus')];
     if (!vp8?.preferredPayloadType || !opus?.preferredPayloadType) return null;
@@ -90,7 +92,7 @@ export class MainFeed {
       };
       const producers = { video: await produce(vp8, 'video'), audio: await produce(opus, 'audio') };
       const capabilities: types.RtpCapabilities = { codecs: [{ ...vp8, rtcpFeedback: [] }, { ...opus, rtcpFeedback: [] }], headerExtensions: [] };
-      return new MainFeed(transport, producers, capabilities, listeners, log);
+      return new MainFeed(transport, producers, capabilities, listeners, log, keyFrames);
     } catch (error) {
       transport.close();
       throw error;

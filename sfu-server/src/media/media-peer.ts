@@ -13,6 +13,7 @@ import {
 } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import { applyDelivery, DEFAULT_PRIORITY, initialLayers, type ConsumerData } from './consumer-delivery.js';
+import type { KeyFrameGate } from './key-frame-gate.js';
 import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
@@ -36,6 +37,8 @@ export interface PeerContext {
   limits: PeerLimits;
   notify: (notification: PeerNotification) => void;
   log: Logger;
+  /** When a camera would hear a key frame request (resuming a video consumer makes one). */
+  keyFrames?: KeyFrameGate;
 }
 
 export interface ProduceRequest {
@@ -474,8 +477,8 @@ export class MediaPeer {
   }
 
   private apply(consumer: types.Consumer): Promise<void> {
-    const held = (consumer.appData as ConsumerData).feed === true && this.ownFeed[consumer.kind];
-    return applyDelivery(consumer, held);
+    const held = () => (consumer.appData as ConsumerData).feed === true && this.ownFeed[consumer.kind];
+    return applyDelivery(consumer, { held, ...(this.context.keyFrames ? { keyFrames: this.context.keyFrames } : {}) });
   }
 
   private relayConsumerEvents(consumer: types.Consumer): void {

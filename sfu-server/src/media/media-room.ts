@@ -16,6 +16,7 @@ import { MediaPeer, receivesRtp, type ProduceRequest, type ProducerData, type Tr
 import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
+import { KeyFrameGate } from './key-frame-gate.js';
 import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
 import {
   conferenceRule,
@@ -122,6 +123,7 @@ export class MediaRoom {
   /** The main screen as one stream per receiver; null if it could not be opened (cameras are then sent directly). */
   private readonly mainFeed: Promise<MainFeed | null>;
   private readonly sendLayers: SendLayers;
+  private readonly keyFrames: KeyFrameGate;
 
   constructor(
     readonly id: string,
@@ -135,13 +137,14 @@ export class MediaRoom {
       tell: (producer, maxSpatialLayer) => this.tellSendLayers(producer, maxSpatialLayer),
       lowerAfterMs: options.layerLingerMs ?? DEFAULT_LAYER_LINGER_MS,
     });
+    this.keyFrames = new KeyFrameGate(router);
     this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), {
       picture: (carrying) => {
         this.announceMainFeed(carrying);
         this.afterFeedCutOver();
       },
       voice: () => this.afterFeedCutOver(),
-    }).catch(
+    }, this.keyFrames).catch(
       (error: unknown) => {
         options.log.error({ err: error, roomId: id }, 'main-screen feed unavailable: cameras go to the main screens directly');
         return null;
@@ -175,6 +178,7 @@ export class MediaRoom {
       limits: this.options.peerLimits ?? DEFAULT_PEER_LIMITS,
       notify: (notification) => this.options.notify(peerId, notification),
       log: this.options.log.child({ peerId }),
+      keyFrames: this.keyFrames,
     });
     this.peers.set(peerId, peer);
     this.views.set(peerId, { thumbnails: [], retained: [] });

@@ -15,6 +15,7 @@ import type { AppError } from '../errors.js';
 import { toAppError } from '../errors.js';
 import { onServerEvent, request } from '../socket.js';
 import { clockOffset } from './countdown.js';
+import { markJoinStep } from '../media/debug-hook.js';
 import { maySpeak, shownMainUserId } from './main-screen.js';
 
 /** Paging through thumbnails quickly sends one view, not one per click. */
@@ -46,6 +47,8 @@ export class ConferenceClient {
   private sentView: string | null = null;
   /** Our SFU peer is open: the view is sent to it (and again to each new one). */
   private mediaOpen = false;
+  /** No thumbnails were sent to our SFU peer since it opened: the next ones are not debounced. */
+  private firstViewPending = true;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly onError: (error: AppError) => void) {}
@@ -146,6 +149,7 @@ export class ConferenceClient {
     if (open === this.mediaOpen) return;
     this.mediaOpen = open;
     this.sentView = null;
+    if (open) this.firstViewPending = true;
     this.flushView();
   }
 
@@ -153,13 +157,19 @@ export class ConferenceClient {
   setView(peerIds: readonly string[]): void {
     this.view = [...peerIds];
     clearTimeout(this.viewTimer);
-    this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
+    // The first thumbnails after our media (re)opened go at once: the first pictures wait for them.
+    if (this.firstViewPending && this.view.length > 0) this.flushView();
+    else this.viewTimer = setTimeout(() => this.flushView(), VIEW_DEBOUNCE_MS);
   }
 
   private flushView(): void {
     const key = JSON.stringify(this.view);
     if (key === this.sentView || !this.state || !this.mediaOpen) return;
     this.sentView = key;
+    if (this.view.length > 0) {
+      this.firstViewPending = false;
+      markJoinStep('thumbnails view sent');
+    }
     request('conference:setView', { thumbnails: this.view }).catch((error: unknown) => {
       this.sentView = null;
       this.onError(toAppError(error));

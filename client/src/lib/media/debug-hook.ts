@@ -16,6 +16,13 @@ export interface EhopDebug {
   firstRemoteVideoTrackAt: number | null;
   /** When the first frame of any remote video was presented after joining. */
   firstRemoteVideoFrameAt: number | null;
+  /**
+   * The join's steps towards the first picture, each the first time it happened after Join was
+   * pressed (`performance.now()`): the join-latency bench lays them next to the SFU's own.
+   */
+  joinSteps: Partial<Record<JoinStep, number>>;
+  /** The video consumers this join received: their ids match the SFU's trace. */
+  joinVideoConsumers: { consumerId: string; feed: boolean }[];
   /** Our producer's id for a source (null if none): lets a test forge requests about it. */
   producerId(source: 'mic' | 'camera'): string | null;
   /** Sends a raw socket.io request, as a tampered client would; resolves to the acknowledgement. */
@@ -25,6 +32,15 @@ export interface EhopDebug {
   /** Our camera's simulcast layers, lowest first, as the browser encodes them now (empty: no camera). */
   cameraLayers(): Promise<CameraLayer[]>;
 }
+
+/** A step of the join towards the first remote picture (thumbnail or main-screen feed). */
+export type JoinStep =
+  | 'transports created'
+  | 'media ready acknowledged'
+  | 'recv transport connected'
+  | 'thumbnails view sent'
+  | `${'consumer announced' | 'consumer created' | 'consumer resume acknowledged'}: ${'thumbnail' | 'feed'}`
+  | `first frame: ${'thumbnail' | 'main screen'}`;
 
 /** One simulcast layer of our camera: whether the encoder is on for it, the frames it encoded so far, their height. */
 export interface CameraLayer {
@@ -58,6 +74,8 @@ const debug: EhopDebug = {
   joinAckAt: null,
   firstRemoteVideoTrackAt: null,
   firstRemoteVideoFrameAt: null,
+  joinSteps: {},
+  joinVideoConsumers: [],
   producerId: (source) => mediaProbe?.producerId(source) ?? null,
   // Untyped on purpose: a tampered client sends whatever it likes.
   emitRaw: (event, payload) =>
@@ -86,6 +104,17 @@ export function markJoinStarted(): void {
   debug.joinAckAt = null;
   debug.firstRemoteVideoTrackAt = null;
   debug.firstRemoteVideoFrameAt = null;
+  debug.joinSteps = {};
+  debug.joinVideoConsumers = [];
+}
+
+/** Only the first time after a join counts. */
+export function markJoinStep(step: JoinStep): void {
+  if (debug.joinedAt !== null && debug.joinSteps[step] === undefined) debug.joinSteps[step] = performance.now();
+}
+
+export function markJoinVideoConsumer(consumerId: string, feed: boolean): void {
+  if (debug.joinedAt !== null) debug.joinVideoConsumers.push({ consumerId, feed });
 }
 
 export function markJoinAcknowledged(): void {
@@ -99,4 +128,10 @@ export function markRemoteVideoTrack(): void {
 /** Only the first frame after a join counts. */
 export function markRemoteVideoFrame(presentedAt: number): void {
   if (debug.joinedAt !== null && debug.firstRemoteVideoFrameAt === null) debug.firstRemoteVideoFrameAt = presentedAt;
+  if (debug.joinedAt !== null) debug.joinSteps['first frame: thumbnail'] ??= presentedAt;
+}
+
+/** The main screen presented the feed's first frame (a participant's picture, not our own). */
+export function markMainScreenFrame(presentedAt: number): void {
+  if (debug.joinedAt !== null) debug.joinSteps['first frame: main screen'] ??= presentedAt;
 }

@@ -12,7 +12,7 @@ import { AppError, toAppError } from '../errors.js';
 import { RetryLoop } from '../retry-loop.js';
 import { isFinalRefusal, type Backoff } from '../retry-policy.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
-import { markJoinAcknowledged, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
+import { markJoinAcknowledged, markJoinStep, markJoinVideoConsumer, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { MainFeed, NO_MAIN_FEED, type MainFeedView } from './main-feed.js';
@@ -48,6 +48,8 @@ class MeetingRefused extends Error {
  * come back in the same instant), and signaling's `media:available` cuts a wait short.
  */
 const REJOIN_BACKOFF: Backoff = { firstDelayMs: 1_000, maxDelayMs: 15_000, jitter: 0.3 };
+/** Announcements of new consumers this close together are set up as one batch (see onNewConsumer). */
+const ANNOUNCEMENT_BURST_MS = 25;
 
 /**
  * One meeting's media in this browser: the mediasoup Device, the send and receive transports,
@@ -70,6 +72,12 @@ export class MeetingMedia {
   mainFeed = $state.raw<MainFeedView>(NO_MAIN_FEED);
   micOn = $state(false);
   camOn = $state(false);
+  /**
+   * Our SFU peer is open (signaling answered `media:join`) and not lost since: what we receive (the
+   * thumbnails we show) can be asked for from then on, without waiting for our own camera and
+   * microphone to be published.
+   */
+  mediaOpen = $state(false);
   /** A toggle is being applied: its button waits so clicks cannot interleave. */
   busy = $state<{ mic: boolean; camera: boolean }>({ mic: false, camera: false });
   /**
@@ -84,6 +92,9 @@ export class MeetingMedia {
   private readonly producers = new Map<MediaSource, ms.Producer>();
   private readonly consumers = new Map<string, ms.Consumer<ConsumerAppData>>();
   private readonly earlyConsumerEvents = new Map<string, EarlyConsumerEvents>();
+  /** Consumers announced in the current burst, not yet set up. */
+  private announced: ConsumerOptions[] = [];
+  private announcedFlush: ReturnType<typeof setTimeout> | null = null;
   private readonly roster = new PeerRoster();
   private readonly feed = new MainFeed();
   private readonly iceRestarted = new Set<string>();
@@ -139,6 +150,7 @@ export class MeetingMedia {
     this.subscribe();
     const routerRtpCapabilities = await this.openMediaSession(generation);
     this.assertCurrent(generation);
+    this.mediaOpen = true;
 
     // Loading the device (a local WebRTC probe) overlaps the two server round trips.
     const device = new Device();
@@ -148,6 +160,7 @@ export class MeetingMedia {
       request('media:createTransport', { direction: 'recv' }),
     ]);
     this.assertCurrent(generation);
+    markJoinStep('transports created');
     this.device = device;
     this.sendTransport = this.createTransport(device, 'send', sendOptions);
     this.recvTransport = this.createTransport(device, 'recv', recvOptions);
@@ -160,6 +173,7 @@ export class MeetingMedia {
 
     // From here the server creates consumers for us: receiving starts before we publish.
     await request('media:ready', { rtpCapabilities: device.rtpCapabilities as ProtocolRtpCapabilities });
+    markJoinStep('media ready acknowledged');
     this.assertCurrent(generation);
     await this.publishInitialTracks(generation);
     this.phase = 'joined';
@@ -398,6 +412,7 @@ export class MeetingMedia {
       });
     }
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && direction === 'recv') markJoinStep('recv transport connected');
       if (state === 'failed') void this.recoverTransport(transport);
     });
     return transport;
@@ -427,7 +442,7 @@ export class MeetingMedia {
       onServerEvent('peer:joined', (info) => this.afterJoinAnswer(() => this.onPeerChanged(info))),
       onServerEvent('peer:updated', (info) => this.afterJoinAnswer(() => this.onPeerChanged(info))),
       onServerEvent('peer:left', ({ peerId }) => this.afterJoinAnswer(() => this.onPeerLeft(peerId))),
-      onServerEvent('media:newConsumer', (options) => void this.onNewConsumer(options)),
+      onServerEvent('media:newConsumer', (options) => this.onNewConsumer(options)),
       onServerEvent('media:consumerClosed', ({ consumerId }) => this.onConsumerClosed(consumerId)),
       onServerEvent('media:consumerPaused', ({ consumerId }) => this.onConsumerPaused(consumerId, true)),
       onServerEvent('media:consumerResumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false)),
@@ -530,11 +545,39 @@ export class MeetingMedia {
     this.publishRoster();
   }
 
-  private async onNewConsumer(options: ConsumerOptions): Promise<void> {
+  /**
+   * Consumers the server announces together (on joining: the main screen, the thumbnails, the
+   * voices) are set up together: one negotiation instead of one after another, and resumed
+   * together, so the SFU shares its first bandwidth estimate among all of them and one key frame
+   * request to a camera serves them all. One by one, the thumbnails came ~170 ms after the main
+   * screen, found the estimate taken by it and waited up to a second (bench/join-latency.ts).
+   */
+  private onNewConsumer(options: ConsumerOptions): void {
     const transport = this.recvTransport;
     if (!transport || transport.closed) return;
     const generation = this.generation;
+    if (options.kind === 'video') {
+      markJoinVideoConsumer(options.consumerId, options.feed === 'main');
+      markJoinStep(`consumer announced: ${options.feed === 'main' ? 'feed' : 'thumbnail'}`);
+    }
     this.earlyConsumerEvents.set(options.consumerId, { closed: false });
+    this.announced.push(options);
+    this.announcedFlush ??= setTimeout(() => {
+      const batch = this.announced;
+      this.announced = [];
+      this.announcedFlush = null;
+      // Started in the same tick: mediasoup-client negotiates them in one go.
+      for (const announced of batch) void this.consumeAnnounced(announced, transport, generation);
+    }, ANNOUNCEMENT_BURST_MS);
+  }
+
+  private async consumeAnnounced(options: ConsumerOptions, transport: ms.Transport, generation: number): Promise<void> {
+    const role = options.feed === 'main' ? 'feed' : 'thumbnail';
+    // Dropped while it waited in the burst: rejoined, left, or the server closed it already.
+    if (transport.closed || generation !== this.generation || this.earlyConsumerEvents.get(options.consumerId)?.closed) {
+      this.earlyConsumerEvents.delete(options.consumerId);
+      return;
+    }
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
       consumer = await transport.consume<ConsumerAppData>({
@@ -572,9 +615,13 @@ export class MeetingMedia {
       });
       this.publishRoster();
     }
-    if (consumer.kind === 'video') markRemoteVideoTrack();
+    if (consumer.kind === 'video') {
+      markRemoteVideoTrack();
+      markJoinStep(`consumer created: ${role}`);
+    }
     try {
       await request('media:resumeConsumer', { consumerId: consumer.id });
+      if (consumer.kind === 'video') markJoinStep(`consumer resume acknowledged: ${role}`);
     } catch (error) {
       if (generation === this.generation) this.onError(toAppError(error));
     }
@@ -626,6 +673,7 @@ export class MeetingMedia {
   }
 
   private markLost(): void {
+    this.mediaOpen = false;
     if (this.hasLeft()) return;
     this.phase = 'reconnecting';
     this.lostAt ??= Date.now();
@@ -633,6 +681,7 @@ export class MeetingMedia {
 
   /** Closes transports (and with them producers and consumers); local tracks stay open. */
   private closeMedia(): void {
+    this.mediaOpen = false;
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;
@@ -642,6 +691,10 @@ export class MeetingMedia {
     this.consumers.clear();
     this.earlyConsumerEvents.clear();
     this.createdPaused.clear();
+    // A burst still waiting belongs to the closed transport: the next session's must not join it.
+    if (this.announcedFlush) clearTimeout(this.announcedFlush);
+    this.announcedFlush = null;
+    this.announced = [];
     this.iceRestarted.clear();
     // The others are still there (the roster follows presence); only what we received from them went.
     this.roster.clearTracks();
