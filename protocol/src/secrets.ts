@@ -1,5 +1,5 @@
 /*
- * What both servers accept as a secret in production (SESSION_SECRET, SFU_SECRET, TURN_SECRET):
+ * What both servers accept as a secret in production (SESSION_SECRET, SFU_SECRET, TURN_SECRET, BALLOT_SECRET):
  * long, random-looking, and none of the placeholders that example files and dev defaults carry.
  * `openssl rand -hex 32` (64 characters) passes; `change-me-...` and `dev-...` never do.
  */

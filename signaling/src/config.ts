@@ -101,10 +101,6 @@ const EnvSchema = z
     if (env.LOGIN_LOCKOUT_MAX_SEC < env.LOGIN_LOCKOUT_SEC) {
       ctx.addIssue({ code: 'custom', path: ['LOGIN_LOCKOUT_MAX_SEC'], message: 'must not be below LOGIN_LOCKOUT_SEC' });
     }
-    // Whoever knows the ballot secret and can read Redis's append-only file can pair secret ballots with voters.
-    if (env.NODE_ENV === 'production' && (!env.BALLOT_SECRET || env.BALLOT_SECRET === DEV_BALLOT_SECRET)) {
-      ctx.addIssue({ code: 'custom', path: ['BALLOT_SECRET'], message: `a random value of at least ${MIN_BALLOT_SECRET_LENGTH} characters is required in production` });
-    }
     if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
     }
@@ -118,6 +114,7 @@ interface ProductionSettings {
   SESSION_SECRET?: string | undefined;
   SFU_SECRET?: string | undefined;
   TURN_SECRET?: string | undefined;
+  BALLOT_SECRET?: string | undefined;
   TURN_URLS: string[];
   REDIS_URL: string;
 }
@@ -128,7 +125,8 @@ interface ProductionSettings {
  * without a password, and TURN servers without the secret their credentials come from.
  */
 function checkProductionSettings(env: ProductionSettings, ctx: z.RefinementCtx): void {
-  const secrets = { SESSION_SECRET: env.SESSION_SECRET, SFU_SECRET: env.SFU_SECRET, TURN_SECRET: env.TURN_SECRET };
+  // BALLOT_SECRET too: whoever knows it and can read Redis's append-only file can pair secret ballots with voters.
+  const secrets = { SESSION_SECRET: env.SESSION_SECRET, SFU_SECRET: env.SFU_SECRET, TURN_SECRET: env.TURN_SECRET, BALLOT_SECRET: env.BALLOT_SECRET };
   for (const [name, value] of Object.entries(secrets)) {
     if (name === 'TURN_SECRET' && env.TURN_URLS.length === 0) continue;
     const problem = value === undefined ? 'is required in production' : weakSecretProblem(value);
