@@ -47,12 +47,30 @@ function watchErrors(client: RedisClient, logger: Logger): void {
   });
 }
 
+/** How long a shutdown waits for a reconnecting connection before dropping it. */
+const RECONNECT_GRACE_MS = 3_000;
+
 /**
- * Closes a connection for good. QUIT lets Redis finish the commands already sent; but while the
- * connection is down and reconnecting, node-redis' QUIT stops the reconnection and then waits for
- * its own reply forever, so such a connection is dropped instead (nothing can be in flight on it).
+ * Closes a connection for good. QUIT lets Redis finish the commands already sent. A connection
+ * that is down and reconnecting may hold queued publishes (the pub/sub connections keep the
+ * offline queue): it gets a short grace to come back, so they are delivered rather than rejected
+ * with nobody listening (which failed a node's shutdown just after Redis came back). node-redis'
+ * QUIT on a connection that never comes back waits forever, so after the grace it is dropped.
  */
 export async function closeConnection(client: RedisClient): Promise<void> {
+  if (!client.isReady && client.isOpen) await readyWithin(client, RECONNECT_GRACE_MS);
   if (client.isReady) await client.quit();
   else if (client.isOpen) client.destroy();
+}
+
+function readyWithin(client: RedisClient, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.on('ready', done);
+  });
 }
