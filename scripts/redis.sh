@@ -23,11 +23,12 @@ is_running() { [ "$(admin_cli acl whoami 2>/dev/null || true)" = admin ]; }
 
 # Redis's ACL file from the template: comments dropped, each password as its SHA-256.
 write_acl_file() {
-  local signaling admin
+  local signaling sfu admin
   signaling="$(ensure_secret redis-signaling.password | sha256sum | cut -d' ' -f1)"
+  sfu="$(ensure_secret redis-sfu.password | sha256sum | cut -d' ' -f1)"
   admin="$(ensure_secret redis-admin.password | sha256sum | cut -d' ' -f1)"
   (umask 077 && grep -v '^#' "$REPO_ROOT/deploy/redis/users.acl.in" | grep -v '^$' \
-    | sed -e "s/@SIGNALING_PASSWORD_SHA256@/$signaling/" -e "s/@ADMIN_PASSWORD_SHA256@/$admin/" > "$REDIS_DIR/users.acl")
+    | sed -e "s/@SIGNALING_PASSWORD_SHA256@/$signaling/" -e "s/@SFU_PASSWORD_SHA256@/$sfu/" -e "s/@ADMIN_PASSWORD_SHA256@/$admin/" > "$REDIS_DIR/users.acl")
 }
 
 # A Redis that answers without a password on our port: ours from before passwords (its pid file

@@ -8,6 +8,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { SfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
 import {
   buildSignaling,
+  createHostNetwork,
+  type HostNetwork,
   startRedis,
   startSfuServer,
   startSignaling,
@@ -22,6 +24,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The demo seed's meeting and password (signaling/src/seed/demo-seed.ts). */
 export const MEETING_ID = 'demo-ubnd-tinh';
 const DEMO_PASSWORD = 'ehop-demo-2026';
+/** Every SFU node of a cluster shares signaling's SFU_SECRET. */
+const CLUSTER_SFU_SECRET = 'fault-suite-sfu-cluster-secret';
 
 /**
  * How long a test may take to build, start and fill the system (about 40 s on an idle 2-core
@@ -37,17 +41,33 @@ export interface FaultStackOptions {
   nodeGraceMs?: number;
   redis?: StartRedisOptions;
   sfuEnv?: Record<string, string>;
+  /**
+   * Several SFU nodes announcing themselves in Redis (signaling runs with SFU_DISCOVERY=redis),
+   * each serving a unit; without it, one SFU that signaling reaches by SFU_URL.
+   */
+  sfuNodes?: { id: string; unitId: string | null }[];
+  /**
+   * With `sfuNodes`: run signaling and each SFU node in a network namespace of its own, with its
+   * own address, as separate hosts (testkit host-network.ts; needs root). Redis and the test's
+   * clients stay on this host, reached at the bridge's gateway address.
+   */
+  separateHosts?: boolean;
 }
 
 /** The whole system as separate processes, each of which a test may kill: Redis, the SFU, signaling. */
 export interface FaultStack {
   redis: RedisHandle;
+  /** The SFU (with `sfuNodes`: the first of them). */
   sfu: SfuServerHandle;
+  /** Every SFU node, in the order of `sfuNodes`. */
+  sfus: SfuServerHandle[];
   nodes: SignalingHandle[];
   /** The test's own link to the SFU's internal API (no node id: it owns no peers). */
   sfuProbe: SfuProbe;
   /** Signaling's DATA_DIR (recordings under `recordings/<meetingId>/`); removed by stop(). */
   dataDir: string;
+  /** With `separateHosts`: the simulated hosts (removed by stop()). */
+  network: HostNetwork | null;
   /** Signs a demo user in at a node; resolves to the Cookie header value. */
   login(username: string, url?: string): Promise<string>;
   stop(): Promise<void>;
@@ -60,28 +80,52 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
     for (const service of started.splice(0).reverse()) await service.stop().catch(() => undefined);
   };
   try {
+    const cluster = options.sfuNodes;
+    const network = cluster && options.separateHosts ? await createHostNetwork(['signaling', ...cluster.map(({ id }) => id)]) : null;
+    if (network) started.push({ stop: () => network.remove() });
+    const hostOf = (name: string) => (network ? { netns: network.hosts[name]!.netns, host: network.hosts[name]!.ip } : {});
+    // Redis as the other hosts reach it: at the gateway of their network.
+    const seenFromHosts = (url: string) => (network ? url.replace('@127.0.0.1:', `@${network.gatewayIp}:`) : url);
     // As deployed: every acknowledged write is on disk before its acknowledgement.
-    const redis = await startRedis({ appendfsync: 'always', ...options.redis });
+    const redis = await startRedis({ appendfsync: 'always', ...(network ? { alsoBind: [network.gatewayIp] } : {}), ...options.redis });
     started.push(redis);
     const dataDir = await mkdtemp(join(tmpdir(), 'ehop-faults-'));
     started.push({ stop: () => rm(dataDir, { recursive: true, force: true }) });
-    const sfu = await startSfuServer({
-      env: { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv },
-    });
-    started.push(sfu);
+    const sfuEnv = { SFU_WORKERS: '1', LOG_LEVEL: 'warn', SFU_NODE_GRACE_MS: String(options.nodeGraceMs ?? 5_000), ...options.sfuEnv };
+    const sfus: SfuServerHandle[] = [];
+    for (const node of cluster ?? [{ id: 'sfu', unitId: null }]) {
+      const announce = cluster
+        ? { SFU_REDIS_URL: seenFromHosts(redis.sfuUrl), SFU_NODE_ID: node.id, ...(node.unitId ? { SFU_UNIT_ID: node.unitId } : {}), SFU_SECRET: CLUSTER_SFU_SECRET }
+        : {};
+      const sfu = await startSfuServer({ env: { ...sfuEnv, ...announce }, ...hostOf(node.id) });
+      sfus.push(sfu);
+      started.push(sfu);
+    }
+    const sfu = sfus[0]!;
     await buildSignaling();
     await promisify(execFile)(process.execPath, ['signaling/dist/seed/seed-demo.js'], { cwd: repoRoot, env: { ...process.env, REDIS_URL: redis.url } });
     const nodes: SignalingHandle[] = [];
     for (let i = 0; i < (options.signalingNodes ?? 1); i++) {
       // One session secret for all, as in a deployment: a browser's cookie works at every node.
       const env = { LOG_LEVEL: 'warn', SESSION_SECRET: 'fault-suite-session-secret', DATA_DIR: dataDir };
-      const node = await startSignaling({ redisUrl: redis.url, sfuUrl: sfu.url, sfuSecret: sfu.secret, build: false, env });
+      const discovery: Record<string, string> = cluster ? { SFU_DISCOVERY: 'redis' } : {};
+      // The recorder runs beside signaling: SFUs on other hosts send its media to signaling's address.
+      const recorder: Record<string, string> = network ? { RECORDER_MEDIA_IP: network.hosts['signaling']!.ip } : {};
+      const sfuUrl = cluster ? '' : sfu.url;
+      const node = await startSignaling({
+        redisUrl: seenFromHosts(redis.url),
+        sfuUrl,
+        sfuSecret: sfu.secret,
+        build: false,
+        env: { ...env, ...discovery, ...recorder },
+        ...(network && i === 0 ? hostOf('signaling') : {}),
+      });
       nodes.push(node);
       started.push(node);
     }
     const sfuProbe = await SfuProbe.connect(sfu.url, sfu.secret);
     started.push({ stop: async () => sfuProbe.close() });
-    return { redis, sfu, nodes, sfuProbe, dataDir, login: (username, url = nodes[0]!.url) => login(url, username), stop: stopAll };
+    return { redis, sfu, sfus, nodes, network, sfuProbe, dataDir, login: (username, url = nodes[0]!.url) => login(url, username), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -22,3 +22,4 @@ export * from './sfu-recorder.js';
 export * from './recordings.js';
 export * from './minutes.js';
 export * from './secrets.js';
+export * from './sfu-nodes.js';

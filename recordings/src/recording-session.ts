@@ -9,9 +9,12 @@ import { RtpRelay } from './rtp-relay.js';
 import { AudioFollower, SILENCE_FRAME_MS, StreamStitcher, VideoFollower } from '@ehop/rtp';
 import { freePortPair } from './udp-ports.js';
 
-/** The recorder's door to the SFU's internal API (signaling's SfuClient, or a test's own link). */
+/** The recorder's requests: each about one room (`recorder:*`, and `room:open` to reopen a lost one). */
+export type RecorderSfuRequestName = Extract<SfuRequestName, `recorder:${string}` | 'room:open'>;
+
+/** The recorder's door to the SFU's internal API (signaling's SfuCluster, or a test's own link). */
 export interface SfuRequester {
-  request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>>;
+  request<K extends RecorderSfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>>;
 }
 
 /** What to record: whose camera (null: keep the current one) and whose microphones, preferred first. */

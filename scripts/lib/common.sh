@@ -39,3 +39,8 @@ ensure_secret() {
 project_redis_url() {
   printf 'redis://signaling:%s@127.0.0.1:%s' "$(ensure_secret redis-signaling.password)" "$REDIS_PORT"
 }
+
+# Where SFU nodes announce themselves when there are several (SFU_REDIS_URL): the `sfu` ACL user.
+project_sfu_redis_url() {
+  printf 'redis://sfu:%s@127.0.0.1:%s' "$(ensure_secret redis-sfu.password)" "$REDIS_PORT"
+}

@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
-import { weakSecretProblem } from '@ehop/protocol';
+import { Id, weakSecretProblem } from '@ehop/protocol';
 import { DEFAULT_PEER_LIMITS, type PeerLimits } from './media/peer-limits.js';
 import { DEFAULT_LAYER_LINGER_MS } from './media/send-layers.js';
 
@@ -32,6 +32,8 @@ const EnvSchema = z
     RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
     /** The address browsers reach us at when RTC_LISTEN_IP is 0.0.0.0 or behind NAT. */
     RTC_ANNOUNCED_IP: z.string().min(1).optional(),
+    /** Where the recorder's plain transports send from (default RTC_LISTEN_IP): reachable by the signaling host that records. */
+    SFU_RECORDER_LISTEN_IP: z.string().min(1).optional(),
     LOG_LEVEL: LogLevel.default('info'),
     /** `all-to-all` is the old rule (everyone receives everyone), kept as the benchmarks' baseline. */
     SFU_FORWARDING: z.enum(['conference', 'all-to-all']).default('conference'),
@@ -47,6 +49,21 @@ const EnvSchema = z
     SFU_MAX_CONSUMERS_PER_PEER: PerPeerCap.default(DEFAULT_PEER_LIMITS.consumer),
     /** How long (ms) a signaling node's peers outlive its last connection before the SFU closes them. */
     SFU_NODE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_NODE_GRACE_MS),
+    /**
+     * Several SFU nodes: each announces itself in the project's Redis (its own ACL user `sfu`), and
+     * signaling finds them there instead of one SFU_URL. Unset: a lone SFU signaling reaches by SFU_URL.
+     */
+    SFU_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    /** This node's name in the registry (letters, digits, _ and -); default: the host name and API port. */
+    SFU_NODE_ID: Id.optional(),
+    /** Where signaling reaches this node's internal API; default: the URL it listens on. */
+    SFU_ADVERTISED_URL: z.url().optional(),
+    /** The unit (a district, or the province) whose meetings this node serves first. */
+    SFU_UNIT_ID: Id.optional(),
+  })
+  .refine((env) => !env.SFU_REDIS_URL || env.SFU_ADVERTISED_URL || !['0.0.0.0', '::'].includes(env.SFU_HOST), {
+    message: 'SFU_ADVERTISED_URL is required with SFU_REDIS_URL when SFU_HOST listens on every address',
+    path: ['SFU_ADVERTISED_URL'],
   })
   .refine((env) => env.RTC_MIN_PORT <= env.RTC_MAX_PORT, {
     message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT',
@@ -92,6 +109,8 @@ export interface SfuConfig {
     maxPort: number;
     listenIp: string;
     announcedIp: string | undefined;
+    /** The recorder's plain transports' address. */
+    recorderListenIp: string;
   };
   logLevel: z.infer<typeof LogLevel>;
   forwarding: 'conference' | 'all-to-all';
@@ -100,6 +119,16 @@ export interface SfuConfig {
   mediaTrace: boolean;
   peerLimits: PeerLimits;
   nodeGraceMs: number;
+  /** Announcing this node in Redis for signaling to find (null: a lone SFU reached by SFU_URL). */
+  cluster: ClusterConfig | null;
+}
+
+export interface ClusterConfig {
+  redisUrl: string;
+  nodeId: string;
+  /** null: the URL the internal API listens on. */
+  advertisedUrl: string | null;
+  unitId: string | null;
 }
 
 function isOn(flag: string): boolean {
@@ -123,7 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     secret: e.SFU_SECRET ?? DEV_SECRET,
     tls: e.SFU_TLS_CERT_FILE && e.SFU_TLS_KEY_FILE ? { certFile: e.SFU_TLS_CERT_FILE, keyFile: e.SFU_TLS_KEY_FILE } : null,
     workers: e.SFU_WORKERS,
-    rtc: { port: e.RTC_PORT, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP },
+    rtc: { port: e.RTC_PORT, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP,
+      announcedIp: e.RTC_ANNOUNCED_IP,
+      recorderListenIp: e.SFU_RECORDER_LISTEN_IP ?? e.RTC_LISTEN_IP,
+    },
     logLevel: e.LOG_LEVEL,
     forwarding: e.SFU_FORWARDING,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
@@ -131,5 +163,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     mediaTrace: isOn(e.SFU_MEDIA_TRACE),
     peerLimits: { transport: e.SFU_MAX_TRANSPORTS_PER_PEER, producer: e.SFU_MAX_PRODUCERS_PER_PEER, consumer: e.SFU_MAX_CONSUMERS_PER_PEER },
     nodeGraceMs: e.SFU_NODE_GRACE_MS,
+    cluster: e.SFU_REDIS_URL
+      ? {
+          redisUrl: e.SFU_REDIS_URL,
+          nodeId: e.SFU_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${e.SFU_PORT}`,
+          advertisedUrl: e.SFU_ADVERTISED_URL ?? null,
+          unitId: e.SFU_UNIT_ID ?? null,
+        }
+      : null,
   };
 }

@@ -5,6 +5,7 @@ import { traceMediaSteps } from './media/media-trace.js';
 import { RoomRegistry } from './media/room-registry.js';
 import { everyoneReceivesEveryoneElse } from './media/subscription-policy.js';
 import { WorkerPool } from './media/worker-pool.js';
+import { NodeAnnouncer } from './cluster/node-announcer.js';
 
 /** Bitrates a meeting needs: ~1 Mbps to start a consumer's estimate, 1.5 Mbps cap per sender. */
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
       maxIncomingBitrate: MAX_INCOMING_BITRATE,
     },
     log.child({ component: 'rooms' }),
-    { layerLingerMs: config.layerLingerMs, peerLimits: config.peerLimits, ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}) },
+    {
+      layerLingerMs: config.layerLingerMs,
+      peerLimits: config.peerLimits,
+      recorderListenIp: rtc.recorderListenIp,
+      ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}),
+    },
   );
   const api = await startInternalApi({
     host: config.host,
@@ -67,19 +73,42 @@ async function main(): Promise<void> {
     { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
+  const announcer = config.cluster ? await announce(config, api, pool, registry, log) : null;
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    void stop(signal, api, registry, pool, log);
+    void stop(signal, api, registry, pool, announcer, log);
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }
 
-async function stop(signal: string, api: InternalApi, registry: RoomRegistry, pool: WorkerPool, log: Logger): Promise<void> {
+/** Joins the SFU node registry, so that signaling nodes find this one (several SFUs). */
+async function announce(config: SfuConfig, api: InternalApi, pool: WorkerPool, registry: RoomRegistry, log: Logger): Promise<NodeAnnouncer> {
+  const cluster = config.cluster!;
+  const announcer = new NodeAnnouncer(
+    {
+      redisUrl: cluster.redisUrl,
+      nodeId: cluster.nodeId,
+      url: cluster.advertisedUrl ?? api.url,
+      unitId: cluster.unitId,
+      load: () => ({ workers: pool.describe().length, ...registry.counts() }),
+    },
+    log.child({ component: 'node-announcer' }),
+  );
+  await announcer.start().catch((error: unknown) => {
+    log.fatal({ err: error }, `cannot announce this node in Redis (SFU_REDIS_URL): ${(error as Error).message}`);
+    process.exit(1);
+  });
+  return announcer;
+}
+
+async function stop(signal: string, api: InternalApi, registry: RoomRegistry, pool: WorkerPool, announcer: NodeAnnouncer | null, log: Logger): Promise<void> {
   log.info({ signal }, 'shutting down');
+  // First: no signaling node should place a meeting here any more.
+  await announcer?.stop();
   const closingApi = api.close();
   registry.closeAll();
   await Promise.all([closingApi, pool.close()]);

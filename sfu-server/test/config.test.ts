@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ RTC_PORT: '0', RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30199' }).rtc.port).toBe(0);
   });
 
+  it('announces itself in Redis only when given SFU_REDIS_URL, and then needs a reachable address', () => {
+    expect(loadConfig({}).cluster).toBeNull();
+    const cluster = { SFU_REDIS_URL: 'redis://sfu:pw@10.0.0.5:6379', SFU_NODE_ID: 'sfu-huyen', SFU_UNIT_ID: 'huyen-lac-son' };
+    expect(loadConfig(cluster).cluster).toEqual({ redisUrl: cluster.SFU_REDIS_URL, nodeId: 'sfu-huyen', advertisedUrl: null, unitId: 'huyen-lac-son' });
+    // Listening on every address, its own URL would say 0.0.0.0: signaling could not use it.
+    expect(() => loadConfig({ ...cluster, SFU_HOST: '0.0.0.0' })).toThrow(/SFU_ADVERTISED_URL/);
+    expect(loadConfig({ ...cluster, SFU_HOST: '0.0.0.0', SFU_ADVERTISED_URL: 'http://10.0.2.1:4000' }).cluster?.advertisedUrl).toBe('http://10.0.2.1:4000');
+    expect(() => loadConfig({ ...cluster, SFU_NODE_ID: 'sfu:huyen' })).toThrow(/SFU_NODE_ID/);
+  });
+
   it('requires a long random secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SFU_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'dev-sfu-secret' })).toThrow(ConfigError);

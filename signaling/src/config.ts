@@ -6,6 +6,7 @@ import { weakSecretProblem } from '@ehop/protocol';
 
 const DEV_SESSION_SECRET = 'dev-session-secret-change-me';
 const DEV_SFU_SECRET = 'dev-sfu-secret';
+const DEFAULT_SFU_URL = 'http://127.0.0.1:4000';
 /**
  * Development and tests only: a FIXED value (not generated per process) so that several local
  * nodes, and a node restarted in a test, can still open the ballots sealed before. Production
@@ -45,7 +46,10 @@ const EnvSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-    SFU_URL: z.url().default('http://127.0.0.1:4000'),
+    /** The one SFU (default http://127.0.0.1:4000); with SFU_DISCOVERY=redis, an extra node besides the announced ones. */
+    SFU_URL: z.url().optional(),
+    /** `url`: one SFU at SFU_URL. `redis`: every SFU node that announces itself in Redis (several servers). */
+    SFU_DISCOVERY: z.enum(['url', 'redis']).default('url'),
     SFU_SECRET: z.string().min(1).optional(),
     SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     SESSION_SECRET: z.string().min(16).optional(),
@@ -73,6 +77,11 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Documents live under DATA_DIR/documents (content-addressed), uploads in flight under DATA_DIR/tmp. */
     DATA_DIR: z.string().min(1).optional(),
+    /**
+     * The address of this host that SFU nodes send a recording's RTP to (the recorder runs here).
+     * 127.0.0.1 only works with the SFU on the same host; with SFUs elsewhere, this host's private address.
+     */
+    RECORDER_MEDIA_IP: z.ipv4().default('127.0.0.1'),
     DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
     /** LibreOffice conversions at a time: each takes a core and a few hundred MB. */
     DOCUMENT_CONVERSIONS: z.coerce.number().int().min(1).max(8).default(1),
@@ -150,7 +159,8 @@ export interface SignalingConfig {
   host: string;
   port: number;
   redisUrl: string;
-  sfu: { url: string; secret: string; requestTimeoutMs: number; caFile: string | null };
+  /** url null: no fixed SFU, only those found in Redis (`discover`). */
+  sfu: { url: string | null; discover: boolean; secret: string; requestTimeoutMs: number; caFile: string | null };
   session: { secret: string; cookieSecure: boolean };
   /** Origins whose pages may act with a user's cookie; null: only the server's own origin. */
   allowedOrigins: string[] | null;
@@ -167,6 +177,8 @@ export interface SignalingConfig {
   documents: DocumentsConfig;
   /** Recordings: DATA_DIR/recordings/<meetingId>/<recordingId>.mkv with a JSON record beside each. */
   recordingsDir: string;
+  /** Where SFUs send a recording's media: the recorder's relay listens on this address. */
+  recorderMediaIp: string;
   limits: AbuseLimits;
 }
 
@@ -213,7 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
     host: e.HOST,
     port: e.PORT,
     redisUrl: e.REDIS_URL,
-    sfu: { url: e.SFU_URL, secret: e.SFU_SECRET ?? DEV_SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS, caFile: e.SFU_CA_FILE ?? null },
+    sfu: {
+      url: e.SFU_URL ?? (e.SFU_DISCOVERY === 'url' ? DEFAULT_SFU_URL : null),
+      discover: e.SFU_DISCOVERY === 'redis',
+      secret: e.SFU_SECRET ?? DEV_SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS,
+      caFile: e.SFU_CA_FILE ?? null,
+    },
     // With TLS on, cookies are Secure whatever COOKIE_SECURE says: never sent over plain HTTP.
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, cookieSecure: e.COOKIE_SECURE || Boolean(e.TLS_CERT_FILE) },
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
@@ -233,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
       bwrapPath: e.BWRAP_PATH,
     },
     recordingsDir: resolve(e.DATA_DIR ?? DEFAULT_DATA_DIR, 'recordings'),
+    recorderMediaIp: e.RECORDER_MEDIA_IP,
     limits: abuseLimitsFrom(e),
   };
 }

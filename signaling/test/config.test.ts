@@ -4,13 +4,19 @@ import { DEV_BALLOT_SECRET, loadConfig } from '../src/config.js';
 const PRODUCTION_BALLOT_SECRET = 'q3J1v0c8m2WJ7yqkRr0gXo1n8H6bZp4TtY2uLw9sQe0=';
 
 describe('signaling configuration', () => {
+  it('finds the SFU nodes in Redis with SFU_DISCOVERY=redis, where SFU_URL is only an extra node', () => {
+    expect(loadConfig({ SFU_DISCOVERY: 'redis' }).sfu).toMatchObject({ url: null, discover: true });
+    expect(loadConfig({ SFU_DISCOVERY: 'redis', SFU_URL: 'http://10.0.0.9:4000' }).sfu).toMatchObject({ url: 'http://10.0.0.9:4000', discover: true });
+    expect(() => loadConfig({ SFU_DISCOVERY: 'dns' })).toThrow(/SFU_DISCOVERY/);
+  });
+
   it('has working local defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
-      sfu: { url: 'http://127.0.0.1:4000', secret: 'dev-sfu-secret' },
+      sfu: { url: 'http://127.0.0.1:4000', discover: false, secret: 'dev-sfu-secret' },
       session: { cookieSecure: false },
       tls: null,
       turn: null,

@@ -6,3 +6,4 @@ export * from './signaling.js';
 export * from './chromium.js';
 export * from './plain-rtp.js';
 export * from './tls.js';
+export * from './host-network.js';

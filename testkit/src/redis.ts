@@ -19,6 +19,8 @@ export interface RedisHandle {
    * look at Redis as its administrator would.
    */
   adminUrl: string;
+  /** The SFU nodes' account (their registry keys only), as in production. */
+  sfuUrl: string;
   port: number;
   dir: string;
   /** The running server (a new one after `restart`). */
@@ -41,22 +43,24 @@ export interface StartRedisOptions extends ServiceProcessOptions {
    * differs after a crash of the machine itself, and the fault suite runs `always`.
    */
   appendfsync?: 'always' | 'everysec' | 'no';
+  /** Also listen on these addresses (e.g. a simulated host network's gateway), besides 127.0.0.1. */
+  alsoBind?: string[];
 }
 
 /**
  * Starts a real, throw-away redis-server on a free loopback port, set up as production is: AOF on,
  * the users of deploy/redis/users.acl.in with fresh passwords.
  */
-export async function startRedis({ ownSession = false, appendfsync = 'everysec' }: StartRedisOptions = {}): Promise<RedisHandle> {
+export async function startRedis({ ownSession = false, appendfsync = 'everysec', alsoBind = [] }: StartRedisOptions = {}): Promise<RedisHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ehop-redis-'));
-  const passwords = { signaling: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
+  const passwords = { signaling: randomBytes(24).toString('hex'), sfu: randomBytes(24).toString('hex'), admin: randomBytes(24).toString('hex') };
   const aclFile = join(dir, 'users.acl');
   await writeFile(aclFile, redisAclFile(passwords), { mode: 0o600 });
   const spawnServer = async () => {
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--daemonize', 'no'],
+      ['--port', String(port), '--bind', ['127.0.0.1', ...alsoBind].join(' '), '--dir', dir, '--aclfile', aclFile, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--daemonize', 'no'],
       { stdio: 'ignore', detached: ownSession },
     );
     await waitForPort(port, 10_000);
@@ -65,6 +69,7 @@ export async function startRedis({ ownSession = false, appendfsync = 'everysec' 
   const handle: RedisHandle = {
     url: `redis://signaling:${passwords.signaling}@127.0.0.1:${port}`,
     adminUrl: `redis://admin:${passwords.admin}@127.0.0.1:${port}`,
+    sfuUrl: `redis://sfu:${passwords.sfu}@127.0.0.1:${port}`,
     port,
     dir,
     process: await spawnServer(),
@@ -81,12 +86,17 @@ export async function startRedis({ ownSession = false, appendfsync = 'everysec' 
 }
 
 /** Redis's ACL file from the project's template: comments dropped, each password as its SHA-256. */
-export function redisAclFile(passwords: { signaling: string; admin: string }): string {
+export function redisAclFile(passwords: { signaling: string; sfu: string; admin: string }): string {
   const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
   return readFileSync(aclTemplate, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('#'))
-    .map((line) => line.replace('@SIGNALING_PASSWORD_SHA256@', sha256(passwords.signaling)).replace('@ADMIN_PASSWORD_SHA256@', sha256(passwords.admin)))
+    .map((line) =>
+      line
+        .replace('@SIGNALING_PASSWORD_SHA256@', sha256(passwords.signaling))
+        .replace('@SFU_PASSWORD_SHA256@', sha256(passwords.sfu))
+        .replace('@ADMIN_PASSWORD_SHA256@', sha256(passwords.admin)),
+    )
     .join('\n')
     .concat('\n');
 }

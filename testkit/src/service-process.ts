@@ -8,6 +8,8 @@ export interface ServiceProcessOptions {
    * by a benchmark does not have to share one session's slice with the benchmark's own load.
    */
   ownSession?: boolean;
+  /** Run it inside this network namespace (`ip netns exec`), as on another host (see host-network.ts). */
+  netns?: string;
 }
 
 /** Stopping a service to restart it: SIGTERM lets it shut down gracefully, SIGKILL is a crash. */
@@ -61,11 +63,13 @@ export interface ServiceOutput {
  */
 export async function spawnNodeService(
   mainJs: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; ownSession: boolean; output: ServiceOutput },
+  options: { cwd: string; env: NodeJS.ProcessEnv; ownSession: boolean; output: ServiceOutput; netns?: string | undefined },
   ready: (child: ChildProcess) => Promise<void>,
 ): Promise<ChildProcess> {
-  const { cwd, env, ownSession, output } = options;
-  const child = spawn(process.execPath, [mainJs], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownSession });
+  const { cwd, env, ownSession, output, netns } = options;
+  // `ip netns exec` execs the command in place: the child's pid is the service's own.
+  const [command, args] = netns ? ['ip', ['netns', 'exec', netns, process.execPath, mainJs]] : [process.execPath, [mainJs]];
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownSession });
   child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
   try {

@@ -36,6 +36,8 @@ export interface StartSfuServerOptions extends ServiceProcessOptions {
   rtcPorts?: number;
   /** Serve the internal API over TLS with this certificate (SFU_TLS_CERT_FILE/KEY_FILE). */
   tls?: CertificateFiles;
+  /** The address it serves on, API and media (default 127.0.0.1; with `netns`, that host's address). */
+  host?: string;
 }
 
 let building: Promise<void> | undefined;
@@ -75,11 +77,11 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     ...process.env,
     NODE_ENV: 'test',
     MEDIASOUP_WORKER_BIN: workerBin,
-    SFU_HOST: '127.0.0.1',
+    SFU_HOST: options.host ?? '127.0.0.1',
     SFU_PORT: String(port),
     SFU_SECRET: secret,
     SFU_WORKERS: '1',
-    RTC_LISTEN_IP: '127.0.0.1',
+    RTC_LISTEN_IP: options.host ?? '127.0.0.1',
     // Each worker's WebRtcServer takes free ports from this instance's range (and keeps them when
     // the worker is replaced): fixed ports would collide between the SFUs that tests run in parallel.
     RTC_PORT: '0',
@@ -90,10 +92,10 @@ export async function startSfuServer(options: StartSfuServerOptions = {}): Promi
     ...options.env,
   };
   const output: ServiceOutput = { text: '' };
-  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${env.SFU_PORT}`;
+  const url = `${options.tls ? 'https' : 'http'}://${env.SFU_HOST}:${env.SFU_PORT}`;
   const caFile = options.tls?.caFile;
   const spawnServer = () =>
-    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output, netns: options.netns }, (child) =>
       waitForHealthy(url, caFile, child, () => output.text),
     );
   const handle: SfuServerHandle = {

@@ -38,6 +38,8 @@ export interface StartSignalingOptions extends ServiceProcessOptions {
   healthTimeoutMs?: number;
   /** A fixed port (default: a free one). */
   port?: number;
+  /** The address it listens on (default 127.0.0.1; with `netns`, that host's address). */
+  host?: string;
 }
 
 let building: Promise<void> | undefined;
@@ -64,7 +66,7 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
   const env = {
     ...process.env,
     NODE_ENV: 'test',
-    HOST: '127.0.0.1',
+    HOST: options.host ?? '127.0.0.1',
     PORT: String(port),
     REDIS_URL: options.redisUrl,
     SFU_URL: options.sfuUrl,
@@ -74,9 +76,9 @@ export async function startSignaling(options: StartSignalingOptions): Promise<Si
     ...options.env,
   };
   const output: ServiceOutput = { text: '' };
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const spawnServer = () =>
-    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output }, (child) =>
+    spawnNodeService(mainJs, { cwd: repoRoot, env, ownSession: options.ownSession ?? false, output, netns: options.netns }, (child) =>
       waitForHealth(url, options.requireHealthy ?? true, child, () => output.text, options.healthTimeoutMs),
     );
   const handle: SignalingHandle = {

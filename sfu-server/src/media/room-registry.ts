@@ -21,6 +21,8 @@ export interface RoomOptions {
   layerLingerMs?: number;
   /** Transports, producers and consumers one peer may hold (see MediaPeer). */
   peerLimits?: PeerLimits;
+  /** Where the recorder's plain transports listen (default 127.0.0.1: the recorder on this host). */
+  recorderListenIp?: string;
 }
 
 /** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
@@ -96,6 +98,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
       ...(this.roomOptions.layerLingerMs !== undefined ? { layerLingerMs: this.roomOptions.layerLingerMs } : {}),
       ...(this.roomOptions.peerLimits ? { peerLimits: this.roomOptions.peerLimits } : {}),
+      ...(this.roomOptions.recorderListenIp ? { recorderListenIp: this.roomOptions.recorderListenIp } : {}),
     });
     this.rooms.set(roomId, room);
     this.log.info({ roomId }, 'room opened');

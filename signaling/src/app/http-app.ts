@@ -11,7 +11,7 @@ import { documentRoutes } from '../documents/document-routes.js';
 import { notesRoutes } from '../notes/notes-routes.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import type { Logger } from '../logger.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import type { MeetingEnding } from '../meetings/meeting-ending.js';
 import type { MeetingEvents } from '../meetings/meeting-events.js';
 import type { ConferenceRepository } from '../conference/conference-repository.js';
@@ -37,7 +37,7 @@ import type { SessionIndex } from '../accounts/session-index.js';
 export interface HttpAppOptions {
   logger: Logger;
   redis: RedisClient;
-  sfu: SfuClient;
+  sfu: SfuCluster;
   users: UserRepository;
   units: UnitRepository;
   meetings: MeetingRepository;

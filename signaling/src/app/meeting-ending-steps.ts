@@ -3,7 +3,7 @@ import type { ConferenceRepository } from '../conference/conference-repository.j
 import { closeFloorOfEndedMeeting } from '../conference/floor-closing.js';
 import type { DocumentServices } from '../documents/document-services.js';
 import { stopPresenting } from '../documents/presentation-stop.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import type { EndingStep } from '../meetings/meeting-ending.js';
 import type { MeetingEvents } from '../meetings/meeting-events.js';
 
@@ -11,7 +11,7 @@ export interface EndingStepsDeps {
   conferences: ConferenceRepository;
   documents: Pick<DocumentServices, 'presentations' | 'notifier'>;
   events: Pick<MeetingEvents, 'publish'>;
-  sfu: Pick<SfuClient, 'request'>;
+  sfu: Pick<SfuCluster, 'request'>;
   archive: Pick<ArchiveService, 'archive'>;
 }
 

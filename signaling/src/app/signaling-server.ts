@@ -17,7 +17,8 @@ import { createArchiveServices } from '../archive/archive-services.js';
 import { createDocumentServices } from '../documents/document-services.js';
 import { createHttpApp } from './http-app.js';
 import { createLogger, type Logger } from '../logger.js';
-import { SfuClient } from '../media/sfu-client.js';
+import { SfuCluster } from '../media/sfu-cluster.js';
+import { meetingHomeUnits } from '../media/meeting-home.js';
 import { iceServersFor } from '../media/turn-credentials.js';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AgendaService } from '../agenda/agenda-service.js';
@@ -83,7 +84,6 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     : null;
   // A new id at every start: the SFU closes the peers of this node's previous life after its grace period.
   const nodeId = randomBytes(6).toString('base64url');
-  const sfu = new SfuClient({ ...config.sfu, nodeId }, log.child({ component: 'sfu-client', nodeId }));
   const heartbeat = new NodeHeartbeat(nodeId, redis, log);
   await heartbeat.start();
 
@@ -92,6 +92,12 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
   const conferences = new ConferenceRepository(redis);
+  const { url: staticUrl, discover, ...link } = config.sfu;
+  const sfu = new SfuCluster(
+    redis,
+    { staticUrl, discover, link: { ...link, nodeId }, homeUnits: meetingHomeUnits(meetings, users, units) },
+    log.child({ component: 'sfu-client', nodeId }),
+  );
   let io: SignalingIo | undefined;
   let membership: MembershipSync | undefined;
   // Secure cookies without TLS here means TLS ends at a proxy: trust its X-Forwarded-Proto.
@@ -108,6 +114,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
     meetings,
     sfu,
     files: recordingFiles,
+    mediaHost: config.recorderMediaIp,
     target: async (meetingId) => (conference ? conference.recordingTarget(meetingId) : { videoUserId: null, audioUserIds: [] }),
     announce: (state) => io?.to(rooms.meeting(state.meetingId)).emit('recording:state', state),
     logger: log.child({ component: 'recordings' }),
@@ -236,7 +243,7 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   relaySfuEvents(sfu, io, deps.presence, log.child({ component: 'sfu-events' }));
   sfu.on('room:lost', ({ roomId }) => recordings.roomLost(roomId));
   relayConferenceEvents(sfu, deps, conference, log.child({ component: 'conference' }));
-  sfu.connect();
+  await sfu.connect();
   const networkQuality = new NetworkQualityPoller(io, sfu, log.child({ component: 'network-quality' }));
   networkQuality.start();
 

@@ -2,7 +2,7 @@ import { RequestError, type ClientResponse, type MicrophoneTarget, type SfuReque
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { Logger } from '../logger.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { RoomSfuRequestName, SfuCluster } from '../media/sfu-cluster.js';
 import { requireNotEnded } from '../meetings/meeting-access.js';
 import type { MeetingRepository, StoredMeeting } from '../meetings/meeting-repository.js';
 import { rooms } from '../redis/keys.js';
@@ -13,7 +13,7 @@ import { mediaPolicyOf, publicStateOf, unitGroupsOf } from './media-policy.js';
 
 export interface ConferenceServiceDeps {
   io: SignalingIo;
-  sfu: SfuClient;
+  sfu: SfuCluster;
   meetings: MeetingRepository;
   users: UserRepository;
   units: UnitRepository;
@@ -137,7 +137,7 @@ export class ConferenceService {
    * The record is already saved: if the SFU cannot take the change now (its room is not open
    * because nobody joined yet, or it is restarting) the next join pushes the rules again.
    */
-  private async sfu<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<void> {
+  private async sfu<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>): Promise<void> {
     try {
       await this.deps.sfu.request(name, payload);
     } catch (error) {

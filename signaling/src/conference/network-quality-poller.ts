@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import { rooms } from '../redis/keys.js';
 import type { SignalingIo } from '../realtime/socket-types.js';
 import { canSeeQueue } from './conference-roles.js';
@@ -16,7 +16,7 @@ export class NetworkQualityPoller {
 
   constructor(
     private readonly io: SignalingIo,
-    private readonly sfu: SfuClient,
+    private readonly sfu: SfuCluster,
     private readonly logger: Logger,
     private readonly intervalMs = POLL_INTERVAL_MS,
   ) {}

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import { rooms } from '../redis/keys.js';
 import { publishMediaFlags } from '../realtime/media-handlers.js';
 import type { RealtimeDeps } from '../realtime/realtime-deps.js';
@@ -13,7 +13,7 @@ import type { ConferenceService } from './conference-service.js';
  * - the dominant speaker, for main screens that follow it, and whom the main-screen feed carries
  *   (each node tells its own sockets: the SFU sends both to every node).
  */
-export function relayConferenceEvents(sfu: SfuClient, deps: RealtimeDeps, conference: ConferenceService, logger: Logger): void {
+export function relayConferenceEvents(sfu: SfuCluster, deps: RealtimeDeps, conference: ConferenceService, logger: Logger): void {
   sfu.on('peer:notify', ({ peerId, notification }) => {
     if (notification.event !== 'media:producerPaused' && notification.event !== 'media:producerResumed') return;
     for (const socket of deps.io.of('/').sockets.values()) {

@@ -1,12 +1,12 @@
 import type { Health } from '@ehop/protocol';
 import type { RequestHandler } from 'express';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import type { RedisClient } from '../redis/client.js';
 
 const REDIS_PING_TIMEOUT_MS = 1_000;
 
 /** `GET /healthz`: 200 when Redis answers and the SFU is connected, 503 (degraded) otherwise. */
-export function healthRoute(redis: RedisClient, sfu: SfuClient): RequestHandler {
+export function healthRoute(redis: RedisClient, sfu: SfuCluster): RequestHandler {
   return async (_req, res) => {
     const checks = { redis: await redisAnswers(redis), sfu: sfu.connected };
     const healthy = Object.values(checks).every(Boolean);

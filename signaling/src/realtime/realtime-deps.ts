@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { MeetingRepository } from '../meetings/meeting-repository.js';
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
 import type { AgendaService } from '../agenda/agenda-service.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { ConferenceService } from '../conference/conference-service.js';
@@ -21,7 +21,7 @@ import type { IdempotencyStore } from '../redis/idempotency-store.js';
 /** Everything the socket handlers of this node share. */
 export interface RealtimeDeps {
   io: SignalingIo;
-  sfu: SfuClient;
+  sfu: SfuCluster;
   users: UserRepository;
   units: UnitRepository;
   meetings: MeetingRepository;

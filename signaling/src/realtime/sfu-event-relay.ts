@@ -1,4 +1,5 @@
-import type { SfuClient } from '../media/sfu-client.js';
+import type { SfuCluster } from '../media/sfu-cluster.js';
+import type { SfuNode } from '../media/sfu-directory.js';
 import type { Logger } from '../logger.js';
 import { rooms } from '../redis/keys.js';
 import type { PresenceRepository } from './presence-repository.js';
@@ -10,9 +11,10 @@ import type { SignalingIo } from './socket-types.js';
  *   one is gone); the Redis adapter then reaches the peer's socket whichever node holds it.
  * - `room:lost` and `peers:closed` go to every signaling connection, so each node tells only its
  *   own sockets (`io.local`); through the adapter each browser would hear it once per node.
- * - the SFU link dropping or coming back is this node's own news: it tells its own sockets.
+ * - an SFU link dropping or coming back is this node's own news: it tells its own sockets whose
+ *   meetings that SFU node carries.
  */
-export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, presence: PresenceRepository, logger: Logger): void {
+export function relaySfuEvents(sfu: SfuCluster, io: SignalingIo, presence: PresenceRepository, logger: Logger): void {
   sfu.on('peer:notify', ({ peerId, notification }) => {
     // The payload was checked against PeerNotification, which pairs each event with its shape;
     // TypeScript cannot follow that pairing through a union, hence the widened emitter.
@@ -27,9 +29,10 @@ export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, presence: Presen
 
   // The SFU is gone (or this node's link to it): the peers it held are lost or about to be. Their
   // browsers learn it now rather than when ICE gives up half a minute later, and keep retrying.
-  sfu.onDisconnect(() => {
+  sfu.onDisconnect((node) => {
     for (const socket of io.of('/').sockets.values()) {
-      if (socket.data.joined?.mediaOpen) socket.emit('media:restart', { reason: 'media_server_lost' });
+      const joined = socket.data.joined;
+      if (joined?.mediaOpen && sfu.carries(node, joined.meetingId)) socket.emit('media:restart', { reason: 'media_server_lost' });
     }
   });
 
@@ -37,7 +40,7 @@ export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, presence: Presen
   // SFU peer is gone there (the SFU restarted, or this node's lease ran out) rebuilds it; one with
   // no media open (its media:join failed during the outage, or it never opened media) may open it
   // now. Nobody has to wait for a retry or a click; a peer the SFU kept is left alone.
-  sfu.onConnect(() => void tellSocketsMediaIsBack(sfu, io, logger));
+  sfu.onConnect((node) => void tellSocketsMediaIsBack(sfu, node, io, logger));
 
   // The peers of a signaling node that died: its presence entries are stale (they would show as
   // doubled tiles next to their owners' new peers), and the rosters drop them.
@@ -50,27 +53,27 @@ export function relaySfuEvents(sfu: SfuClient, io: SignalingIo, presence: Presen
   });
 }
 
-/** The SFU link is back: each joined socket of this node rebuilds, opens, or keeps its media. */
-async function tellSocketsMediaIsBack(sfu: SfuClient, io: SignalingIo, logger: Logger): Promise<void> {
+/** An SFU link is back: each joined socket of this node rebuilds, opens, or keeps its media. */
+async function tellSocketsMediaIsBack(sfu: SfuCluster, node: SfuNode, io: SignalingIo, logger: Logger): Promise<void> {
   const reason = 'media_server_reconnected';
-  const kept = await peersTheSfuKept(sfu, logger);
+  const kept = await peersTheSfuKept(node, logger);
   let restarted = 0;
   for (const socket of io.of('/').sockets.values()) {
     const joined = socket.data.joined;
     if (!joined) continue;
     if (!joined.mediaOpen) socket.emit('media:available', { reason });
-    else if (!kept.has(`${joined.meetingId}/${joined.peerId}`)) {
+    else if (sfu.carries(node, joined.meetingId) && !kept.has(`${joined.meetingId}/${joined.peerId}`)) {
       socket.emit('media:restart', { reason });
       restarted++;
     }
   }
-  logger.info({ kept: kept.size, restarted }, 'connected to the SFU');
+  logger.info({ sfuNode: node.id, kept: kept.size, restarted }, 'connected to the SFU');
 }
 
 /** `roomId/peerId` of this node's peers still open in the SFU; none if it cannot say (all rebuild). */
-async function peersTheSfuKept(sfu: SfuClient, logger: Logger): Promise<Set<string>> {
+async function peersTheSfuKept(node: SfuNode, logger: Logger): Promise<Set<string>> {
   try {
-    return new Set((await sfu.request('node:peers', {})).peers.map(({ roomId, peerId }) => `${roomId}/${peerId}`));
+    return new Set((await node.client.request('node:peers', {})).peers.map(({ roomId, peerId }) => `${roomId}/${peerId}`));
   } catch (error) {
     logger.warn({ err: error }, 'could not ask the SFU which peers survived: every peer rebuilds');
     return new Set();

@@ -12,6 +12,8 @@ export interface RecordingServiceDeps {
   meetings: MeetingRepository;
   sfu: SfuRequester;
   files: RecordingFiles;
+  /** The address SFUs send the recording's media to (RECORDER_MEDIA_IP). */
+  mediaHost: string;
   /** What the recording should show and play now (from the floor and the main screen). */
   target: (meetingId: string) => Promise<RecordingTarget>;
   /** Tells everyone in the meeting (the red indicator). */
@@ -59,7 +61,14 @@ export class RecordingService {
         failure: null,
         gaps: [],
       };
-      const session = await RecordingSession.start({ record, files: this.deps.files, sfu: this.deps.sfu, target: await this.deps.target(meetingId), log: this.deps.logger });
+      const session = await RecordingSession.start({
+        record,
+        files: this.deps.files,
+        sfu: this.deps.sfu,
+        target: await this.deps.target(meetingId),
+        log: this.deps.logger,
+        host: this.deps.mediaHost,
+      });
       this.sessions.set(meetingId, session);
       const current = this.currentItems.get(meetingId);
       if (current) session.markChapter(current);

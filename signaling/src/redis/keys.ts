@@ -29,6 +29,8 @@ export const keys = {
   meetingsEnding: () => 'meetings:ending',
   /** Pub/sub channel: a meeting's domain events (status changes), heard by every signaling node. */
   meetingEventsChannel: () => 'meeting-events',
+  /** Hash: version, state ({ nodeId }: the SFU node carrying its media); compare-and-set on version. */
+  meetingSfuNode: (meetingId: string) => `meeting:${meetingId}:sfu-node`,
   /** Hash: version, state (the Agenda as JSON); written only by compare-and-set on version. */
   meetingAgenda: (meetingId: string) => `meeting:${meetingId}:agenda`,
   /** Hash: userId -> AttendanceEntry JSON. */
