@@ -1,4 +1,4 @@
-import type { SfuEvent, SfuEventName, SfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
+import { RequestError, type SfuEvent, type SfuEventName, type SfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
 import type { SfuClientOptions } from './sfu-client.js';
@@ -100,7 +100,10 @@ export class SfuCluster {
     const known = cached === undefined ? undefined : this.directory.find(cached);
     if (known) return known;
     const nodeId = await this.placements.place(meetingId, this.candidates(), () => this.options.homeUnits(meetingId));
-    return this.directory.find(nodeId)!;
+    const placed = this.directory.find(nodeId);
+    // It left the registry while the placement was stored: the next attempt places the meeting again.
+    if (!placed) throw new RequestError('media_unavailable', 'The media server is not reachable');
+    return placed;
   }
 
   private candidates(): PlacementCandidate[] {
