@@ -23,13 +23,20 @@ export interface HostNetwork {
   remove(): Promise<void>;
 }
 
-/** Root and iproute2 are needed (`ip netns add`); CI and the development machines have both. */
+/**
+ * Whether this machine lets a test make namespaces (root with CAP_NET_ADMIN, iproute2): tried
+ * for real, since a container may run as root without the capability.
+ */
 export async function canSimulateHosts(): Promise<boolean> {
   if (process.getuid?.() !== 0) return false;
-  return run('ip', ['netns', 'list']).then(
-    () => true,
-    () => false,
-  );
+  const probe = `ehop-probe-${randomInt(10_000, 99_999)}`;
+  try {
+    await ip('netns', 'add', probe);
+    await ip('netns', 'delete', probe);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Creates a bridge in a free 10.123.X.0/24 and a namespace per name, each with the next address. */
