@@ -9,6 +9,12 @@
  * With two nodes the floor holder and the hall TV use the second one, which is the one restarted
  * (`signalingRestarted`) or killed for good (`nodeLost`: they move to the first, as a load
  * balancer would send them; it is started again, untimed, before the next run).
+ *
+ * With `--sfu-nodes 2` (in the same run, after the rest): two SFU nodes announcing themselves in
+ * Redis, each with signaling on a simulated host of its own where the machine allows it; the SFU
+ * node carrying the meeting is killed and the meeting moves to the other (`sfuNodeLost`; the
+ * killed node is started again, untimed, and carries the meeting at the next run's kill). Its
+ * baseline: `sfuRestarted` on one SFU, above.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -25,7 +31,8 @@ import {
   type FaultStack,
   type MeetingInProgress,
 } from '@ehop/faults';
-import { killProcess } from '@ehop/testkit';
+import { canSimulateHosts, killProcess } from '@ehop/testkit';
+import { MEETING_ID, SfuProbe } from '@ehop/faults';
 import { percentile, round } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -33,8 +40,10 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     nodes: { type: 'string', default: '1,2' },
     faults: { type: 'string', default: 'workerKilled,sfuRestarted,signalingRestarted,redisRestarted,redisKilled,nodeLost' },
+    'sfu-nodes': { type: 'string', default: '1' },
   },
 });
+const SFU_NODES = Number(values['sfu-nodes']);
 const RUNS = Number(values.runs);
 const NODE_COUNTS = values.nodes.split(',').map(Number);
 const FAULT_NAMES = values.faults.split(',');
@@ -119,6 +128,51 @@ for (const nodes of NODE_COUNTS) {
     meeting.close();
     await stack.stop();
   }
+}
+
+if (SFU_NODES > 1) rows.push(await sfuNodeLostRuns());
+
+/** The SFU node carrying the meeting killed, RUNS times; the meeting moves to a live node each time. */
+async function sfuNodeLostRuns(): Promise<Row> {
+  const sfuNodes = Array.from({ length: SFU_NODES }, (_, index) => ({ id: `sfu-${index + 1}`, unitId: null }));
+  const separateHosts = await canSimulateHosts();
+  const stack = await startFaultStack({ sfuNodes, separateHosts });
+  const meeting = await startMeeting(stack);
+  const probes = await Promise.all(stack.sfus.map((sfu) => SfuProbe.connect(sfu.url, sfu.secret)));
+  const row: Row = { nodes: 1, fault: `the SFU node of ${SFU_NODES} carrying the meeting killed${separateHosts ? ' (hosts)' : ''}`, samples: [], failures: 0 };
+  try {
+    const streams = new Map<string, string[]>();
+    await eventually(async () => {
+      for (const endpoint of meeting.inMedia) streams.set(endpoint.userId, await growingStreams(endpoint));
+      if ((streams.get(meeting.hall.userId)?.length ?? 0) < 4) throw new Error('media not flowing yet');
+    }, 30_000);
+    for (let run = 0; run < RUNS; run++) {
+      const counts = await Promise.all(probes.map((probe) => probe.peerCount(MEETING_ID)));
+      const carrying = counts.indexOf(Math.max(...counts));
+      const expectations = meeting.inMedia.map((endpoint) => expectMedia(endpoint, streams.get(endpoint.userId)!, true));
+      const since = performance.now();
+      await killProcess(stack.sfus[carrying]!.process);
+      try {
+        const ms = await waitForMediaBack(expectations, since, MEDIA_BACK_MS);
+        row.samples.push(ms);
+        console.log(`SFU node ${carrying + 1} of ${SFU_NODES} killed, run ${run + 1}: media back at every receiver after ${Math.round(ms)} ms`);
+      } catch (error) {
+        row.failures++;
+        console.warn(`SFU node killed, run ${run + 1}: ${(error as Error).message}`);
+      }
+      await stack.sfus[carrying]!.restart('SIGKILL');
+      // Settled: one peer per person, all on the node the meeting moved to (the other is empty).
+      await eventually(async () => {
+        const peers = await Promise.all(probes.map((probe) => probe.peerCount(MEETING_ID)));
+        if (Math.max(...peers) !== meeting.inMedia.length || peers.filter((count) => count > 0).length !== 1) throw new Error(`peers ${peers.join('/')}`);
+      }, 30_000).catch((error: unknown) => console.warn('  not settled:', (error as Error).message));
+    }
+  } finally {
+    meeting.close();
+    for (const probe of probes) probe.close();
+    await stack.stop();
+  }
+  return row;
 }
 
 console.log(`\nfault -> media back at every receiver (4 receivers, ${RUNS} runs each), ms`);
