@@ -28,13 +28,14 @@ describe('administration routes', () => {
   it('reads the admin screens, a new meeting and a meeting to edit', () => {
     expect(parseRoute('#/admin')).toEqual({ name: 'admin' });
     expect(parseRoute('#/admin/meetings')).toEqual({ name: 'admin-meetings' });
+    expect(parseRoute('#/admin/media')).toEqual({ name: 'admin-media' });
     expect(parseRoute('#/admin/meetings/new')).toEqual({ name: 'admin-meeting', meetingId: null });
     expect(parseRoute('#/admin/meetings/m-abc_1')).toEqual({ name: 'admin-meeting', meetingId: 'm-abc_1' });
     expect(parseRoute('#/admin/meetings/a%2Fb').name).toBe('not-found');
   });
 
   it('round-trips them', () => {
-    const routes = [{ name: 'admin' }, { name: 'admin-meetings' }, { name: 'admin-meeting', meetingId: null }, { name: 'admin-meeting', meetingId: 'm-1' }] as const;
+    const routes = [{ name: 'admin' }, { name: 'admin-meetings' }, { name: 'admin-media' }, { name: 'admin-meeting', meetingId: null }, { name: 'admin-meeting', meetingId: 'm-1' }] as const;
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });
 });

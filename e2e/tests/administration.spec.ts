@@ -1,4 +1,4 @@
-import { expect, test } from '../support/meeting-page.js';
+import { expect, joinMeeting, test } from '../support/meeting-page.js';
 
 test('an administrator builds a commune with its endpoint, which shows online once the device signs in', async ({ signIn, browser }) => {
   const admin = await signIn('admin');
@@ -49,4 +49,22 @@ test('administration is refused to everyone else, on the server', async ({ signI
   await expect(chair.getByTestId('nav-admin')).toHaveCount(0);
   const response = await chair.request.get('/api/admin/directory');
   expect(response.status()).toBe(403);
+  await expect(chair.getByTestId('nav-admin-media')).toHaveCount(0);
+  expect((await chair.request.get('/api/admin/media-servers')).status()).toBe(403);
+});
+
+test('an administrator sees the media server running and the people it carries', async ({ signIn }) => {
+  const admin = await signIn('admin');
+  await admin.getByTestId('nav-admin-media').click();
+  const server = admin.getByTestId('media-server');
+  await expect(server).toHaveCount(1);
+  await expect(server).toHaveAttribute('data-connected', 'true');
+  await expect(server.getByTestId('media-server-state')).toHaveText('Đang hoạt động');
+  await expect(server).toContainText('Phục vụ: Mọi đơn vị');
+  await expect(admin.getByTestId('media-summary')).toHaveText('1/1 máy chủ đang hoạt động');
+
+  // A delegate joins the meeting's media: the server's count follows (the page refreshes itself).
+  const delegate = await signIn('daibieu1');
+  await joinMeeting(delegate);
+  await expect(server.getByTestId('media-server-peers')).toHaveText(/^[1-9]\d* người đang kết nối$/, { timeout: 15_000 });
 });

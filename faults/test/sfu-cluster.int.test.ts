@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaServerStatus } from '@ehop/protocol';
 import { canSimulateHosts, killProcess } from '@ehop/testkit';
 import { MEETING_ID, SET_UP_MS, SfuProbe, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { meetingRecord, startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
@@ -81,6 +82,13 @@ describe('several SFU nodes found in Redis', () => {
         return peers;
       }, 15_000)).toBe(meeting.inMedia.length);
       expect(await eventually(() => meetingRecord(meeting), 15_000)).toEqual(before);
+      // The administrators see which server went down, and where the meeting's people are now.
+      const servers = (await (await fetch(`${stack.nodes[0]!.url}/api/admin/media-servers`, { headers: { cookie: await stack.login('admin') } })).json()) as MediaServerStatus[];
+      expect(servers.map(({ id, connected, load }) => ({ id, connected, peers: load?.peers ?? null }))).toEqual([
+        { id: DISTRICT.id, connected: true, peers: meeting.inMedia.length },
+        { id: PROVINCE.id, connected: false, peers: null },
+      ]);
+      expect(servers[1]!.goneSince).toBeGreaterThan(Date.now() - 60_000);
       expect(await echo.stop()).toEqual({ video: 0, audio: 0 });
 
       await sleep(4_000);

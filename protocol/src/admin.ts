@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SfuNodeLoad } from './sfu-api.js';
 import { Id, Unit, UnitLevel, User, UserKind } from './domain.js';
 
 /*
@@ -69,3 +70,17 @@ export const Directory = z.object({
   onlineUserIds: z.array(Id),
 });
 export type Directory = z.infer<typeof Directory>;
+
+/** One media server (SFU node) as the administrators see it. */
+export const MediaServerStatus = z.object({
+  id: Id,
+  /** The unit whose meetings it carries first; null: any (a lone SFU, or one without SFU_UNIT_ID). */
+  unitId: Id.nullable(),
+  /** This signaling node's link to it is up. */
+  connected: z.boolean(),
+  /** What it carries now; null when it cannot be asked (its link is down). */
+  load: SfuNodeLoad.nullable(),
+  /** When it left the registry (ms since the epoch; it stopped or died); null while it is announced. */
+  goneSince: z.number().int().nullable(),
+});
+export type MediaServerStatus = z.infer<typeof MediaServerStatus>;

@@ -4,6 +4,7 @@ import {
   CreateUnitRequest,
   CreateUserRequest,
   Directory,
+  MediaServerStatus,
   ResetPasswordRequest,
   SetUserDisabledRequest,
   UnitIdParams,
@@ -324,6 +325,13 @@ export const httpRoutes = {
     summary: 'Every unit and account, and the accounts connected now',
     access: { kind: 'admin' },
     response: json(Directory),
+  },
+  'GET /api/admin/media-servers': {
+    method: 'GET',
+    path: '/api/admin/media-servers',
+    summary: 'The media servers (SFU nodes) this signaling node knows, their link and what each carries',
+    access: { kind: 'admin' },
+    response: json(z.array(MediaServerStatus)),
   },
   'POST /api/admin/users': {
     method: 'POST',

@@ -37,6 +37,10 @@ export const PeersClosedReason = z.enum(['signaling_node_lost']);
 
 /** Strict, as every request built on them: an unknown key is refused with invalid_payload. */
 const RoomScope = z.strictObject({ roomId: Id });
+
+/** An SFU node's running workers, open meetings (rooms) and peers. */
+export const SfuNodeLoad = z.object({ workers: z.number().int().min(0), rooms: z.number().int().min(0), peers: z.number().int().min(0) });
+export type SfuNodeLoad = z.infer<typeof SfuNodeLoad>;
 const PeerScope = RoomScope.extend({ peerId: Id });
 const MediaObjectId = z.string().min(1).max(64);
 
@@ -84,6 +88,8 @@ export const sfuRequests = {
    * whose peers are gone (its lease ran out, or the SFU restarted) rebuild their media.
    */
   'node:peers': { request: z.object({}), response: z.object({ peers: z.array(PeerScope) }) },
+  /** What this SFU node carries now (the administrators' view of the media servers). */
+  'node:load': { request: z.object({}), response: SfuNodeLoad },
   /** Counts for health checks, tests and benchmarks. */
   'room:stats': {
     request: RoomScope,

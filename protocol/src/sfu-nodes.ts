@@ -1,20 +1,18 @@
 import { z } from 'zod';
 import { Id } from './domain.js';
+import { SfuNodeLoad } from './sfu-api.js';
 
 /**
  * What an SFU node announces about itself in Redis (sfu-server/src/cluster/node-announcer.ts),
  * read by every signaling node (signaling/src/media/sfu-directory.ts). The record expires unless
  * the node renews it, so a node that died disappears within `SFU_NODE_TTL_MS`.
  */
-export const SfuNodeRecord = z.object({
+export const SfuNodeRecord = SfuNodeLoad.extend({
   id: Id,
   /** The internal API signaling connects to (http or https). */
   url: z.url(),
   /** The unit (district, or the province) whose endpoints this node serves first; null: any. */
   unitId: Id.nullable(),
-  workers: z.number().int().min(0),
-  rooms: z.number().int().min(0),
-  peers: z.number().int().min(0),
   /** When the node wrote this record (ms since the epoch). */
   updatedAt: z.number().int(),
 });

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
-  const announcer = config.cluster ? await announce(config, api, pool, registry, log) : null;
+  const announcer = config.cluster ? await announce(config, api, registry, log) : null;
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 }
 
 /** Joins the SFU node registry, so that signaling nodes find this one (several SFUs). */
-async function announce(config: SfuConfig, api: InternalApi, pool: WorkerPool, registry: RoomRegistry, log: Logger): Promise<NodeAnnouncer> {
+async function announce(config: SfuConfig, api: InternalApi, registry: RoomRegistry, log: Logger): Promise<NodeAnnouncer> {
   const cluster = config.cluster!;
   const announcer = new NodeAnnouncer(
     {
@@ -94,7 +94,7 @@ async function announce(config: SfuConfig, api: InternalApi, pool: WorkerPool, r
       nodeId: cluster.nodeId,
       url: cluster.advertisedUrl ?? api.url,
       unitId: cluster.unitId,
-      load: () => ({ workers: pool.describe().length, ...registry.counts() }),
+      load: () => registry.load(),
     },
     log.child({ component: 'node-announcer' }),
   );

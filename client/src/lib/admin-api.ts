@@ -4,6 +4,7 @@ import type {
   CreateUserRequest,
   Directory,
   ManagedMeeting,
+  MediaServerStatus,
   MeetingInput,
   Unit,
   UpdateUnitRequest,
@@ -16,6 +17,7 @@ const id = encodeURIComponent;
 /** `/api/admin`: the administration screens' calls (the server refuses them to non-administrators). */
 export const adminApi = {
   directory: () => call<Directory>('GET', '/admin/directory'),
+  mediaServers: () => call<MediaServerStatus[]>('GET', '/admin/media-servers'),
 
   createUser: (user: CreateUserRequest) => call<AdminUser>('POST', '/admin/users', user),
   updateUser: (userId: string, change: UpdateUserRequest) => call<AdminUser>('PATCH', `/admin/users/${id(userId)}`, change),

@@ -5,6 +5,8 @@ export type Route =
   | { name: 'meeting'; meetingId: string }
   | { name: 'admin' }
   | { name: 'admin-meetings' }
+  /** The media servers (SFU nodes): up or not, and what each carries. */
+  | { name: 'admin-media' }
   /** `meetingId` null: a new meeting. */
   | { name: 'admin-meeting'; meetingId: string | null }
   | { name: 'documents'; meetingId: string }
@@ -26,6 +28,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/admin' || path === '/admin/') return { name: 'admin' };
   if (path === '/admin/meetings' || path === '/admin/meetings/') return { name: 'admin-meetings' };
+  if (path === '/admin/media' || path === '/admin/media/') return { name: 'admin-media' };
   if (path === '/archive' || path === '/archive/') return { name: 'archive' };
   const dossier = DOSSIER_PATH.exec(path);
   if (dossier) return { name: 'dossier', meetingId: dossier[1]! };
@@ -52,6 +55,8 @@ export function routeHash(route: Route): string {
       return '#/admin';
     case 'admin-meetings':
       return '#/admin/meetings';
+    case 'admin-media':
+      return '#/admin/media';
     case 'admin-meeting':
       return `#/admin/meetings/${route.meetingId === null ? 'new' : encodeURIComponent(route.meetingId)}`;
     case 'documents':

@@ -69,6 +69,7 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, fe
       return {};
     },
     'node:peers': (_request, caller) => ({ peers: routes.peersOf(caller.nodeId) }),
+    'node:load': () => registry.load(),
     'room:stats': ({ roomId }) => registry.get(roomId).stats(),
     'room:setPolicy': async ({ roomId, policy }) => ({ applied: await registry.get(roomId).setPolicy(policy) }),
     'peer:setView': ({ roomId, peerId, thumbnails }) => {

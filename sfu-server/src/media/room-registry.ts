@@ -77,6 +77,11 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     for (const roomId of [...this.rooms.keys()]) this.close(roomId);
   }
 
+  /** What this node carries: its running workers, its meetings, their peers. */
+  load(): { workers: number; rooms: number; peers: number } {
+    return { workers: this.pool.describe().length, ...this.counts() };
+  }
+
   counts(): { rooms: number; peers: number } {
     let peers = 0;
     for (const room of this.rooms.values()) peers += room.peerCount;

@@ -1,4 +1,4 @@
-import type { Directory } from '@ehop/protocol';
+import type { Directory, MediaServerStatus } from '@ehop/protocol';
 import type { Router } from 'express';
 import type { SessionIndex } from '../accounts/session-index.js';
 import type { UnitRepository } from '../accounts/unit-repository.js';
@@ -17,6 +17,8 @@ export interface AdminRoutesOptions {
   connections: ConnectionDirectory;
   onMembersChanged(previous: StoredMeeting, next: StoredMeeting): Promise<void>;
   sessions: SessionIndex;
+  /** The media servers and what each carries (SfuCluster.describe). */
+  mediaServers(): Promise<MediaServerStatus[]>;
 }
 
 /** `/api/admin`: administrators only (403 for everyone else), every body checked by its schema. */
@@ -31,6 +33,10 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
     ]);
     const directory: Directory = { units, users, onlineUserIds };
     res.json(directory);
+  });
+
+  router.get('/media-servers', async (_req, res) => {
+    res.json(await options.mediaServers());
   });
 
   addUserAdminRoutes(router, options);

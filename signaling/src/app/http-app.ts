@@ -94,7 +94,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use('/meetings', minutesRoutes({ users, minutes: options.minutes, blobs: options.documents.blobs }));
   api.use(
     '/admin',
-    adminRoutes({ users, units, meetings, connections: options.connections, sessions: options.sessions, onMembersChanged: options.onMembersChanged }),
+    adminRoutes({
+      users,
+      units,
+      meetings,
+      connections: options.connections,
+      sessions: options.sessions,
+      onMembersChanged: options.onMembersChanged,
+      mediaServers: () => options.sfu.describe(),
+    }),
   );
   api.use('/meetings', recordingRoutes({ users, recordings: options.recordings }));
   api.use('/meetings', floorLogRoutes({ users, meetings, conferences: options.conferences }));

@@ -1,4 +1,4 @@
-import { RequestError, type SfuEvent, type SfuEventName, type SfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
+import { RequestError, type MediaServerStatus, type SfuEvent, type SfuEventName, type SfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
 import type { SfuClientOptions } from './sfu-client.js';
@@ -19,8 +19,8 @@ export interface SfuClusterOptions {
 // Listeners of differently typed events, kept in one list (each is only called with its own event).
 type AnyListener = (event: any) => void;
 
-/** Requests about one room (all but those asked of one node, e.g. `node:peers`, sent through its client). */
-export type RoomSfuRequestName = Exclude<SfuRequestName, 'node:peers'>;
+/** Requests about one room (all but those asked of one node, `node:*`, sent through its client). */
+export type RoomSfuRequestName = Exclude<SfuRequestName, `node:${string}`>;
 
 /**
  * The seam that answers "which SFU node serves this meeting", and signaling's one way to the SFUs:
@@ -51,9 +51,19 @@ export class SfuCluster {
     return this.directory.list().some((node) => node.client.connected);
   }
 
-  /** The nodes known now, with the state of their links (health reports). */
-  nodes(): { id: string; unitId: string | null; connected: boolean; peers: number }[] {
-    return this.directory.list().map(({ id, record, client }) => ({ id, unitId: record.unitId, connected: client.connected, peers: record.peers }));
+  /** The nodes known now, the state of this node's link to each, and what each carries (asked now). */
+  async describe(): Promise<MediaServerStatus[]> {
+    const live = await Promise.all(
+      this.directory.list().map(async ({ id, record, client }) => ({
+        id,
+        unitId: record.unitId,
+        connected: client.connected,
+        load: client.connected ? await client.request('node:load', {}).catch(() => null) : null,
+        goneSince: null,
+      })),
+    );
+    const departed = this.directory.listDeparted().map(({ record, goneAt }) => ({ id: record.id, unitId: record.unitId, connected: false, load: null, goneSince: goneAt }));
+    return [...live, ...departed].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Starts finding nodes and linking to them; call it once every listener is registered. */

@@ -36,6 +36,8 @@ export interface SfuDirectoryOptions {
  */
 export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [SfuNode] }> {
   private readonly nodes = new Map<string, SfuNode>();
+  /** Nodes that left the registry since this node started, and when: the administrators still see them, as down. */
+  private readonly departed = new Map<string, { record: SfuNodeRecord; goneAt: number }>();
   private timer: NodeJS.Timeout | undefined;
   private readFailureReported = false;
 
@@ -68,6 +70,11 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
 
   find(nodeId: string): SfuNode | undefined {
     return this.nodes.get(nodeId);
+  }
+
+  /** Nodes gone from the registry (and not back) since this signaling node started. */
+  listDeparted(): { record: SfuNodeRecord; goneAt: number }[] {
+    return [...this.departed.values()];
   }
 
   private async refresh(): Promise<void> {
@@ -116,6 +123,7 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
     const client = new SfuClient({ ...this.options.link, url: record.url }, this.logger.child({ sfuNode: record.id }));
     const node: SfuNode = { id: record.id, client, record };
     this.nodes.set(node.id, node);
+    this.departed.delete(node.id);
     this.options.wire(node);
     client.connect();
     this.logger.info({ sfuNode: node.id, url: record.url, unitId: record.unitId }, 'SFU node added');
@@ -124,6 +132,7 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
 
   private remove(node: SfuNode): void {
     this.nodes.delete(node.id);
+    this.departed.set(node.id, { record: node.record, goneAt: Date.now() });
     node.client.close();
     this.logger.warn({ sfuNode: node.id }, 'SFU node gone from the registry');
     this.emit('nodeDown', node);
