@@ -86,7 +86,7 @@ export class FeedLane {
     if (entry.consumer.paused) await entry.consumer.resume();
     log.debug({ kind, peerId: source.peerId }, 'feed lane: source running');
     if (this.wanted !== entry || !this.options.startsPicture) return;
-    await entry.consumer.requestKeyFrame();
+    this.askForKeyFrame(entry);
     setTimeout(() => this.stopWaitingFor(entry), KEY_FRAME_WAIT_MS).unref();
   }
 
@@ -104,7 +104,15 @@ export class FeedLane {
   /** A receiver lost the picture: whoever the lane is about to carry, or carries, sends a key frame. */
   requestKeyFrame(): void {
     const entry = this.wanted ?? this.current;
-    if (!entry) return;
+    if (entry) this.askForKeyFrame(entry);
+  }
+
+  /**
+   * Asks the source's camera for a key frame when it would hear it: a camera that answered a
+   * request less than 300 ms ago ignores the next, and mediasoup asks again only a second later
+   * (key-frame-gate.ts), which would hold a grant's new picture back by that second.
+   */
+  private askForKeyFrame(entry: SourceConsumer): void {
     const ask = () => void entry.consumer.requestKeyFrame().catch(() => undefined);
     const wait = this.options.keyFrames?.waitBeforeRequest(entry.source.producerId) ?? 0;
     if (wait > 0) setTimeout(ask, wait).unref();
