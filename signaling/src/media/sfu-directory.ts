@@ -40,6 +40,7 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
   private readonly departed = new Map<string, { record: SfuNodeRecord; goneAt: number }>();
   private timer: NodeJS.Timeout | undefined;
   private readFailureReported = false;
+  private refreshing = false;
 
   constructor(
     private readonly redis: RedisClient,
@@ -55,7 +56,7 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
     if (staticUrl) this.add({ id: STATIC_NODE_ID, url: staticUrl, unitId: null, workers: 0, rooms: 0, peers: 0, updatedAt: Date.now() });
     if (!this.options.discover) return;
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), POLL_MS);
+    this.timer = setInterval(() => void this.refreshUnlessRunning(), POLL_MS);
   }
 
   stop(): void {
@@ -75,6 +76,17 @@ export class SfuDirectory extends EventEmitter<{ nodeUp: [SfuNode]; nodeDown: [S
   /** Nodes gone from the registry (and not back) since this signaling node started. */
   listDeparted(): { record: SfuNodeRecord; goneAt: number }[] {
     return [...this.departed.values()];
+  }
+
+  /** A slow Redis must not let two reads overlap: both would add the same new node. */
+  private async refreshUnlessRunning(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      await this.refresh();
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   private async refresh(): Promise<void> {
