@@ -4,6 +4,7 @@ import { asksForKeyFrame, startsVp8KeyFrame } from '@ehop/rtp';
 import type { Logger } from '../logger.js';
 import { FeedLane, type FeedSource } from './feed-lane.js';
 import type { KeyFrameGate } from './key-frame-gate.js';
+import { KeyFrameThrottle } from './key-frame-throttle.js';
 import type { ProducerData } from './media-peer.js';
 
 export type { FeedSource } from './feed-lane.js';
@@ -39,14 +40,14 @@ export interface FeedListeners {
 
 /** The feed's SSRCs never leave the SFU: receivers see their own consumer's. */
 const FEED_SSRC = { video: 0x6d61696e, audio: 0x766f6963 } as const;
-/** A receiver asking again and again for a key frame must not flood the speaker's encoder. */
+/** A receiver asking again and again for a key frame must not flood the speaker's encoder (held requests are sent together). */
 const KEY_FRAME_REQUEST_INTERVAL_MS = 300;
 
 export class MainFeed {
   private carrying: MainFeedSource = { peerId: null, userId: null, since: Date.now() };
   private target: FeedTarget = { camera: null, microphone: null, upcoming: [] };
   private applying: Promise<void> | null = null;
-  private lastKeyFrameRequest = 0;
+  private readonly keyFrameRequests: KeyFrameThrottle;
   private closed = false;
   private readonly lanes: { video: FeedLane; audio: FeedLane };
 
@@ -65,8 +66,9 @@ export class MainFeed {
       audio: lane('audio', (source) => this.voiceCutOver(source)),
     };
     // The feed's producers ask for key frames (a receiver lost the picture, or just joined).
+    this.keyFrameRequests = new KeyFrameThrottle(KEY_FRAME_REQUEST_INTERVAL_MS, () => this.lanes.video.requestKeyFrame());
     transport.on('rtcp', (packet: Buffer) => {
-      if (asksForKeyFrame(packet)) this.forwardKeyFrameRequest();
+      if (asksForKeyFrame(packet)) this.keyFrameRequests.request();
     });
   }
 
@@ -117,6 +119,7 @@ export class MainFeed {
 
   close(): void {
     this.closed = true;
+    this.keyFrameRequests.cancel();
     this.transport.close();
   }
 
@@ -161,10 +164,4 @@ export class MainFeed {
     void this.settle();
   }
 
-  private forwardKeyFrameRequest(): void {
-    const now = performance.now();
-    if (now - this.lastKeyFrameRequest < KEY_FRAME_REQUEST_INTERVAL_MS) return;
-    this.lastKeyFrameRequest = now;
-    this.lanes.video.requestKeyFrame();
-  }
 }
