@@ -1,6 +1,6 @@
 import { Device, type types as ms } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientRequest, ClientRequestName, ClientResponse, ConsumerOptions, MediaSource, PeerInfo, TransportOptions } from '@ehop/protocol';
+import { MAIN_FEED_PEER_ID, type ClientRequest, type ClientRequestName, type ClientResponse, type ConsumerOptions, type MediaSource, type PeerInfo, type TransportOptions } from '@ehop/protocol';
 import { streamLabel, readInboundBytes, type StreamBytes } from './inbound-streams.js';
 import { startSyntheticMedia, type SyntheticMedia } from './synthetic-media.js';
 import { installWrtcGlobals } from './wrtc-globals.js';
@@ -16,6 +16,8 @@ export interface MeetingEndpointOptions {
    * receives only (a TV); `none`: no media, requests only (a secretary at the minutes).
    */
   media: 'send' | 'receive' | 'none';
+  /** Where its camera and microphone come from when it sends (default: startSyntheticMedia). */
+  makeMedia?: (rtc: ReturnType<typeof installWrtcGlobals>) => SyntheticMedia;
 }
 
 /** Delays between rejoin attempts; the last one repeats for as long as the endpoint runs. */
@@ -120,6 +122,21 @@ export class MeetingEndpoint {
     return readInboundBytes(transport, consumers);
   }
 
+  /** The main-screen feed's video track it receives now, if any (to look at its frames). */
+  mainFeedVideoTrack(): MediaStreamTrack | null {
+    for (const { consumer, options } of this.consumers.values()) {
+      const isFeed = options.feed === 'main' || options.peerId === MAIN_FEED_PEER_ID;
+      if (isFeed && options.kind === 'video' && !consumer.closed) return consumer.track;
+    }
+    return null;
+  }
+
+  /** Its receive transport's WebRTC stats (inbound-rtp per stream), or null while it has none. */
+  async receiveStats(): Promise<RTCStatsReport | null> {
+    const transport = this.recvTransport;
+    return transport && !transport.closed ? transport.getStats() : null;
+  }
+
   close(): void {
     this.closed = true;
     this.generation++;
@@ -214,7 +231,7 @@ export class MeetingEndpoint {
   }
 
   private async publish(): Promise<void> {
-    this.media ??= startSyntheticMedia(installWrtcGlobals());
+    this.media ??= (this.options.makeMedia ?? startSyntheticMedia)(installWrtcGlobals());
     const transport = this.sendTransport!;
     // Always paused first, as the web client does: everyone joins muted; then reopened if it was open.
     const mic = await transport.produce({ track: this.media.microphone, stopTracks: false, appData: { source: 'mic', paused: true } });
