@@ -128,7 +128,7 @@ const Empty = z.object({});
 const Versioned = z.object({ version: z.number().int().min(0) });
 
 export const conferenceRequests = {
-  /** The caller's view of the conference; members who joined the meeting's media only. */
+  /** The caller's view of the conference; for members in the meeting (`meeting:join`), with or without media. */
   'conference:get': {
     request: Empty,
     response: z.object({
