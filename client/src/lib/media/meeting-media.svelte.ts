@@ -307,10 +307,12 @@ export class MeetingMedia {
           }
         : { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } }),
     });
-    // The SFU may have created it paused whatever we asked (a microphone without the floor): follow it.
-    const pausedBySfu = this.createdPaused.get(producer.id) ?? false;
+    // The SFU's answer decides, whatever we asked: a microphone without the floor is created
+    // paused, the floor holder's open (a holder given the floor while away is heard on return).
+    const decided = this.createdPaused.get(producer.id) ?? paused;
     this.createdPaused.delete(producer.id);
-    if (paused || pausedBySfu) producer.pause();
+    if (decided) producer.pause();
+    else track.enabled = true;
     this.producers.set(source, producer);
     producer.on('transportclose', () => this.producers.delete(source));
     return producer;
