@@ -214,12 +214,9 @@ export class MediaPeer {
 
   /**
    * Publishes a track. A microphone of someone who may not speak now is created paused whatever
-   * the client asked: joining muted is the server's rule, not the browser's. The floor holder's
-   * (`opensMicrophone`) is created open whatever the client asked, as a grant opens it: a holder
-   * given the floor while their link was down (a hall with nobody at the keyboard) is heard when
-   * it comes back.
+   * the client asked: joining muted is the server's rule, not the browser's.
    */
-  async produce(request: ProduceRequest, mayUnmute: boolean, opensMicrophone = false): Promise<types.Producer> {
+  async produce(request: ProduceRequest, mayUnmute: boolean): Promise<types.Producer> {
     const transport = this.own('transport', this.transports, request.transportId);
     if ((transport.appData as TransportData).direction !== 'send') {
       throw new RequestError('conflict', `transport ${transport.id} is for receiving`);
@@ -233,21 +230,20 @@ export class MediaPeer {
     }
     this.publishing.add(request.source);
     try {
-      const paused = request.source === 'mic' ? !mayUnmute || (request.paused && !opensMicrophone) : request.paused;
-      return await this.withinLimit('producer', this.producers.size, () => this.createProducer(transport, request, paused));
+      return await this.withinLimit('producer', this.producers.size, () => this.createProducer(transport, request, mayUnmute));
     } finally {
       this.publishing.delete(request.source);
     }
   }
 
-  private async createProducer(transport: types.Transport, request: ProduceRequest, paused: boolean): Promise<types.Producer> {
+  private async createProducer(transport: types.Transport, request: ProduceRequest, mayUnmute: boolean): Promise<types.Producer> {
     const appData: ProducerData = { peerId: this.id, userId: this.userId, source: request.source, activeSince: Date.now() };
     const producer = await transport
       .produce({
         kind: request.kind,
         rtpParameters: structuredClone(request.rtpParameters) as types.RtpParameters,
-        // The server decides who is heard (see produce()).
-        paused,
+        // Without the floor a microphone starts paused, whatever the client asked: the server decides who is heard.
+        paused: request.paused || (request.source === 'mic' && !mayUnmute),
         appData,
       })
       .catch(asCallerMistake);

@@ -228,7 +228,7 @@ export class MediaRoom {
 
   async produce(peerId: string, request: ProduceRequest): Promise<{ producerId: string; paused: boolean }> {
     const peer = this.peer(peerId);
-    const producer = await peer.produce(request, this.mayUnmute(peer.userId), this.policy.floorHolderUserId === peer.userId);
+    const producer = await peer.produce(request, this.mayUnmute(peer.userId));
     if (request.source === 'mic') await this.observeSpeaker(producer);
     this.watchLiveness(producer);
     this.scheduleReconciliation();

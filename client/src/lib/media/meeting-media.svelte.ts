@@ -307,12 +307,10 @@ export class MeetingMedia {
           }
         : { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } }),
     });
-    // The SFU's answer decides, whatever we asked: a microphone without the floor is created
-    // paused, the floor holder's open (a holder given the floor while away is heard on return).
-    const decided = this.createdPaused.get(producer.id) ?? paused;
+    // The SFU may have created it paused whatever we asked (a microphone without the floor): follow it.
+    const pausedBySfu = this.createdPaused.get(producer.id) ?? false;
     this.createdPaused.delete(producer.id);
-    if (decided) producer.pause();
-    else track.enabled = true;
+    if (paused || pausedBySfu) producer.pause();
     this.producers.set(source, producer);
     producer.on('transportclose', () => this.producers.delete(source));
     return producer;
