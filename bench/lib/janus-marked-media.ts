@@ -1,4 +1,5 @@
 import type wrtc from '@roamhq/wrtc';
+import { paintMovingRamp, startSyntheticMedia, SYNTHETIC_VIDEO, type SyntheticMedia } from '@ehop/faults';
 
 /**
  * A synthetic camera and microphone as the fault suite's (faults/src/synthetic-media.ts: 320x180 at
@@ -7,64 +8,31 @@ import type wrtc from '@roamhq/wrtc';
  * one bit each. A receiver reads the number back from each decoded frame (MarkerWatcher), so "the
  * new speaker's picture arrived" is measured the same way on any server: from the pixels.
  */
-export const MARKED_VIDEO = { width: 320, height: 180, fps: 10 } as const;
-const AUDIO = { sampleRate: 48_000, frameMs: 10 } as const;
 const MARK_ROWS = 16;
 const BITS = 8;
 
-export interface MarkedMedia {
-  camera: MediaStreamTrack;
-  microphone: MediaStreamTrack;
-  stop(): void;
-}
+/** The fault suite's synthetic camera and microphone, the camera's top rows carrying `mark`. */
+export type MarkedMedia = SyntheticMedia;
 
 export function startMarkedMedia(rtc: typeof wrtc, mark: number): MarkedMedia {
   if (mark < 1 || mark > 255) throw new Error('a mark is 1..255');
-  const video = new rtc.nonstandard.RTCVideoSource();
-  const audio = new rtc.nonstandard.RTCAudioSource();
-  const { width, height, fps } = MARKED_VIDEO;
-  const frame = new Uint8Array((width * height * 3) / 2);
+  const { width } = SYNTHETIC_VIDEO;
   const blockWidth = width / BITS;
-  let tick = 0;
-  const videoTimer = setInterval(() => {
-    tick++;
-    for (let y = MARK_ROWS; y < height; y++) frame.fill((y + tick * 4) & 0xff, y * width, (y + 1) * width);
+  return startSyntheticMedia(rtc, (luma, tick) => {
+    paintMovingRamp(luma, tick, MARK_ROWS);
     for (let y = 0; y < MARK_ROWS; y++) {
       for (let bit = 0; bit < BITS; bit++) {
         const on = (mark >> (BITS - 1 - bit)) & 1;
-        frame.fill(on ? 235 : 16, y * width + bit * blockWidth, y * width + (bit + 1) * blockWidth);
+        luma.fill(on ? 235 : 16, y * width + bit * blockWidth, y * width + (bit + 1) * blockWidth);
       }
     }
-    frame.fill(128, width * height);
-    video.onFrame({ width, height, data: frame });
-  }, 1000 / fps);
-
-  const samplesPerFrame = (AUDIO.sampleRate * AUDIO.frameMs) / 1000;
-  const samples = new Int16Array(samplesPerFrame);
-  let phase = 0;
-  const audioTimer = setInterval(() => {
-    for (let i = 0; i < samplesPerFrame; i++) samples[i] = Math.round(Math.sin((2 * Math.PI * 440 * phase++) / AUDIO.sampleRate) * 8_000);
-    audio.onData({ samples, sampleRate: AUDIO.sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: samplesPerFrame });
-  }, AUDIO.frameMs);
-
-  const camera = video.createTrack() as unknown as MediaStreamTrack;
-  const microphone = audio.createTrack() as unknown as MediaStreamTrack;
-  return {
-    camera,
-    microphone,
-    stop() {
-      clearInterval(videoTimer);
-      clearInterval(audioTimer);
-      camera.stop();
-      microphone.stop();
-    },
-  };
+  });
 }
 
 /** The mark in a decoded I420 frame (any size: the blocks scale with it), or 0 if unreadable. */
 export function readMark(frame: { width: number; height: number; data: Uint8Array }): number {
   const { width, height, data } = frame;
-  const rows = Math.max(2, Math.round((MARK_ROWS * height) / MARKED_VIDEO.height));
+  const rows = Math.max(2, Math.round((MARK_ROWS * height) / SYNTHETIC_VIDEO.height));
   const y = Math.floor(rows / 2);
   const blockWidth = width / BITS;
   let mark = 0;

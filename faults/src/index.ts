@@ -4,3 +4,4 @@ export * from './fault-stack.js';
 export * from './faults.js';
 export * from './meeting-scenario.js';
 export * from './recovery-checks.js';
+export * from './synthetic-media.js';

@@ -1,6 +1,6 @@
 import type wrtc from '@roamhq/wrtc';
 
-const VIDEO = { width: 320, height: 180, fps: 10 } as const;
+export const SYNTHETIC_VIDEO = { width: 320, height: 180, fps: 10 } as const;
 const AUDIO = { sampleRate: 48_000, frameMs: 10 } as const;
 
 /** A camera and a microphone made in Node: a moving grey ramp and a 440 Hz tone. */
@@ -10,20 +10,29 @@ export interface SyntheticMedia {
   stop(): void;
 }
 
+/** Paints frame number `tick` into the luma plane of a SYNTHETIC_VIDEO frame (chroma stays grey). */
+export type LumaPainter = (luma: Uint8Array, tick: number) => void;
+
+/** Luma: a ramp that moves, so the encoder has something to encode. */
+export function paintMovingRamp(luma: Uint8Array, tick: number, fromRow = 0): void {
+  const { width, height } = SYNTHETIC_VIDEO;
+  for (let y = fromRow; y < height; y++) luma.fill((y + tick * 4) & 0xff, y * width, (y + 1) * width);
+}
+
 /**
  * Frames at a small size and rate: an endpoint's libwebrtc encodes them (VP8, Opus) as a
  * browser would, and several endpoints on two shared cores must leave room for the servers.
+ * `paint` draws the picture (a benchmark marks its senders' pictures this way).
  */
-export function startSyntheticMedia(rtc: typeof wrtc): SyntheticMedia {
+export function startSyntheticMedia(rtc: typeof wrtc, paint: LumaPainter = paintMovingRamp): SyntheticMedia {
   const video = new rtc.nonstandard.RTCVideoSource();
   const audio = new rtc.nonstandard.RTCAudioSource();
-  const { width, height, fps } = VIDEO;
+  const { width, height, fps } = SYNTHETIC_VIDEO;
   const frame = new Uint8Array((width * height * 3) / 2);
   let tick = 0;
   const videoTimer = setInterval(() => {
     tick++;
-    // Luma: a ramp that moves, so the encoder has something to encode; chroma stays grey.
-    for (let y = 0; y < height; y++) frame.fill((y + tick * 4) & 0xff, y * width, (y + 1) * width);
+    paint(frame.subarray(0, width * height), tick);
     frame.fill(128, width * height);
     video.onFrame({ width, height, data: frame });
   }, 1000 / fps);
