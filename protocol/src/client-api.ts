@@ -47,10 +47,15 @@ export const clientRequests = {
    * (Re)opens the SFU peer of the meeting this socket joined, under the same `peerId`: any previous
    * one is closed first (its transports, producers and consumers with it). `media_unavailable`
    * while the SFU cannot be reached; the socket stays in the meeting and hears `media:available`.
+   * With `transports: true` the answer also carries the peer's send and receive transports (as
+   * `media:createTransport` makes them): a browser saves the round trip between the two.
    */
   'media:join': {
-    request: z.strictObject({}),
-    response: z.object({ routerRtpCapabilities: RtpCapabilities }),
+    request: z.strictObject({ transports: z.boolean().optional() }),
+    response: z.object({
+      routerRtpCapabilities: RtpCapabilities,
+      transports: z.object({ send: TransportOptions, recv: TransportOptions }).optional(),
+    }),
   },
   'meeting:leave': {
     request: z.strictObject({}),

@@ -175,6 +175,28 @@ describe('media relay', () => {
     expect(server!.credential).toBe(createHmac('sha1', TURN_SECRET).update(server!.username!).digest('base64'));
   });
 
+  it('opens the media session with both transports in one answer when asked, and anew on a second open', async () => {
+    const socket = await connectSocket(nodeA, await login(nodeA, 'daibieu2'));
+    expect(await request(socket, 'meeting:join', { meetingId: DEMO_MEETING_ID, media: false })).toMatchObject({ ok: true });
+    const transportsAtSfu = async () => (await sfuProbe.request('room:stats', { roomId: DEMO_MEETING_ID })).transports;
+    const before = await transportsAtSfu();
+    const opened = await request(socket, 'media:join', { transports: true });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const { send, recv } = opened.data.transports!;
+    expect(send.id).not.toBe(recv.id);
+    expect(send.iceCandidates.length).toBeGreaterThan(0);
+    expect(recv.iceServers[0]!.username).toMatch(/:u-daibieu2$/);
+    expect(await transportsAtSfu()).toBe(before + 2);
+    // Opening again replaces the peer and its transports: still two, new ones.
+    const again = await request(socket, 'media:join', { transports: true });
+    if (!again.ok) throw new Error(again.error.message);
+    expect([again.data.transports!.send.id, again.data.transports!.recv.id]).not.toContain(send.id);
+    expect(await transportsAtSfu()).toBe(before + 2);
+    // Without the flag the answer is as before: capabilities only.
+    const plain = await request(socket, 'media:join', {});
+    expect(plain.ok && plain.data.transports).toBeUndefined();
+  });
+
   it('publishes a microphone: micOn for everyone, a consumer for the ready peer, pause and resume', async () => {
     const speaker = await joinAs(nodeA, 'chutri');
     const listener = await joinAs(nodeB, 'diemcau-xa');

@@ -1,4 +1,4 @@
-import { RequestError, type MediaSource } from '@ehop/protocol';
+import { RequestError, type MediaSource, type TransportDirection, type TransportOptions } from '@ehop/protocol';
 import { canPublishMedia } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
@@ -21,11 +21,7 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
   const requireJoined = async () => requireMediaOpen(await requireJoinedMember(deps.meetings, socket));
 
   return {
-    'media:createTransport': async ({ direction }) => {
-      const joined = await requireJoined();
-      const transport = await sfu.request('transport:create', { ...scopeOf(joined), direction });
-      return { ...transport, iceServers: deps.iceServers(socket.data.user.id) };
-    },
+    'media:createTransport': async ({ direction }) => createPeerTransport(deps, socket, await requireJoined(), direction),
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {
       const joined = await requireJoined();
@@ -122,4 +118,15 @@ export async function publishMediaFlags(deps: RealtimeDeps, socket: SignalingSoc
   joined.self = { ...joined.self, ...flags };
   await deps.presence.put(joined.meetingId, deps.nodeId, joined.self);
   deps.io.to(rooms.meeting(joined.meetingId)).emit('peer:updated', joined.self);
+}
+
+/** A WebRTC transport of the socket's SFU peer, with the TURN servers (and credentials) this user may use. */
+export async function createPeerTransport(
+  deps: Pick<RealtimeDeps, 'sfu' | 'iceServers'>,
+  socket: SignalingSocket,
+  joined: JoinedMeeting,
+  direction: TransportDirection,
+): Promise<TransportOptions> {
+  const transport = await deps.sfu.request('transport:create', { roomId: joined.meetingId, peerId: joined.peerId, direction });
+  return { ...transport, iceServers: deps.iceServers(socket.data.user.id) };
 }

@@ -3,7 +3,7 @@ import { RequestError, type ClientResponse, type PeerInfo, type RtpCapabilities 
 import { requireMembership, requireNotEnded } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
-import { publishMediaFlags } from './media-handlers.js';
+import { createPeerTransport, publishMediaFlags } from './media-handlers.js';
 import type { RealtimeDeps } from './realtime-deps.js';
 import type { JoinedMeeting, SignalingSocket } from './socket-types.js';
 import { runNowOrWhenStored } from '../redis/retry-while-down.js';
@@ -21,7 +21,7 @@ export function meetingHandlers(deps: RealtimeDeps, socket: SignalingSocket): Me
         await leaveMeeting(deps, socket);
         return {};
       }),
-    'media:join': () => queue.run(() => reopenMedia(deps, socket)),
+    'media:join': ({ transports }) => queue.run(() => reopenMedia(deps, socket, transports ?? false)),
   };
 }
 
@@ -78,7 +78,7 @@ async function joinMeeting(
  * others keep its tile and only its tracks change. A previous SFU peer is closed first: it must
  * be gone, not merely asked to go, or the SFU would hand back the old one.
  */
-async function reopenMedia(deps: RealtimeDeps, socket: SignalingSocket): Promise<ClientResponse<'media:join'>> {
+async function reopenMedia(deps: RealtimeDeps, socket: SignalingSocket, withTransports: boolean): Promise<ClientResponse<'media:join'>> {
   const joined = socket.data.joined;
   if (!joined) throw new RequestError('not_in_meeting', 'Join a meeting first');
   if (deps.isShuttingDown()) throw new RequestError('media_unavailable', 'This server is restarting, please try again');
@@ -93,7 +93,9 @@ async function reopenMedia(deps: RealtimeDeps, socket: SignalingSocket): Promise
   const routerRtpCapabilities = await openSfuPeer(deps, meetingId, peerId, joined.self.userId);
   joined.mediaOpen = true;
   for (const hooks of deps.meetingHooks) await hooks.afterMediaOpen(socket, joined);
-  return { routerRtpCapabilities };
+  if (!withTransports) return { routerRtpCapabilities };
+  const [send, recv] = await Promise.all([createPeerTransport(deps, socket, joined, 'send'), createPeerTransport(deps, socket, joined, 'recv')]);
+  return { routerRtpCapabilities, transports: { send, recv } };
 }
 
 /** The meeting's SFU room (opened if needed) and this peer in it; resolves to the router's capabilities. */

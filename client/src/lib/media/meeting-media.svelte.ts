@@ -27,6 +27,12 @@ interface ConsumerAppData extends ms.AppData {
 }
 
 /** Consumer events that arrived while `consume()` was still running for that consumer. */
+/** What `media:join` opens: the router's capabilities and this peer's two transports. */
+interface MediaSession {
+  routerRtpCapabilities: ProtocolRtpCapabilities;
+  transports: Record<TransportDirection, TransportOptions>;
+}
+
 interface EarlyConsumerEvents {
   closed: boolean;
   paused?: boolean;
@@ -148,22 +154,17 @@ export class MeetingMedia {
     await refusedForGood(() => connectSocket());
     this.assertCurrent(generation);
     this.subscribe();
-    const routerRtpCapabilities = await this.openMediaSession(generation);
+    // The media session comes with both transports: no round trip between opening and negotiating.
+    const { routerRtpCapabilities, transports } = await this.openMediaSession(generation);
     this.assertCurrent(generation);
     this.mediaOpen = true;
-
-    // Loading the device (a local WebRTC probe) overlaps the two server round trips.
     const device = new Device();
-    const [, sendOptions, recvOptions] = await Promise.all([
-      device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities }),
-      request('media:createTransport', { direction: 'send' }),
-      request('media:createTransport', { direction: 'recv' }),
-    ]);
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
     this.assertCurrent(generation);
     markJoinStep('transports created');
     this.device = device;
-    this.sendTransport = this.createTransport(device, 'send', sendOptions);
-    this.recvTransport = this.createTransport(device, 'recv', recvOptions);
+    this.sendTransport = this.createTransport(device, 'send', transports.send);
+    this.recvTransport = this.createTransport(device, 'recv', transports.recv);
     setStatsSource(() => this.inboundStats());
     setMediaProbe({
       producerId: (source) => this.producers.get(source)?.id ?? null,
@@ -186,15 +187,17 @@ export class MeetingMedia {
    * and opening are sent together: the server answers them in order, so media costs no extra round
    * trip, and when only the media fails we are still in the meeting and hear `media:available`.
    */
-  private async openMediaSession(generation: number): Promise<ProtocolRtpCapabilities> {
+  private async openMediaSession(generation: number): Promise<MediaSession> {
     const entering = this.inMeeting ? null : refusedForGood(() => this.enterMeeting(generation));
-    const opening = request('media:join', {});
+    const opening = request('media:join', { transports: true });
     if (entering) {
       opening.catch(() => undefined); // when entering failed, so did this: entering's error is the one to show
       await entering;
     }
     try {
-      return (await opening).routerRtpCapabilities;
+      const { routerRtpCapabilities, transports } = await opening;
+      if (!transports) throw new Error('media:join answered without the transports asked for');
+      return { routerRtpCapabilities, transports };
     } catch (error) {
       // Signaling forgot us (e.g. it restarted): enter again on the next try.
       if (toAppError(error).code === 'not_in_meeting') this.inMeeting = false;
@@ -390,10 +393,19 @@ export class MeetingMedia {
       iceServers: options.iceServers,
     };
     const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      request('media:connectTransport', { transportId: transport.id, dtlsParameters })
-        .then(() => callback())
-        .catch(errback);
+    // mediasoup-client sets the local description (which starts ICE) only once `connect` is
+    // answered: waiting for the server's answer put a whole signaling → SFU round trip before the
+    // first picture (bench/join-latency.ts). ICE starts at once instead; our DTLS fingerprint
+    // reaches the SFU while ICE checks run, and a DTLS hello that comes first is resent by the
+    // browser. A refused connect can never carry media: the session is rebuilt.
+    transport.on('connect', ({ dtlsParameters }, callback) => {
+      const generation = this.generation;
+      request('media:connectTransport', { transportId: transport.id, dtlsParameters }).catch((error: unknown) => {
+        if (generation !== this.generation || transport.closed) return;
+        console.warn(`[ehop] the SFU refused to connect transport ${transport.id}: rebuilding the media`, error);
+        this.mediaLost();
+      });
+      callback();
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
