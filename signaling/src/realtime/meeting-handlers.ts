@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RequestError, type ClientResponse, type PeerInfo, type RtpCapabilities } from '@ehop/protocol';
+import { RequestError, type ClientResponse, type PeerInfo, type RtpCapabilities, type TransportOptions } from '@ehop/protocol';
 import { requireMembership, requireNotEnded } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
@@ -92,10 +92,19 @@ async function reopenMedia(deps: RealtimeDeps, socket: SignalingSocket, withTran
   }
   const routerRtpCapabilities = await openSfuPeer(deps, meetingId, peerId, joined.self.userId);
   joined.mediaOpen = true;
+  // The hooks (the floor rules reach the SFU room) and the transports at once: nothing can be
+  // published before this answer, which waits for both.
+  const [, transports] = await Promise.all([afterMediaOpen(deps, socket, joined), withTransports ? createTransports(deps, socket, joined) : undefined]);
+  return { routerRtpCapabilities, ...(transports ? { transports } : {}) };
+}
+
+async function afterMediaOpen(deps: RealtimeDeps, socket: SignalingSocket, joined: JoinedMeeting): Promise<void> {
   for (const hooks of deps.meetingHooks) await hooks.afterMediaOpen(socket, joined);
-  if (!withTransports) return { routerRtpCapabilities };
+}
+
+async function createTransports(deps: RealtimeDeps, socket: SignalingSocket, joined: JoinedMeeting): Promise<{ send: TransportOptions; recv: TransportOptions }> {
   const [send, recv] = await Promise.all([createPeerTransport(deps, socket, joined, 'send'), createPeerTransport(deps, socket, joined, 'recv')]);
-  return { routerRtpCapabilities, transports: { send, recv } };
+  return { send, recv };
 }
 
 /** The meeting's SFU room (opened if needed) and this peer in it; resolves to the router's capabilities. */
