@@ -219,4 +219,22 @@ describe('a meeting spread over two workers', () => {
     // The camera went into the feed, not to the viewers directly.
     expect(home.consumerOf(chair.cameraId!)).toBeUndefined();
   });
+
+  it('loses the whole room when one of its workers dies, and closes its router on the other one', async () => {
+    const room = await openRoom(null);
+    const talker = await speaker(room, 'talker');
+    const near = await listener(room, 'near');
+    expect(talker.router).not.toBe(room.routers.home);
+    const lost = new Promise<string>((resolve) => registry.once('roomLost', (roomId) => resolve(roomId)));
+    const homeRouter = room.routers.home;
+    expect(near.router).toBe(homeRouter);
+    // The talker's worker, not the room's home: the room must go all the same.
+    process.kill(talker.router.appData['workerPid'] as number, 'SIGKILL');
+    expect(await lost).toBe(room.id);
+    expect(homeRouter.closed).toBe(true);
+    expect(registry.find(room.id)).toBeUndefined();
+    // The pool replaces the worker; its peers are no longer counted anywhere.
+    await waitUntil(() => (pool.healthy ? true : undefined), 10_000, 'the replacement worker');
+    expect([...pool.seatedPeers().values()]).toEqual([0, 0]);
+  });
 });

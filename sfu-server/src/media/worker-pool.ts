@@ -152,7 +152,8 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     // Counted before the await so that rooms opened at the same moment spread over the workers.
     pooled.roomIds.add(roomId);
     try {
-      const router = await pooled.worker.createRouter({ mediaCodecs, appData: { roomId } });
+      // Its worker in appData: which worker a room's router is on shows in dumps, logs and tests.
+      const router = await pooled.worker.createRouter({ mediaCodecs, appData: { roomId, workerPid: pooled.worker.pid } });
       router.observer.once('close', () => {
         // When the worker itself died the room is reported lost instead; keep it listed until then.
         if (!pooled.worker.closed) pooled.roomIds.delete(roomId);
