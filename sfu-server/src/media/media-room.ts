@@ -61,7 +61,7 @@ async function inParallel(tasks: (() => Promise<void>)[], limit: number, stop: (
 }
 
 export interface MediaRoomOptions {
-  /** Everything but the WebRtcServer, which is the peer's worker's. */
+  /** The WebRtcServer is not in there: it is the peer's worker's (room-routers.ts). */
   transportSettings: TransportSettings;
   notify: (peerId: string, notification: PeerNotification) => void;
   /** The dominant speaker changed (null: nobody speaks any more). */
@@ -101,10 +101,11 @@ const CLOSED_POLICY: MediaPolicy = {
 };
 
 /**
- * One meeting's media: its routers (one per worker it uses, see room-routers.ts) and its peers. This is where the forwarding policy is applied:
- * after anything that changes who should receive what (a peer becomes ready, a track is
- * published, a peer leaves, the floor or the main screen changes, a peer turns a page of
- * thumbnails) the room asks the policy for a plan and carries it out.
+ * One meeting's media: its routers (one per worker it uses, see room-routers.ts) and its peers.
+ * This is where the forwarding policy is applied: after anything that changes who should receive
+ * what (a peer becomes ready, a track is published, a peer leaves, the floor or the main screen
+ * changes, a peer turns a page of thumbnails) the room asks the policy for a plan and carries it
+ * out. A track is piped to a receiver's router just before its consumer is made there.
  */
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();

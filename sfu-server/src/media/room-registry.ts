@@ -39,7 +39,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
 
   constructor(
     private readonly pool: WorkerPool,
-    /** Everything but the WebRtcServer, which is each peer's worker's. */
+    /** For every transport; the WebRtcServer is each peer's worker's (room-routers.ts). */
     private readonly transportSettings: TransportSettings,
     private readonly log: Logger,
     private readonly roomOptions: RoomOptions = {},
