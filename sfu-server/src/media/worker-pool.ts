@@ -115,8 +115,8 @@ function isRunning(pid: number): boolean {
  * One mediasoup worker (a C++ process, single-threaded) per core, each with one WebRtcServer: all
  * browsers reach a worker on one UDP and one TCP port. A new meeting's router goes to the worker
  * carrying the fewest meetings; a peer of a meeting spread over workers, to the one carrying the
- * fewest such peers (room-routers.ts). A worker that dies is replaced at once, on the same ports, and the
- * pool reports which meetings died with it so their peers can rebuild elsewhere.
+ * fewest such peers (room-routers.ts). A worker that dies is replaced at once, on the same ports,
+ * and the pool reports which meetings died with it so their peers can rebuild elsewhere.
  */
 export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   private readonly workers: PooledWorker[] = [];
