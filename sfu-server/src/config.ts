@@ -37,6 +37,8 @@ const EnvSchema = z
     LOG_LEVEL: LogLevel.default('info'),
     /** `all-to-all` is the old rule (everyone receives everyone), kept as the benchmarks' baseline. */
     SFU_FORWARDING: z.enum(['conference', 'all-to-all']).default('conference'),
+    /** `single`: a meeting lives on one worker. `spread`: each new peer goes to the least-loaded worker, the meeting's routers linked by pipes. */
+    SFU_ROOM_SPREAD: z.enum(['single', 'spread']).default('single'),
     /** Benchmarks and tests only: lets the internal API create plain RTP transports for synthetic endpoints. */
     SFU_ENABLE_PLAIN_RTP: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** How long (ms) a camera keeps sending a simulcast layer after its last receiver left it. */
@@ -114,6 +116,8 @@ export interface SfuConfig {
   };
   logLevel: z.infer<typeof LogLevel>;
   forwarding: 'conference' | 'all-to-all';
+  /** One worker per meeting, or a meeting's peers spread over the node's workers (room-routers.ts). */
+  roomSpread: 'single' | 'spread';
   enablePlainRtp: boolean;
   layerLingerMs: number;
   mediaTrace: boolean;
@@ -158,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     },
     logLevel: e.LOG_LEVEL,
     forwarding: e.SFU_FORWARDING,
+    roomSpread: e.SFU_ROOM_SPREAD,
     enablePlainRtp: isOn(e.SFU_ENABLE_PLAIN_RTP),
     layerLingerMs: e.SFU_LAYER_LINGER_MS,
     mediaTrace: isOn(e.SFU_MEDIA_TRACE),

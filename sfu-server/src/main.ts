@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       layerLingerMs: config.layerLingerMs,
       peerLimits: config.peerLimits,
       recorderListenIp: rtc.recorderListenIp,
+      spread: config.roomSpread,
       ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}),
     },
   );
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     log: log.child({ component: 'internal-api' }),
   });
   log.info(
-    { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
+    { url: api.url, workers: pool.describe(), internalRtcPorts: [rtc.minPort, rtc.maxPort], forwarding: config.forwarding, roomSpread: config.roomSpread, plainRtp: config.enablePlainRtp, nodeGraceMs: config.nodeGraceMs },
     'sfu-server ready',
   );
   const announcer = config.cluster ? await announce(config, api, registry, log) : null;

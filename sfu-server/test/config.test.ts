@@ -80,6 +80,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SFU_FORWARDING: 'random' })).toThrow(/SFU_FORWARDING/);
   });
 
+  it('keeps a meeting on one worker unless asked to spread its peers over the workers', () => {
+    expect(loadConfig({}).roomSpread).toBe('single');
+    expect(loadConfig({ SFU_ROOM_SPREAD: 'spread' }).roomSpread).toBe('spread');
+    expect(() => loadConfig({ SFU_ROOM_SPREAD: 'everywhere' })).toThrow(/SFU_ROOM_SPREAD/);
+  });
+
   it('refuses plain RTP transports in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret', SFU_ENABLE_PLAIN_RTP: '1' })).toThrow(
       /SFU_ENABLE_PLAIN_RTP/,

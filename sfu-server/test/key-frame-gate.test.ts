@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { PipeTransport } from 'mediasoup/node/lib/PipeTransport.js';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_KEY_FRAME_INTERVAL_MS, KeyFrameGate } from '../src/media/key-frame-gate.js';
 
@@ -78,5 +79,28 @@ describe('KeyFrameGate', () => {
       expect(gate.waitBeforeRequest(producer.id)).toBe(0);
       expect(producer.traced).toEqual([]);
     }
+  });
+
+  it('watches cameras on every router of the room, not the copies pipes make of them', () => {
+    const camera = new FakeProducer('cam');
+    const gate = gateWithCamera(camera);
+    const farRouter = { observer: new EventEmitter() };
+    gate.watchRouter(farRouter as unknown as Pick<types.Router, 'observer'>);
+    const pipe = Object.defineProperty(Object.create(PipeTransport.prototype) as object, 'observer', { value: new EventEmitter() }) as { observer: EventEmitter };
+    const farTransport = { observer: new EventEmitter() };
+    farRouter.observer.emit('newtransport', pipe);
+    farRouter.observer.emit('newtransport', farTransport);
+    // The copy on the far router (same id) is not traced; the original answers for it.
+    const copy = new FakeProducer('cam');
+    pipe.observer.emit('newproducer', copy);
+    expect(copy.traced).toEqual([]);
+    camera.trace('pli');
+    camera.trace('keyframe');
+    copy.observer.emit('close');
+    expect(gate.waitBeforeRequest('cam')).toBeGreaterThan(0);
+    // A camera published on the far router is watched too.
+    const farCamera = new FakeProducer('far-cam');
+    farTransport.observer.emit('newproducer', farCamera);
+    expect(farCamera.traced).toEqual(['keyframe', 'pli', 'fir']);
   });
 });

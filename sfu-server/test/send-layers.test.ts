@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { PipeTransport } from 'mediasoup/node/lib/PipeTransport.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { highestWantedLayer, SendLayers } from '../src/media/send-layers.js';
 
@@ -59,13 +60,21 @@ const LINGER_MS = 1_000;
 describe('SendLayers', () => {
   let transport: { observer: EventEmitter };
   let told: [string, number][];
+  let toldProducers: unknown[];
+  let homeRouter: { observer: EventEmitter };
   let sendLayers: SendLayers;
 
   beforeEach(() => {
     vi.useFakeTimers();
     const router = { observer: new EventEmitter() };
+    homeRouter = router;
     told = [];
-    sendLayers = new SendLayers(router as unknown as types.Router, { tell: (producer, layer) => told.push([producer.id, layer]), lowerAfterMs: LINGER_MS });
+    toldProducers = [];
+    const tell = (producer: types.Producer, layer: number) => {
+      told.push([producer.id, layer]);
+      toldProducers.push(producer);
+    };
+    sendLayers = new SendLayers(router as unknown as types.Router, { tell, lowerAfterMs: LINGER_MS });
     transport = { observer: new EventEmitter() };
     router.observer.emit('newtransport', transport);
   });
@@ -147,5 +156,32 @@ describe('SendLayers', () => {
     closing.observer.emit('close');
     await pass(LINGER_MS * 2);
     expect(told).toEqual([]);
+  });
+
+  /** A pipe transport as pipeToRouter makes it (only its class and observer matter here). */
+  const pipeTransport = () => Object.defineProperty(Object.create(PipeTransport.prototype) as object, 'observer', { value: new EventEmitter() }) as { observer: EventEmitter };
+
+  it('sees through a pipe to another router: the pipe consumer does not count, the far receivers do', async () => {
+    const camera = publish('cam');
+    const farRouter = { observer: new EventEmitter() };
+    sendLayers.watch(farRouter as unknown as types.Router);
+    // What pipeToRouter makes: a pipe consumer (every layer) here, a copy of the camera (same id) there.
+    const [nearPipe, farPipe, farTransport] = [pipeTransport(), pipeTransport(), { observer: new EventEmitter() }];
+    homeRouter.observer.emit('newtransport', nearPipe);
+    farRouter.observer.emit('newtransport', farPipe);
+    farRouter.observer.emit('newtransport', farTransport);
+    nearPipe.observer.emit('newconsumer', new FakeConsumer('cam', undefined));
+    const copy = new FakeProducer('cam', 3);
+    farPipe.observer.emit('newproducer', copy);
+    farTransport.observer.emit('newconsumer', new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0]]);
+    expect(toldProducers[0]).toBe(camera);
+
+    // The copy closing (its pipe went away) does not make the camera forgotten.
+    copy.observer.emit('close');
+    farTransport.observer.emit('newconsumer', new FakeConsumer('cam', { spatialLayer: 2 }));
+    await pass();
+    expect(told).toEqual([['cam', 0], ['cam', 2]]);
   });
 });

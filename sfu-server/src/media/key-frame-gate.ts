@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { isPipeTransport } from './pipe-transports.js';
 
 /*
  * A browser's encoder ignores a key frame request that comes within 300 ms of the last one it
@@ -32,7 +33,16 @@ export class KeyFrameGate {
   private readonly cameras = new Map<string, CameraKeyFrames>();
 
   constructor(router: ObservedRouter) {
+    this.watchRouter(router);
+  }
+
+  /**
+   * Another router of the room. Its pipe transports are skipped: a camera's key frame requests
+   * from a far router reach the original producer through the pipe, which is where they are seen.
+   */
+  watchRouter(router: ObservedRouter): void {
     router.observer.on('newtransport', (transport: types.Transport) => {
+      if (isPipeTransport(transport)) return;
       transport.observer.on('newproducer', (producer: types.Producer) => this.watch(producer));
     });
   }

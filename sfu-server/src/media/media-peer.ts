@@ -18,11 +18,10 @@ import { asCallerMistake } from './mediasoup-errors.js';
 import { LossMeter, roundTripOf, transportBitrates, worstLoss } from './network-quality.js';
 import type { MediaObjectKind, OwnershipIndex } from './ownership.js';
 import type { PeerLimits } from './peer-limits.js';
+import type { PeerPlacement } from './room-routers.js';
 import type { CurrentSubscription, Delivery, PublishedTrack } from './subscription-policy.js';
 
 export interface TransportSettings {
-  /** The worker's WebRtcServer: every browser transport on this worker shares its one UDP and one TCP port. */
-  webRtcServer: types.WebRtcServer;
   /** Where plain transports (synthetic endpoints) listen; each takes its own port from the internal range. */
   plainListenIp: types.TransportListenIp;
   initialAvailableOutgoingBitrate: number;
@@ -31,7 +30,11 @@ export interface TransportSettings {
 }
 
 export interface PeerContext {
-  router: types.Router;
+  /**
+   * Where its transports go (its router, and that worker's WebRtcServer, whose one UDP and one TCP
+   * port every browser transport of the worker shares); asked once, at its first transport.
+   */
+  place: () => Promise<PeerPlacement>;
   ownership: OwnershipIndex;
   transportSettings: TransportSettings;
   limits: PeerLimits;
@@ -104,6 +107,8 @@ export class MediaPeer {
   private readonly lossMeter = new LossMeter();
   /** The feed carries (or is switching to) this peer's user: its consumers of that kind of the feed stay paused. */
   private ownFeed: Record<MediaKind, boolean> = { video: false, audio: false };
+  private placement: Promise<PeerPlacement> | undefined;
+  private placed: PeerPlacement | undefined;
 
   constructor(
     readonly id: string,
@@ -120,6 +125,11 @@ export class MediaPeer {
   get inUseByBrowser(): boolean {
     if (this.producers.size > 0) return [...this.producers.values()].some(receivesRtp);
     return [...this.transports.values()].some((transport) => 'dtlsState' in transport && transport.dtlsState === 'connected');
+  }
+
+  /** The router its transports and tracks live on; undefined before its first transport. */
+  get router(): types.Router | undefined {
+    return this.placed?.router;
   }
 
   /** It can receive: capabilities known and a receive transport open. */
@@ -139,11 +149,12 @@ export class MediaPeer {
   }
 
   async createTransport(direction: TransportDirection): Promise<SfuResponse<'transport:create'>> {
-    const { router, transportSettings } = this.context;
+    const { transportSettings } = this.context;
     const appData: TransportData = { direction, connected: false };
     const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const { router, webRtcServer } = await this.place();
       const created = await router.createWebRtcTransport({
-        webRtcServer: transportSettings.webRtcServer,
+        webRtcServer,
         // TCP is for networks that block UDP; ICE picks UDP wherever it works.
         enableUdp: true,
         enableTcp: true,
@@ -180,9 +191,10 @@ export class MediaPeer {
     direction: TransportDirection,
     remote: { ip: string; port: number } | undefined,
   ): Promise<{ id: string; ip: string; port: number }> {
-    const { router, transportSettings } = this.context;
+    const { transportSettings } = this.context;
     const appData: TransportData = { direction, connected: remote !== undefined };
     const transport = await this.withinLimit('transport', this.transports.size, async () => {
+      const { router } = await this.place();
       const created = await router.createPlainTransport({ listenIp: transportSettings.plainListenIp, rtcpMux: true, comedia: remote === undefined, appData });
       if (this.closed) {
         created.close();
@@ -351,8 +363,10 @@ export class MediaPeer {
   async subscribe(producer: types.Producer, delivery: Delivery): Promise<void> {
     const transport = this.receiveTransport();
     const rtpCapabilities = this.capabilities;
-    if (!transport || !rtpCapabilities) return;
-    if (!this.context.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+    const router = this.router;
+    if (!transport || !rtpCapabilities || !router) return;
+    // A producer of another router must have been piped to this one first (room-routers.ts).
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       this.undeliverable.add(producer.id);
       this.context.log.warn({ producerId: producer.id }, 'peer cannot decode this track');
       return;
@@ -476,6 +490,19 @@ export class MediaPeer {
     for (const transport of this.transports.values()) transport.close();
   }
 
+  /** Its router and WebRtcServer, decided once (the same for all its transports). */
+  private async place(): Promise<PeerPlacement> {
+    this.placement ??= this.context.place().then(
+      (placed) => (this.placed = placed),
+      (error: unknown) => {
+        // Its worker's router could not be made (the worker died meanwhile): the next transport tries again.
+        this.placement = undefined;
+        throw error;
+      },
+    );
+    return this.placement;
+  }
+
   private apply(consumer: types.Consumer): Promise<void> {
     const held = () => (consumer.appData as ConsumerData).feed === true && this.ownFeed[consumer.kind];
     return applyDelivery(consumer, { held, ...(this.context.keyFrames ? { keyFrames: this.context.keyFrames } : {}) });
@@ -484,7 +511,7 @@ export class MediaPeer {
   private relayConsumerEvents(consumer: types.Consumer): void {
     const notify = (event: 'media:consumerPaused' | 'media:consumerResumed' | 'media:consumerClosed') => {
       // A peer that is leaving, or a room that is closing or lost, has no one left to tell.
-      if (this.closed || this.context.router.closed) return;
+      if (this.closed || this.router?.closed !== false) return;
       this.context.notify({ event, payload: { consumerId: consumer.id } });
     };
     consumer.on('producerpause', () => notify('media:consumerPaused'));

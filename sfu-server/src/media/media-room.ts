@@ -17,6 +17,7 @@ import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import { KeyFrameGate } from './key-frame-gate.js';
+import type { RoomRouters } from './room-routers.js';
 import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
 import {
   conferenceRule,
@@ -60,6 +61,7 @@ async function inParallel(tasks: (() => Promise<void>)[], limit: number, stop: (
 }
 
 export interface MediaRoomOptions {
+  /** The WebRtcServer is not in there: it is the peer's worker's (room-routers.ts). */
   transportSettings: TransportSettings;
   notify: (peerId: string, notification: PeerNotification) => void;
   /** The dominant speaker changed (null: nobody speaks any more). */
@@ -69,7 +71,7 @@ export interface MediaRoomOptions {
   log: Logger;
   rule?: SubscriptionRule;
   limits?: ForwardingLimits;
-  /** Hears the microphones and names the dominant speaker; optional (tests without one). */
+  /** Hears the microphones (on the home router) and names the dominant speaker; optional (tests without one). */
   activeSpeakerObserver?: types.ActiveSpeakerObserver;
   /** Where the recorder's plain transports listen (the recorder runs on this host by default). */
   recorderListenIp?: string;
@@ -99,10 +101,11 @@ const CLOSED_POLICY: MediaPolicy = {
 };
 
 /**
- * One meeting's media: its router and its peers. This is where the forwarding policy is applied:
- * after anything that changes who should receive what (a peer becomes ready, a track is
- * published, a peer leaves, the floor or the main screen changes, a peer turns a page of
- * thumbnails) the room asks the policy for a plan and carries it out.
+ * One meeting's media: its routers (one per worker it uses, see room-routers.ts) and its peers.
+ * This is where the forwarding policy is applied: after anything that changes who should receive
+ * what (a peer becomes ready, a track is published, a peer leaves, the floor or the main screen
+ * changes, a peer turns a page of thumbnails) the room asks the policy for a plan and carries it
+ * out. A track is piped to a receiver's router just before its consumer is made there.
  */
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
@@ -127,18 +130,27 @@ export class MediaRoom {
 
   constructor(
     readonly id: string,
-    private readonly router: types.Router,
+    /** Its routers, one per worker it uses (read by tests: which worker a peer is on, what was piped). */
+    readonly routers: RoomRouters,
     private readonly options: MediaRoomOptions,
   ) {
     this.rule = options.rule ?? conferenceRule;
     this.limits = options.limits ?? DEFAULT_LIMITS;
-    // Before any transport exists: it learns of every camera and consumer from the router's observer.
-    this.sendLayers = new SendLayers(router, {
+    const home = routers.home;
+    // Before any transport exists: they learn of every camera and consumer from the routers' observers.
+    this.sendLayers = new SendLayers(home, {
       tell: (producer, maxSpatialLayer) => this.tellSendLayers(producer, maxSpatialLayer),
       lowerAfterMs: options.layerLingerMs ?? DEFAULT_LAYER_LINGER_MS,
     });
-    this.keyFrames = new KeyFrameGate(router);
-    this.mainFeed = MainFeed.open(router, options.log.child({ roomId: id, feed: 'main' }), {
+    this.keyFrames = new KeyFrameGate(home);
+    routers.onRouter((router) => {
+      if (router === home) return;
+      this.sendLayers.watch(router);
+      this.keyFrames.watchRouter(router);
+    });
+    // The feed lives on the home router: its sources are piped there (showOnMainFeed), and its two
+    // producers are piped to each receiver's router like any track.
+    this.mainFeed = MainFeed.open(home, options.log.child({ roomId: id, feed: 'main' }), {
       picture: (carrying) => {
         this.announceMainFeed(carrying);
         this.afterFeedCutOver();
@@ -155,12 +167,13 @@ export class MediaRoom {
     );
   }
 
+  /** Every router of the room has the same (same codecs, same payload types). */
   get rtpCapabilities(): types.RtpCapabilities {
-    return this.router.rtpCapabilities;
+    return this.routers.home.rtpCapabilities;
   }
 
   get closed(): boolean {
-    return this.router.closed;
+    return this.routers.closed;
   }
 
   get peerCount(): number {
@@ -172,7 +185,7 @@ export class MediaRoom {
     const existing = this.peers.get(peerId);
     if (existing) return existing;
     const peer = new MediaPeer(peerId, userId, {
-      router: this.router,
+      place: () => this.routers.placePeer(peerId),
       ownership: this.ownership,
       transportSettings: this.options.transportSettings,
       limits: this.options.peerLimits ?? DEFAULT_PEER_LIMITS,
@@ -205,6 +218,7 @@ export class MediaRoom {
     this.views.delete(peerId);
     if (this.activeSpeakerPeerId === peerId) this.activeSpeakerPeerId = null;
     peer.close();
+    this.routers.leave(peerId);
     // Its absence may change the main screen (its user's other device takes over).
     this.scheduleReconciliation();
   }
@@ -334,14 +348,19 @@ export class MediaRoom {
     let tap = this.recorders.get(recordingId);
     if (!tap || tap.closed) {
       const listenIp = { ip: this.options.recorderListenIp ?? '127.0.0.1' };
-      tap = await RecorderTap.open(recordingId, this.router, listenIp, destinations, this.options.log.child({ recordingId }));
+      tap = await RecorderTap.open(recordingId, this.routers.home, listenIp, destinations, this.options.log.child({ recordingId }));
       this.recorders.set(recordingId, tap);
     }
     return tap.codecs();
   }
 
-  followRecorder(recordingId: string, videoUserId: string | null, audioUserIds: readonly string[]) {
-    return this.recorder(recordingId).follow(this.publishedTracks(), videoUserId, audioUserIds);
+  async followRecorder(recordingId: string, videoUserId: string | null, audioUserIds: readonly string[]) {
+    const tap = this.recorder(recordingId);
+    const tracks = this.publishedTracks();
+    // The taps live on the home router: the followed users' tracks are piped there first.
+    const followed = new Set([videoUserId, ...audioUserIds]);
+    await this.pipeHome(tracks.filter((track) => followed.has(track.userId)));
+    return tap.follow(tracks, videoUserId, audioUserIds);
   }
 
   async recorderKeyFrame(recordingId: string): Promise<void> {
@@ -366,7 +385,7 @@ export class MediaRoom {
     this.recorders.clear();
     this.peers.clear();
     this.views.clear();
-    this.router.close();
+    this.routers.close();
   }
 
   private mayUnmute(userId: string): boolean {
@@ -378,6 +397,8 @@ export class MediaRoom {
     const observer = this.options.activeSpeakerObserver;
     if (!observer || observer.closed) return;
     try {
+      // The observer lives on the home router.
+      await this.pipeTo(producer.id, this.routers.home);
       await observer.addProducer({ producerId: producer.id });
     } catch (error) {
       this.options.log.warn({ err: error, producerId: producer.id }, 'active speaker observer refused a microphone');
@@ -445,6 +466,7 @@ export class MediaRoom {
         const producer = [feedPicture, feed?.producers.audio].find((candidate) => candidate?.id === producerId) ?? this.findProducer(producerId);
         if (!subscriber || !producer || producer.closed || this.closed) return Promise.resolve();
         return this.attempt(subscriberId, producerId, async () => {
+          if (subscriber.router) await this.pipeTo(producer.id, subscriber.router);
           await subscriber.subscribe(producer, delivery);
           // A new consumer of the feed's picture: its browser learns whom the picture shows.
           if (feed && producer === feedPicture) this.options.notify(subscriberId, { event: 'media:mainFeed', payload: feed.source });
@@ -481,6 +503,7 @@ export class MediaRoom {
     const upcoming = tracks.filter((track) => upcomingPeers.has(track.peerId) && track !== camera);
     // The new speaker's own feed consumers pause before the feed switches to them, not after.
     this.feedTargetUsers = { video: camera?.userId ?? null, audio: microphone?.userId ?? null };
+    await this.pipeHome([camera, microphone, ...upcoming].filter((track) => track !== null));
     await this.holdOwnFeeds(feed);
     await feed.show({ camera, microphone, upcoming: upcoming.slice(0, 2 * MAX_UPCOMING) });
     return feed;
@@ -564,6 +587,34 @@ export class MediaRoom {
 
   private upcomingPeerIds(tracks: readonly PublishedTrack[]): string[] {
     return this.policy.upcomingUserIds.flatMap((userId) => resolveMainPeer({ userId, followActiveSpeaker: false }, null, tracks) ?? []);
+  }
+
+  /**
+   * Makes a producer of the room (a peer's track, or the feed's) consumable on `router`: piped
+   * there once from the router it lives on, if that is another one.
+   */
+  private async pipeTo(producerId: string, router: types.Router): Promise<void> {
+    const origin = await this.originOf(producerId);
+    if (origin) await this.routers.pipe(producerId, origin, router);
+  }
+
+  /** Pipes these tracks to the home router (feed, recorder); one that cannot be piped is left out, and logged. */
+  private async pipeHome(tracks: readonly { producerId: string }[]): Promise<void> {
+    await Promise.all(
+      tracks.map((track) =>
+        this.pipeTo(track.producerId, this.routers.home).catch((error: unknown) =>
+          this.options.log.warn({ err: error, roomId: this.id, producerId: track.producerId }, 'could not pipe a track to the home router'),
+        ),
+      ),
+    );
+  }
+
+  /** The router a producer lives on: its peer's, or the home router for the feed's own. */
+  private async originOf(producerId: string): Promise<types.Router | undefined> {
+    for (const peer of this.peers.values()) if (peer.producer(producerId)) return peer.router;
+    const feed = await this.mainFeed;
+    if (feed && (feed.producers.video.id === producerId || feed.producers.audio.id === producerId)) return this.routers.home;
+    return undefined;
   }
 
   private findProducer(producerId: string): types.Producer | undefined {

@@ -1,6 +1,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger.js';
+import { isPipeTransport } from './pipe-transports.js';
 
 /*
  * Benchmarks only (SFU_MEDIA_TRACE=1): when each step that stands between a new consumer and a
@@ -21,6 +22,8 @@ export function traceMediaSteps(log: Logger): void {
   mediasoup.observer.on('newworker', (worker: types.Worker) => {
     worker.observer.on('newrouter', (router: types.Router) => {
       router.observer.on('newtransport', (transport: types.Transport) => {
+        // A room spread over workers: the pipes' copies and consumers are not a browser's steps.
+        if (isPipeTransport(transport)) return;
         traceBandwidth(transport, write);
         transport.observer.on('newproducer', (producer: types.Producer) => traceProducer(producer, write));
         transport.observer.on('newconsumer', (consumer: types.Consumer) => traceConsumer(consumer, transport, write));

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
 import type { PeerLimits } from './peer-limits.js';
 import { MediaRoom } from './media-room.js';
+import { RoomRouters, type RoomSpread } from './room-routers.js';
 import type { SubscriptionRule } from './subscription-policy.js';
 import type { WorkerLoss, WorkerPool } from './worker-pool.js';
 
@@ -23,6 +24,8 @@ export interface RoomOptions {
   peerLimits?: PeerLimits;
   /** Where the recorder's plain transports listen (default 127.0.0.1: the recorder on this host). */
   recorderListenIp?: string;
+  /** One worker per room (`single`, the default) or each peer on the least-loaded worker (`spread`). */
+  spread?: RoomSpread;
 }
 
 /** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
@@ -36,8 +39,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
 
   constructor(
     private readonly pool: WorkerPool,
-    /** Everything but the WebRtcServer, which is the room's worker's. */
-    private readonly transportSettings: Omit<TransportSettings, 'webRtcServer'>,
+    /** For every transport; the WebRtcServer is each peer's worker's (room-routers.ts). */
+    private readonly transportSettings: TransportSettings,
     private readonly log: Logger,
     private readonly roomOptions: RoomOptions = {},
   ) {
@@ -89,12 +92,14 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   }
 
   private async create(roomId: string): Promise<MediaRoom> {
-    const { router, webRtcServer } = await this.pool.createRouter(roomId);
+    const home = await this.pool.createRouter(roomId);
+    const { router } = home;
     // Its worker died while we waited; the pool already reported the loss before we registered.
     if (router.closed) throw new RequestError('media_unavailable', `room ${roomId} lost its media worker; retry`);
     const activeSpeakerObserver = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-    const room = new MediaRoom(roomId, router, {
-      transportSettings: { ...this.transportSettings, webRtcServer },
+    const routers = new RoomRouters(roomId, home, this.pool, this.roomOptions.spread ?? 'single');
+    const room = new MediaRoom(roomId, routers, {
+      transportSettings: this.transportSettings,
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
       onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
       onMainFeed: (source) => this.emit('mainFeed', roomId, source),
@@ -110,11 +115,18 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     return room;
   }
 
+  /**
+   * A room with a router on the dead worker is lost as a whole, even if it spans other workers:
+   * its routers there are closed, and its browsers rejoin (simpler than rebuilding part of a room).
+   */
   private forgetRoomsOf(loss: WorkerLoss): void {
     const reason = `media worker ${loss.pid} died`;
     for (const roomId of loss.roomIds) {
-      // Its router and everything in it are already gone with the worker process.
-      if (!this.rooms.delete(roomId)) continue;
+      const room = this.rooms.get(roomId);
+      if (!room) continue;
+      this.rooms.delete(roomId);
+      // Its router on the dead worker is gone with the process; those on other workers are closed here.
+      room.close();
       this.log.warn({ roomId, workerPid: loss.pid }, 'room lost');
       this.emit('roomLost', roomId, reason);
     }

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { isPipeTransport } from './pipe-transports.js';
 
 /*
  * A camera publishes three simulcast layers, but in a meeting of 120 endpoints nearly everyone is
@@ -60,7 +61,11 @@ interface Camera {
 /** The parts of a mediasoup router this watches (its observer events). */
 type ObservedRouter = Pick<types.Router, 'observer'>;
 
-/** Watches a router's simulcast cameras and their consumers, and tells each camera what to send. */
+/**
+ * Watches a room's simulcast cameras and their consumers, on every router of the room, and tells
+ * each camera what to send. A camera piped to another router is known by its id there too: its
+ * consumers on that router count, and the pipe (which takes every layer) does not.
+ */
 export class SendLayers {
   private readonly cameras = new Map<string, Camera>();
   private evaluationQueued = false;
@@ -70,7 +75,14 @@ export class SendLayers {
     router: ObservedRouter,
     private readonly options: SendLayersOptions,
   ) {
+    this.watch(router);
+  }
+
+  /** Another router of the room (before any transport exists on it). */
+  watch(router: ObservedRouter): void {
     router.observer.on('newtransport', (transport: types.Transport) => {
+      // Its producers are copies of cameras already known; its consumers feed the far router.
+      if (isPipeTransport(transport)) return;
       transport.observer.on('newproducer', (producer: types.Producer) => this.addCamera(producer));
       transport.observer.on('newconsumer', (consumer: types.Consumer) => this.addConsumer(consumer));
     });

@@ -34,6 +34,14 @@ export interface RtcPorts {
 export interface RouterPlacement {
   router: types.Router;
   webRtcServer: types.WebRtcServer;
+  /** Its worker's process id: a room keeps at most one router per worker (see room-routers.ts). */
+  workerPid: number;
+}
+
+/** A peer counted on a worker (rooms spread over workers): `release()` when it leaves. */
+export interface PeerSeat {
+  workerPid: number;
+  release(): void;
 }
 
 /** A worker process that died, and the rooms whose routers lived on it. */
@@ -56,6 +64,8 @@ interface PooledWorker {
   webRtcServer: types.WebRtcServer;
   ports: RtcPorts;
   roomIds: Set<string>;
+  /** Peers of spread rooms placed on it (see seatPeer). */
+  peers: number;
 }
 
 /** Of `candidates`, the one with the lowest load (the first of equals); undefined when empty. */
@@ -104,8 +114,9 @@ function isRunning(pid: number): boolean {
 /**
  * One mediasoup worker (a C++ process, single-threaded) per core, each with one WebRtcServer: all
  * browsers reach a worker on one UDP and one TCP port. A new meeting's router goes to the worker
- * carrying the fewest meetings. A worker that dies is replaced at once, on the same ports, and the
- * pool reports which meetings died with it so their peers can rebuild elsewhere.
+ * carrying the fewest meetings; a peer of a meeting spread over workers, to the one carrying the
+ * fewest such peers (room-routers.ts). A worker that dies is replaced at once, on the same ports,
+ * and the pool reports which meetings died with it so their peers can rebuild elsewhere.
  */
 export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   private readonly workers: PooledWorker[] = [];
@@ -131,23 +142,46 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
     return pool;
   }
 
-  /** Creates a meeting's router on the least-loaded worker. */
-  async createRouter(roomId: string): Promise<RouterPlacement> {
-    const pooled = pickLeastLoaded(this.workers, (candidate) => candidate.roomIds.size);
+  /** Creates a meeting's router on the least-loaded worker, or on the worker `workerPid` (a spread room's next one). */
+  async createRouter(roomId: string, workerPid?: number): Promise<RouterPlacement> {
+    const pooled =
+      workerPid === undefined
+        ? pickLeastLoaded(this.workers, (candidate) => candidate.roomIds.size)
+        : this.workers.find((candidate) => candidate.worker.pid === workerPid);
     if (!pooled) throw new RequestError('media_unavailable', 'no media worker is running; retry shortly');
     // Counted before the await so that rooms opened at the same moment spread over the workers.
     pooled.roomIds.add(roomId);
     try {
-      const router = await pooled.worker.createRouter({ mediaCodecs, appData: { roomId } });
+      // Its worker in appData: which worker a room's router is on shows in dumps, logs and tests.
+      const router = await pooled.worker.createRouter({ mediaCodecs, appData: { roomId, workerPid: pooled.worker.pid } });
       router.observer.once('close', () => {
         // When the worker itself died the room is reported lost instead; keep it listed until then.
         if (!pooled.worker.closed) pooled.roomIds.delete(roomId);
       });
-      return { router, webRtcServer: pooled.webRtcServer };
+      return { router, webRtcServer: pooled.webRtcServer, workerPid: pooled.worker.pid };
     } catch (error) {
       pooled.roomIds.delete(roomId);
       throw error;
     }
+  }
+
+  /**
+   * Counts a new peer on the worker carrying the fewest peers (then the fewest meetings): where a
+   * spread room puts its transports. Counted at once, so peers joining together spread too.
+   */
+  seatPeer(): PeerSeat {
+    const pooled = pickLeastLoaded(this.workers, (candidate) => candidate.peers * 1_000 + candidate.roomIds.size);
+    if (!pooled) throw new RequestError('media_unavailable', 'no media worker is running; retry shortly');
+    pooled.peers++;
+    let released = false;
+    return {
+      workerPid: pooled.worker.pid,
+      release: () => {
+        if (released) return;
+        released = true;
+        pooled.peers--;
+      },
+    };
   }
 
   /** All configured workers are running. */
@@ -157,6 +191,11 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
 
   describe(): WorkerInfo[] {
     return this.workers.map(({ worker, roomIds, ports }) => ({ pid: worker.pid, rooms: roomIds.size, rtcPorts: { ...ports } }));
+  }
+
+  /** Peers of spread rooms seated on each worker now, by process id. */
+  seatedPeers(): Map<number, number> {
+    return new Map(this.workers.map(({ worker, peers }) => [worker.pid, peers]));
   }
 
   /**
@@ -191,7 +230,7 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
       worker.close();
       return;
     }
-    const pooled: PooledWorker = { slot, worker, webRtcServer, ports, roomIds: new Set() };
+    const pooled: PooledWorker = { slot, worker, webRtcServer, ports, roomIds: new Set(), peers: 0 };
     worker.on('died', (error: Error) => this.onWorkerDied(pooled, error));
     this.workers.push(pooled);
     this.log.info({ workerPid: worker.pid, workers: this.workers.length, slot, rtcPorts: ports }, 'mediasoup worker started');
