@@ -20,8 +20,9 @@
  * picture the SFU cuts over (at the new source's key frame) to whoever the main screen shows.
  * "Grant → main screen" at a synthetic receiver is the latest of: the conference state naming the
  * speaker as main, the SFU's `media:mainFeed` notice naming the speaker's peer, and the first VP8
- * key frame on the feed sent from that notice's `since` on; at a Chromium TV, the page's
- * `data-showing` change. The speaker itself (its feed paused) is not a receiver.
+ * key frame on the feed sent from that notice's `since` on; at a Chromium TV, what its viewers
+ * see: the later of the new picture's first frame presented (the page's `data-showing`) and the
+ * caption naming the new speaker. The speaker itself (its feed paused) is not a receiver.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -111,7 +112,10 @@ interface PhaseResult {
   syntheticLossPercent: number;
   browserLossPercent: number | null;
   hearingSpeaker: string;
+  /** At the Chromium TVs: grant → the main screen shows the speaker (picture presented and name in the caption, the later of the two). */
   switchMs: Record<'syntheticSpeaker' | 'chromiumSpeaker', Record<'atSynthetic' | 'atChromium', SwitchSummary>>;
+  /** At the Chromium TVs, apart: grant → the new picture's first frame, grant → the caption names the speaker. */
+  hallTvMs: Record<'picture' | 'caption', SwitchSummary>;
   /** The bench's own event-loop delay during the grants: the error on the synthetic receivers' times. */
   benchLagMs: { p50: number; p99: number; max: number };
 }
@@ -306,6 +310,8 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   // the floor; measured from the chair's request until each main screen carries the new speaker.
   const switchTimes = { synthetic: { synthetic: [] as number[], browsers: [] as number[] }, chromium: { synthetic: [] as number[], browsers: [] as number[] } };
   const missed = { synthetic: { synthetic: 0, browsers: 0 }, chromium: { synthetic: 0, browsers: 0 } };
+  // At the hall TVs, both grants' kinds: the picture's first frame and the caption's name, apart.
+  const tvParts = { picture: [] as number[], caption: [] as number[] };
   // The synthetic receivers' times are taken by this process: how late its event loop ran is how
   // late they may be (its 120 sockets and UDP sinks share the 2 cores with everything else).
   const benchLag = monitorEventLoopDelay({ resolution: 10 });
@@ -357,11 +363,21 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
     const kind = tv ? 'chromium' : 'synthetic';
     switchTimes[kind].synthetic.push(...switched.values());
     missed[kind].synthetic += receivers.length - switched.size;
+    // A hall TV has switched when its viewers see the new speaker's picture and read their name under it.
+    const speakerMember = [...meeting.synthetic, ...meeting.browsers].find((member) => member.userId === speakerUserId)!;
+    const tvSeen: string[] = [];
     for (const watcher of tvs.filter((candidate) => candidate !== tv)) {
-      const at = await waitFor(() => watcher.showedAfter(speakerUserId, t0Wall).catch(() => null), 8_000);
-      if (at === null) missed[kind].browsers++;
-      else switchTimes[kind].browsers.push(at - t0Wall);
+      const at = await waitFor(() => watcher.showedAfter(speakerMember, t0Wall).catch(() => null), 8_000);
+      if (at === null) {
+        missed[kind].browsers++;
+        continue;
+      }
+      switchTimes[kind].browsers.push(at.seen - t0Wall);
+      tvParts.picture.push(at.picture - t0Wall);
+      tvParts.caption.push(at.caption - t0Wall);
+      tvSeen.push(`picture ${at.picture - t0Wall} / caption ${at.caption - t0Wall}`);
     }
+    if (tvSeen.length > 0) log(`  hall TVs (ms after the grant): ${tvSeen.join('; ')}`);
     log(
       `  grant ${grant + 1}/${phase.grants} to a ${kind} speaker (sent ${new Date(t0Wall).toISOString().slice(11, 23)}): ${switched.size}/${receivers.length} synthetic switched, ` +
         `p50 ${round2(percentile([...switched.values()], 50))} p95 ${round2(percentile([...switched.values()], 95))} ms; ${breakdown(receivers, speakerUserId, speakerPeerId, t0, t0Wall)}` +
@@ -395,6 +411,7 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
       syntheticSpeaker: { atSynthetic: summary(switchTimes.synthetic.synthetic, missed.synthetic.synthetic), atChromium: summary(switchTimes.synthetic.browsers, missed.synthetic.browsers) },
       chromiumSpeaker: { atSynthetic: summary(switchTimes.chromium.synthetic, missed.chromium.synthetic), atChromium: summary(switchTimes.chromium.browsers, missed.chromium.browsers) },
     },
+    hallTvMs: { picture: summary(tvParts.picture), caption: summary(tvParts.caption) },
   };
   await runCleanups(phaseCleanups);
   return result;
@@ -494,6 +511,8 @@ function printResults(results: PhaseResult[]): void {
     ['  synthetic speaker, at Chromium TVs', (r) => formatSwitch(r.switchMs.syntheticSpeaker.atChromium)],
     ['  Chromium speaker, at synthetic receivers', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atSynthetic)],
     ['  Chromium speaker, at other Chromium TVs', (r) => formatSwitch(r.switchMs.chromiumSpeaker.atChromium)],
+    ['  at the TVs, new picture on screen (all grants)', (r) => formatSwitch(r.hallTvMs.picture)],
+    ['  at the TVs, name in the caption (all grants)', (r) => formatSwitch(r.hallTvMs.caption)],
     ['bench event-loop delay p50/p99/max (ms)', (r) => `${r.benchLagMs.p50} / ${r.benchLagMs.p99} / ${r.benchLagMs.max}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;

@@ -1,6 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BENCH_PASSWORD, type BenchMember } from './seed.js';
 
+interface MainScreenLog {
+  pictures: { value: string; at: number }[];
+  captions: { value: string; at: number }[];
+}
+
+/** When a hall TV showed someone: their picture presented, their name in the caption, both. */
+export interface MainScreenSeen {
+  picture: number;
+  caption: number;
+  seen: number;
+}
+
 interface InboundStat {
   kind: 'audio' | 'video';
   packetsLost: number;
@@ -34,21 +46,39 @@ export class BrowserEndpoint {
     await page.getByTestId('join-button').click({ timeout: 60_000 });
     await page.getByTestId('meeting-room').and(page.locator('[data-phase="joined"]')).waitFor({ timeout: 240_000 });
     await page.evaluate(() => {
-      const log: { userId: string; at: number }[] = [];
-      (window as unknown as { mainScreenLog: typeof log }).mainScreenLog = log;
+      const log: MainScreenLog = { pictures: [], captions: [] };
+      (window as unknown as { mainScreenLog: MainScreenLog }).mainScreenLog = log;
+      // The picture: `data-showing` names whose first frame after a cut-over was presented.
       new MutationObserver((records) => {
         for (const record of records) {
           const userId = (record.target as Element).getAttribute('data-showing');
-          if (userId) log.push({ userId, at: Date.now() });
+          if (userId) log.pictures.push({ value: userId, at: Date.now() });
         }
       }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-showing'] });
+      // The caption: the name under the picture, as the hall reads it.
+      let lastName = '';
+      new MutationObserver(() => {
+        const name = document.querySelector('[data-testid="main-screen-name"]')?.textContent?.trim() ?? '';
+        if (name === lastName) return;
+        lastName = name;
+        if (name) log.captions.push({ value: name, at: Date.now() });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
   }
 
-  /** Wall-clock time (ms) when the main screen first showed `userId` after `afterMs`, or null. */
-  async showedAfter(userId: string, afterMs: number): Promise<number | null> {
-    const log = await this.page!.evaluate(() => (window as unknown as { mainScreenLog: { userId: string; at: number }[] }).mainScreenLog);
-    return log.find((entry) => entry.userId === userId && entry.at >= afterMs)?.at ?? null;
+  /**
+   * Wall-clock times (ms) after `afterMs` when this hall TV first presented `member`'s picture and
+   * first named them in the caption; `seen` is the later of the two (what the hall sees), null if either never came.
+   */
+  async showedAfter(member: Pick<BenchMember, 'userId' | 'displayName'>, afterMs: number): Promise<MainScreenSeen | null> {
+    const log = await this.page!.evaluate(() => (window as unknown as { mainScreenLog: MainScreenLog }).mainScreenLog);
+    const picture = log.pictures.find((entry) => entry.value === member.userId && entry.at >= afterMs)?.at;
+    // The caption may already name them (a grant to whoever is on screen): then it counts from the grant.
+    const captionNow = log.captions.at(-1);
+    const caption = log.captions.find((entry) => entry.value === member.displayName && entry.at >= afterMs)?.at ??
+      (captionNow?.value === member.displayName ? afterMs : undefined);
+    if (picture === undefined || caption === undefined) return null;
+    return { picture, caption, seen: Math.max(picture, caption) };
   }
 
   /** Asks to speak from the page, exactly as its floor button would. */

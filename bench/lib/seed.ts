@@ -7,6 +7,7 @@ export const BENCH_PASSWORD = 'bench-password-2026';
 export interface BenchMember {
   userId: string;
   username: string;
+  displayName: string;
   role: MeetingRole;
 }
 
@@ -62,7 +63,7 @@ export async function seedBenchMeeting(redisUrl: string, meetingId: string, synt
       const userId = `u-${username}`;
       const kind = role === 'endpoint' ? 'endpoint' : 'person';
       await users.save({ id: userId, username, displayName, unitId: await unitFor(index), isAdmin: false, kind, passwordHash });
-      return { userId, username, role };
+      return { userId, username, displayName, role };
     };
 
     const chair = await member(`${meetingId}-chutri`, 'Chủ trì thử nghiệm', 'chair', 0);
