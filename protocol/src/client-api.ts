@@ -61,6 +61,15 @@ export const clientRequests = {
     request: z.strictObject({}),
     response: z.object({}),
   },
+  /**
+   * What the meeting's media router speaks, asked before joining (by a member): a browser loads its
+   * WebRTC device while the person looks at the pre-join screen, and `media:join` later gives the
+   * same capabilities (if not, load them again).
+   */
+  'media:capabilities': {
+    request: z.strictObject({ meetingId: Id }),
+    response: z.object({ routerRtpCapabilities: RtpCapabilities }),
+  },
   'media:createTransport': {
     request: z.strictObject({ direction: TransportDirection }),
     response: TransportOptions,

@@ -47,6 +47,8 @@ const MediaObjectId = z.string().min(1).max(64);
 export const sfuRequests = {
   /** Creates the meeting's media room if needed (idempotent). */
   'room:open': { request: RoomScope, response: z.object({ routerRtpCapabilities: RtpCapabilities }) },
+  /** The router capabilities the room has or will have, without opening it (browsers load them before joining). */
+  'room:capabilities': { request: RoomScope, response: z.object({ routerRtpCapabilities: RtpCapabilities }) },
   'room:close': { request: RoomScope, response: z.object({}) },
   /** Adds a peer to a room (idempotent). `userId` groups a user's devices for floor control. */
   'peer:open': { request: PeerScope.extend({ userId: Id.optional() }), response: z.object({}) },

@@ -175,6 +175,24 @@ describe('media relay', () => {
     expect(server!.credential).toBe(createHmac('sha1', TURN_SECRET).update(server!.username!).digest('base64'));
   });
 
+  it("tells a member the meeting's router capabilities before joining, as media:join will; nobody else, and opens nothing", async () => {
+    const member = await connectSocket(nodeA, await login(nodeA, 'daibieu2'));
+    const before = await request(member, 'media:capabilities', { meetingId: DEMO_MEETING_ID });
+    if (!before.ok) throw new Error(before.error.message);
+    expect(before.data.routerRtpCapabilities.codecs!.map((codec) => codec.mimeType)).toContain('video/VP8');
+    expect(await request(member, 'meeting:join', { meetingId: DEMO_MEETING_ID, media: false })).toMatchObject({ ok: true });
+    const opened = await request(member, 'media:join', {});
+    expect(opened.ok && opened.data.routerRtpCapabilities).toEqual(before.data.routerRtpCapabilities);
+
+    const outsider = await connectSocket(nodeA, await login(nodeA, 'admin'));
+    expect(await request(outsider, 'media:capabilities', { meetingId: DEMO_MEETING_ID })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await request(outsider, 'media:capabilities', { meetingId: 'no-such-meeting' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // The SFU answers for a room it has not opened without opening it.
+    const unopened = await sfuProbe.request('room:capabilities', { roomId: 'not-opened-yet' });
+    expect(unopened.routerRtpCapabilities).toEqual(before.data.routerRtpCapabilities);
+    await expect(sfuProbe.request('room:stats', { roomId: 'not-opened-yet' })).rejects.toThrow();
+  });
+
   it('opens the media session with both transports in one answer when asked, and anew on a second open', async () => {
     const socket = await connectSocket(nodeA, await login(nodeA, 'daibieu2'));
     expect(await request(socket, 'meeting:join', { meetingId: DEMO_MEETING_ID, media: false })).toMatchObject({ ok: true });

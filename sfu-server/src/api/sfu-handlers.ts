@@ -24,6 +24,7 @@ export interface SfuFeatures {
 export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, features: SfuFeatures = { enablePlainRtp: false }): SfuHandlers {
   return {
     'room:open': async ({ roomId }) => ({ routerRtpCapabilities: (await registry.open(roomId)).rtpCapabilities }),
+    'room:capabilities': async ({ roomId }) => ({ routerRtpCapabilities: await registry.capabilities(roomId) }),
     'room:close': ({ roomId }) => {
       registry.close(roomId);
       routes.forgetRoom(roomId);

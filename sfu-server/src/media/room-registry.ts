@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
 import { RequestError, type MainFeedSource, type PeerNotification } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
@@ -61,6 +62,11 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     const room = this.rooms.get(roomId);
     if (!room) throw new RequestError('not_found', `room ${roomId} is not open`);
     return room;
+  }
+
+  /** The router capabilities of the room, or (not open yet) of any router of this node: the same. */
+  async capabilities(roomId: string): Promise<types.RtpCapabilities> {
+    return this.find(roomId)?.rtpCapabilities ?? this.pool.routerCapabilities();
   }
 
   find(roomId: string): MediaRoom | undefined {

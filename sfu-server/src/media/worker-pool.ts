@@ -120,6 +120,7 @@ function isRunning(pid: number): boolean {
  */
 export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
   private readonly workers: PooledWorker[] = [];
+  private capabilities: Promise<types.RtpCapabilities> | null = null;
   /** Ports each slot's first worker got when they were not configured (`firstPort` 0). */
   private readonly learnedPorts = new Map<number, RtcPorts>();
   private closed = false;
@@ -163,6 +164,27 @@ export class WorkerPool extends EventEmitter<{ workerDied: [WorkerLoss] }> {
       pooled.roomIds.delete(roomId);
       throw error;
     }
+  }
+
+  /**
+   * What every router of this node speaks (they all have the same codecs, so the same payload
+   * types): read once from a router made for it and closed at once. Browsers load it before they
+   * join, so that joining does not wait for their WebRTC device.
+   */
+  routerCapabilities(): Promise<types.RtpCapabilities> {
+    this.capabilities ??= this.readCapabilities().catch((error: unknown) => {
+      this.capabilities = null;
+      throw error;
+    });
+    return this.capabilities;
+  }
+
+  private async readCapabilities(): Promise<types.RtpCapabilities> {
+    const pooled = this.workers.find((candidate) => !candidate.worker.closed);
+    if (!pooled) throw new RequestError('media_unavailable', 'no media worker is running; retry shortly');
+    const router = await pooled.worker.createRouter({ mediaCodecs });
+    router.close();
+    return router.rtpCapabilities;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { RequestError, type MediaSource, type TransportDirection, type TransportOptions } from '@ehop/protocol';
-import { canPublishMedia } from '../meetings/meeting-access.js';
+import { canPublishMedia, requireMembership } from '../meetings/meeting-access.js';
 import { rooms } from '../redis/keys.js';
 import type { ClientRequestHandlers } from './bind-requests.js';
 import { requireJoinedMember, requireMediaOpen } from './joined-member.js';
@@ -21,6 +21,13 @@ export function mediaHandlers(deps: RealtimeDeps, socket: SignalingSocket): Medi
   const requireJoined = async () => requireMediaOpen(await requireJoinedMember(deps.meetings, socket));
 
   return {
+    // Before joining: only a member learns anything of the meeting's media (nothing is opened).
+    'media:capabilities': async ({ meetingId }) => {
+      const { user } = socket.data;
+      await requireMembership(deps.meetings, meetingId, user.id, { isAdmin: user.isAdmin });
+      return sfu.request('room:capabilities', { roomId: meetingId });
+    },
+
     'media:createTransport': async ({ direction }) => createPeerTransport(deps, socket, await requireJoined(), direction),
 
     'media:connectTransport': async ({ transportId, dtlsParameters }) => {

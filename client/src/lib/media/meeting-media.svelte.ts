@@ -1,4 +1,4 @@
-import { Device, type types as ms } from 'mediasoup-client';
+import type { Device, types as ms } from 'mediasoup-client';
 import type {
   ConsumerOptions,
   MediaSource,
@@ -13,6 +13,7 @@ import { RetryLoop } from '../retry-loop.js';
 import { isFinalRefusal, type Backoff } from '../retry-policy.js';
 import { connectSocket, getSocket, isSocketConnected, onServerEvent, request } from '../socket.js';
 import { markJoinAcknowledged, markJoinStep, markJoinVideoConsumer, markRemoteVideoTrack, setMediaProbe, setStatsSource, type CameraLayer } from './debug-hook.js';
+import { deviceFor } from './device-preload.js';
 import { mapInboundStats, type InboundStat } from './inbound-stats.js';
 import type { LocalMedia } from './local-media.svelte.js';
 import { MainFeed, NO_MAIN_FEED, type MainFeedView } from './main-feed.js';
@@ -158,8 +159,8 @@ export class MeetingMedia {
     const { routerRtpCapabilities, transports } = await this.openMediaSession(generation);
     this.assertCurrent(generation);
     this.mediaOpen = true;
-    const device = new Device();
-    await device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
+    // Loaded at the pre-join screen, normally: joining does not wait for the local WebRTC probe.
+    const device = await deviceFor(this.meetingId, routerRtpCapabilities);
     this.assertCurrent(generation);
     markJoinStep('transports created');
     this.device = device;
