@@ -44,6 +44,13 @@ const STARTING_AT_ONCE = 48;
 /** New consumers by what a person notices first: the main screen, then speech, thumbnails, prepared streams. */
 const URGENCY: Record<Delivery, number> = { high: 0, audio: 1, low: 2, paused: 3 };
 const byUrgency = (a: WantedSubscription, b: WantedSubscription) => URGENCY[a.delivery] - URGENCY[b.delivery];
+/**
+ * How long a new receiver's first plan waits for its thumbnails view, which its browser sends
+ * together with its capabilities: both its main screen and its thumbnails are then negotiated in
+ * one go and share one key frame request. Without the wait the view came a few ms after the first
+ * plan had started, and the thumbnails took a second negotiation (bench/join-latency.ts).
+ */
+const FIRST_VIEW_WAIT_MS = 25;
 /** Peers whose network quality is read at the same time (4 stats requests each). */
 const NETWORK_READINGS_AT_ONCE = 4;
 
@@ -110,6 +117,10 @@ const CLOSED_POLICY: MediaPolicy = {
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
   private readonly views = new Map<string, PeerView>();
+  /** Peers that sent their thumbnails view since they opened (the rest still get the empty one). */
+  private readonly viewsReceived = new Set<string>();
+  /** New receivers whose first plan waits a moment for their view (FIRST_VIEW_WAIT_MS). */
+  private readonly waitingForView = new Map<string, NodeJS.Timeout>();
   private readonly recorders = new Map<string, RecorderTap>();
   private readonly ownership = new OwnershipIndex();
   private readonly rule: SubscriptionRule;
@@ -216,6 +227,9 @@ export class MediaRoom {
     if (!peer) return;
     this.peers.delete(peerId);
     this.views.delete(peerId);
+    this.viewsReceived.delete(peerId);
+    clearTimeout(this.waitingForView.get(peerId));
+    this.waitingForView.delete(peerId);
     if (this.activeSpeakerPeerId === peerId) this.activeSpeakerPeerId = null;
     peer.close();
     this.routers.leave(peerId);
@@ -225,6 +239,17 @@ export class MediaRoom {
 
   setRtpCapabilities(peerId: string, rtpCapabilities: RtpCapabilities): void {
     this.peer(peerId).setRtpCapabilities(rtpCapabilities);
+    if (this.viewsReceived.has(peerId)) return this.scheduleReconciliation();
+    clearTimeout(this.waitingForView.get(peerId));
+    this.waitingForView.set(
+      peerId,
+      setTimeout(() => this.viewCameOrWaited(peerId), FIRST_VIEW_WAIT_MS),
+    );
+  }
+
+  private viewCameOrWaited(peerId: string): void {
+    clearTimeout(this.waitingForView.get(peerId));
+    this.waitingForView.delete(peerId);
     this.scheduleReconciliation();
   }
 
@@ -285,7 +310,8 @@ export class MediaRoom {
     const previous = this.views.get(peerId) ?? { thumbnails: [], retained: [] };
     const unique = [...new Set(thumbnails)].filter((id) => id !== peerId).slice(0, this.limits.maxThumbnails);
     this.views.set(peerId, { thumbnails: unique, retained: nextRetained(previous, unique, this.limits.maxRetained) });
-    this.scheduleReconciliation();
+    this.viewsReceived.add(peerId);
+    this.viewCameOrWaited(peerId);
   }
 
   /** Server-side mute or unmute; unmuting only reaches users the policy lets speak. Returns how many changed. */
@@ -385,6 +411,8 @@ export class MediaRoom {
     this.recorders.clear();
     this.peers.clear();
     this.views.clear();
+    for (const timer of this.waitingForView.values()) clearTimeout(timer);
+    this.waitingForView.clear();
     this.routers.close();
   }
 
