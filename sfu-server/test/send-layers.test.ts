@@ -159,7 +159,8 @@ describe('SendLayers', () => {
   });
 
   /** A pipe transport as pipeToRouter makes it (only its class and observer matter here). */
-  const pipeTransport = () => Object.defineProperty(Object.create(PipeTransport.prototype) as object, 'observer', { value: new EventEmitter() }) as { observer: EventEmitter };
+  const pipeTransport = (appData: Record<string, unknown> = {}) =>
+    Object.defineProperties(Object.create(PipeTransport.prototype) as object, { observer: { value: new EventEmitter() }, appData: { value: appData } }) as { observer: EventEmitter };
 
   it('sees through a pipe to another router: the pipe consumer does not count, the far receivers do', async () => {
     const camera = publish('cam');
@@ -183,5 +184,35 @@ describe('SendLayers', () => {
     farTransport.observer.emit('newconsumer', new FakeConsumer('cam', { spatialLayer: 2 }));
     await pass();
     expect(told).toEqual([['cam', 0], ['cam', 2]]);
+  });
+
+  /** A link's pipe transport to another SFU node (node-link.ts): a pipe transport with a link id. */
+  const linkTransport = () => pipeTransport({ link: 'a-b' });
+
+  it('counts a link to another node as a receiver of the top layer, as long as it sends the camera there', async () => {
+    publish('cam');
+    consume(new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0]]);
+
+    const link = linkTransport();
+    homeRouter.observer.emit('newtransport', link);
+    const linkConsumer = new FakeConsumer('cam', undefined);
+    link.observer.emit('newconsumer', linkConsumer);
+    await pass();
+    expect(told).toEqual([['cam', 0], ['cam', 2]]);
+
+    linkConsumer.close();
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 0]]);
+  });
+
+  it('leaves alone the cameras a link brings from another node: their own node tells them', async () => {
+    const link = linkTransport();
+    homeRouter.observer.emit('newtransport', link);
+    link.observer.emit('newproducer', new FakeProducer('far-cam', 3));
+    consume(new FakeConsumer('far-cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([]);
   });
 });

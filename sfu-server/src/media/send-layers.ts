@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { isPipeTransport } from './pipe-transports.js';
+import { isNodeLink, isPipeTransport } from './pipe-transports.js';
 
 /*
  * A camera publishes three simulcast layers, but in a meeting of 120 endpoints nearly everyone is
@@ -64,7 +64,9 @@ type ObservedRouter = Pick<types.Router, 'observer'>;
 /**
  * Watches a room's simulcast cameras and their consumers, on every router of the room, and tells
  * each camera what to send. A camera piped to another router is known by its id there too: its
- * consumers on that router count, and the pipe (which takes every layer) does not.
+ * consumers on that router count, and the pipe (which takes every layer) does not. A link to
+ * another node does count, as a receiver of the top layer: what the far node's receivers want is
+ * not known here, and the top layer is always enough for them (it costs the link bandwidth).
  */
 export class SendLayers {
   private readonly cameras = new Map<string, Camera>();
@@ -81,6 +83,13 @@ export class SendLayers {
   /** Another router of the room (before any transport exists on it). */
   watch(router: ObservedRouter): void {
     router.observer.on('newtransport', (transport: types.Transport) => {
+      // A link to another node: its consumers stand for receivers this node cannot see, and ask
+      // for every layer (the far node's main screen may need the top one); its producers are
+      // cameras of the far node, which tells them what to send.
+      if (isNodeLink(transport)) {
+        transport.observer.on('newconsumer', (consumer: types.Consumer) => this.addConsumer(consumer));
+        return;
+      }
       // Its producers are copies of cameras already known; its consumers feed the far router.
       if (isPipeTransport(transport)) return;
       transport.observer.on('newproducer', (producer: types.Producer) => this.addCamera(producer));
