@@ -80,10 +80,16 @@ async function receiverOnB(roomId: string, peerId: string, caps: RtpCapabilities
   await b.ok('peer:open', { roomId, peerId, userId: `u-${peerId}` });
   await b.ok('peer:setRtpCapabilities', { roomId, peerId, rtpCapabilities: caps });
   await b.ok('plain:createTransport', { roomId, peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } });
-  const consumerOf = (producerId: string): ConsumerOptions | undefined =>
+  const announced = (matches: (consumer: ConsumerOptions) => boolean): ConsumerOptions | undefined =>
     b.notificationsFor(peerId, 'media:newConsumer').flatMap(({ notification }) =>
-      notification.event === 'media:newConsumer' && notification.payload.producerId === producerId ? [notification.payload] : [],
+      notification.event === 'media:newConsumer' && matches(notification.payload) ? [notification.payload] : [],
     )[0];
+  const consumerOf = (producerId: string) => announced((consumer) => consumer.producerId === producerId);
+  const feedPicture = () => announced((consumer) => consumer.feed === 'main' && consumer.kind === 'video');
+  const packetsOf = (consumer: ConsumerOptions | undefined) => {
+    const ssrc = consumer?.rtpParameters.encodings?.[0]?.['ssrc'];
+    return typeof ssrc === 'number' ? socket.packetsFrom(ssrc) : 0;
+  };
   return {
     peerId,
     consumerOf,
@@ -92,10 +98,13 @@ async function receiverOnB(roomId: string, peerId: string, caps: RtpCapabilities
       await b.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
       return consumer;
     },
-    packetsFrom(producerId: string): number {
-      const ssrc = consumerOf(producerId)?.rtpParameters.encodings?.[0]?.['ssrc'];
-      return typeof ssrc === 'number' ? socket.packetsFrom(ssrc) : 0;
+    /** Resumes its consumer of node B's main-screen feed picture. */
+    async acceptFeedPicture() {
+      const consumer = await waitUntil(feedPicture, 5_000, `the main-screen feed's picture for ${peerId}`);
+      await b.ok('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
     },
+    packetsFrom: (producerId: string) => packetsOf(consumerOf(producerId)),
+    feedPicturePackets: () => packetsOf(feedPicture()),
     heard(event: 'media:consumerPaused' | 'media:consumerResumed' | 'media:consumerClosed', producerId: string): boolean {
       const consumerId = consumerOf(producerId)?.consumerId;
       return b.notificationsFor(peerId, event).some(({ notification }) => (notification.payload as { consumerId: string }).consumerId === consumerId);
@@ -203,6 +212,13 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
     // SRTP: the synthetic payloads (runs of 0xab) never appear on the wire.
     const filler = Buffer.alloc(16, 0xab);
     expect(relay.fromA.filter(({ payload }) => payload.includes(filler))).toHaveLength(0);
+
+    // Node B's main screen shows the publisher of node A: its feed takes the camera received over the link.
+    await b.ok('room:setPolicy', { roomId, policy: { ...OPEN_FLOOR, version: 2, main: { userId: 'u-pub', followActiveSpeaker: false } } });
+    for (const receiver of receivers) {
+      await receiver.acceptFeedPicture();
+      await waitUntil(() => (receiver.feedPicturePackets() > 10 ? true : undefined), 5_000, `the main screen at ${receiver.peerId}`);
+    }
 
     // The publisher pauses its camera on node A: node A reports it, signaling relays it, B's receivers hear it.
     await a.ok('producer:pause', { roomId, peerId: 'pub', producerId: camera.producerId });
