@@ -9,7 +9,8 @@ import { MediaKind, RtpParameters } from './media.js';
  * someone on node B should receive a track published on node A, asks A to send it over the link
  * (`link:send`) and B to receive it (`link:receive`, with A's answer). A track crosses a link once,
  * however many receivers B has. A's pause, resume and close of the track are reported to signaling
- * (`link:trackState`) and forwarded to B as the request of the same name.
+ * (`link:trackState`) and forwarded to B as the request of the same name; the simulcast layers B's
+ * receivers want of a camera go the other way (`link:sendLayers`, from B to A).
  */
 
 const Port = z.number().int().min(1).max(65_535);
@@ -43,6 +44,8 @@ export const LinkTrackState = z.enum(['paused', 'resumed', 'closed']);
 export type LinkTrackState = z.infer<typeof LinkTrackState>;
 
 const LinkTrackChange = LinkScope.extend({ producerId: ProducerId, state: LinkTrackState });
+/** The highest simulcast layer of a camera the far node's receivers want (0: the lowest). */
+const LinkLayers = LinkScope.extend({ producerId: ProducerId, maxSpatialLayer: z.number().int().min(0).max(15) });
 
 export const sfuLinkRequests = {
   /** A PipeTransport (SRTP) for this link on the room's home router; idempotent per linkId. */
@@ -55,6 +58,8 @@ export const sfuLinkRequests = {
   'link:receive': { request: LinkScope.extend({ producerId: ProducerId, ...LinkTrack.shape }), response: z.object({}) },
   /** On the far node: the origin paused, resumed or closed a track it sends over the link (relayed `link:trackState`). */
   'link:trackState': { request: LinkTrackChange, response: z.object({}) },
+  /** On the track's node: the highest layer of this camera the far node wants now (relayed `link:sendLayers`); until told, every layer. */
+  'link:sendLayers': { request: LinkLayers, response: z.object({}) },
   /** Closes this node's end of the link: tracks it received are closed for its peers (idempotent). */
   'link:close': { request: LinkScope, response: z.object({}) },
 } as const;
@@ -62,4 +67,6 @@ export const sfuLinkRequests = {
 export const sfuLinkEvents = {
   /** A track this node sends over a link was paused, resumed or closed: relay it to the far node as `link:trackState`. */
   'link:trackState': z.object({ roomId: Id, linkId: Id, producerId: z.string(), state: LinkTrackState }),
+  /** The receivers of this node want at most this layer of a camera it receives over a link: relay it to the camera's node as `link:sendLayers`. */
+  'link:sendLayers': z.object({ roomId: Id, linkId: Id, producerId: z.string(), maxSpatialLayer: z.number().int().min(0) }),
 } as const;

@@ -17,9 +17,11 @@ let nodeB: SfuServerHandle;
 let a: SignalingLink;
 let b: SignalingLink;
 const closers: { close(): void }[] = [];
+/** How long a camera keeps a layer nobody wants any more (short: the test waits for it). */
+const LAYER_LINGER_MS = 300;
 
 beforeAll(async () => {
-  const env = { SFU_ENABLE_PLAIN_RTP: '1', LOG_LEVEL: 'warn' };
+  const env = { SFU_ENABLE_PLAIN_RTP: '1', LOG_LEVEL: 'warn', SFU_LAYER_LINGER_MS: String(LAYER_LINGER_MS) };
   nodeA = await startSfuServer({ env });
   // Node B spreads its peers over two workers: a remote track must reach a receiver on either.
   nodeB = await startSfuServer({ env: { ...env, SFU_WORKERS: '2', SFU_ROOM_SPREAD: 'spread' } });
@@ -241,6 +243,56 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
     await b.ok('link:close', { roomId, linkId });
     for (const receiver of receivers) await waitUntil(() => (receiver.heard('media:consumerClosed', camera.producerId) ? true : undefined), 5_000, `camera closed at ${receiver.peerId}`);
     await a.ok('link:close', { roomId, linkId });
+    await a.ok('room:close', { roomId });
+    await b.ok('room:close', { roomId });
+  });
+
+  it('has a camera send the simulcast layers the far node\'s receivers want, told over the link', async () => {
+    const roomId = 'cascade-layers';
+    const linkId = 'a-b';
+    await a.ok('room:open', { roomId });
+    const { routerRtpCapabilities: capsB } = await b.ok('room:open', { roomId });
+    await a.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
+    await b.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
+    const endA = await a.ok('link:open', { roomId, linkId });
+    const endB = await b.ok('link:open', { roomId, linkId });
+    await a.ok('link:connect', { roomId, linkId, ...endB });
+    await b.ok('link:connect', { roomId, linkId, ...endA });
+
+    // A camera of two simulcast layers on node A, received by nobody there.
+    await a.ok('peer:open', { roomId, peerId: 'cam-pub', userId: 'u-cam-pub' });
+    const transport = await a.ok('plain:createTransport', { roomId, peerId: 'cam-pub', direction: 'send' });
+    const camera = await a.ok('producer:create', { roomId, peerId: 'cam-pub', transportId: transport.id, kind: 'video', rtpParameters: plainCameraRtpParameters([8001, 8002]), source: 'camera', paused: false });
+    await b.ok('link:receive', { roomId, linkId, producerId: camera.producerId, ...(await a.ok('link:send', { roomId, linkId, producerId: camera.producerId })) });
+    const toldToCamera = () => a.notificationsFor('cam-pub', 'media:sendLayers').map(({ notification }) => (notification.payload as { maxSpatialLayer: number }).maxSpatialLayer);
+    /** Node B's wishes for this camera, relayed to node A as signaling would. */
+    let relayed = 0;
+    const relayWishes = async () => {
+      const wishes = b.linkSendLayers.filter((event) => event.roomId === roomId);
+      for (const wish of wishes.slice(relayed)) await a.ok('link:sendLayers', wish);
+      relayed = wishes.length;
+      return wishes.map((wish) => wish.maxSpatialLayer);
+    };
+
+    // Until node B says otherwise, the link takes every layer: the camera keeps sending them all.
+    await settle(LAYER_LINGER_MS * 2);
+    expect(toldToCamera()).toEqual([]);
+
+    // Node B's only receiver shows it as a thumbnail: B wants the low layer, and A's camera is told to send only that.
+    const receiver = await receiverOnB(roomId, 'r3', capsB);
+    await b.ok('peer:setView', { roomId, peerId: 'r3', thumbnails: ['cam-pub'] });
+    await receiver.accept(camera.producerId);
+    await waitUntil(async () => ((await relayWishes()).includes(0) ? true : undefined), 5_000, 'node B asking for the low layer');
+    await waitUntil(() => (toldToCamera().includes(0) ? true : undefined), 5_000, 'the camera told to send its low layer');
+
+    // Node B's main screen takes it: the top layer is asked for at once, over the link, and the camera told.
+    await b.ok('room:setPolicy', { roomId, policy: { ...OPEN_FLOOR, version: 2, main: { userId: 'u-cam-pub', followActiveSpeaker: false } } });
+    await waitUntil(async () => ((await relayWishes()).at(-1) === 1 ? true : undefined), 5_000, 'node B asking for the top layer');
+    await waitUntil(() => (toldToCamera().at(-1) === 1 ? true : undefined), 5_000, 'the camera told to send its top layer');
+
+    // A wish about a camera the link does not carry is refused.
+    const unknown = await a.request('link:sendLayers', { roomId, linkId, producerId: 'unknown', maxSpatialLayer: 0 });
+    expect(unknown.ok ? null : unknown.error.code).toBe('not_found');
     await a.ok('room:close', { roomId });
     await b.ok('room:close', { roomId });
   });

@@ -189,7 +189,7 @@ describe('SendLayers', () => {
   /** A link's pipe transport to another SFU node (node-link.ts): a pipe transport with a link id. */
   const linkTransport = () => pipeTransport({ link: 'a-b' });
 
-  it('counts a link to another node as a receiver of the top layer, as long as it sends the camera there', async () => {
+  it('counts a link to another node as a receiver of the layer that node wants, the top one until it says', async () => {
     publish('cam');
     consume(new FakeConsumer('cam', { spatialLayer: 0 }));
     await pass(LINGER_MS + 10);
@@ -202,17 +202,25 @@ describe('SendLayers', () => {
     await pass();
     expect(told).toEqual([['cam', 0], ['cam', 2]]);
 
+    // The far node says its receivers want the middle layer (link:sendLayers).
+    linkConsumer.appData['wantedSpatialLayer'] = 1;
+    sendLayers.refresh();
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 1]]);
+
     linkConsumer.close();
     await pass(LINGER_MS + 10);
-    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 0]]);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 1], ['cam', 0]]);
   });
 
-  it('leaves alone the cameras a link brings from another node: their own node tells them', async () => {
+  it('tells a camera of another node, received over a link, what its receivers here want, like a local one', async () => {
     const link = linkTransport();
     homeRouter.observer.emit('newtransport', link);
-    link.observer.emit('newproducer', new FakeProducer('far-cam', 3));
+    const farCamera = new FakeProducer('far-cam', 3);
+    link.observer.emit('newproducer', farCamera);
     consume(new FakeConsumer('far-cam', { spatialLayer: 0 }));
     await pass(LINGER_MS + 10);
-    expect(told).toEqual([]);
+    expect(told).toEqual([['far-cam', 0]]);
+    expect(toldProducers[0]).toBe(farCamera);
   });
 });

@@ -127,11 +127,18 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   registry.on('mainFeed', (roomId, source) => {
     io.emit('room:mainFeed', { roomId, source });
   });
-  registry.on('linkTrackState', (roomId, linkId, producerId, state) => {
+  // What a link's far end must hear goes to the node driving the link (or any, if that one is gone).
+  const linkDriver = (roomId: string, linkId: string) => {
     const nodeId = linkOwners.nodeOf(roomId, linkId);
     const target = signalingSocketFor(io, nodeId === undefined ? undefined : leases.connectionOf(nodeId));
-    if (!target) return log.warn({ roomId, linkId, producerId, state }, 'no signaling connection to relay a link track change');
-    target.emit('link:trackState', { roomId, linkId, producerId, state });
+    if (!target) log.warn({ roomId, linkId }, 'no signaling connection to relay a link event to');
+    return target;
+  };
+  registry.on('linkTrackState', (roomId, linkId, producerId, state) => {
+    linkDriver(roomId, linkId)?.emit('link:trackState', { roomId, linkId, producerId, state });
+  });
+  registry.on('linkSendLayers', (roomId, linkId, producerId, maxSpatialLayer) => {
+    linkDriver(roomId, linkId)?.emit('link:sendLayers', { roomId, linkId, producerId, maxSpatialLayer });
   });
   registry.on('roomLost', (roomId, reason) => {
     routes.forgetRoom(roomId);

@@ -120,6 +120,10 @@ export function createSfuHandlers(
       await registry.get(roomId).links.receive(linkId, producerId, track);
       return {};
     },
+    'link:sendLayers': async ({ roomId, linkId, producerId, maxSpatialLayer }) => {
+      await registry.get(roomId).links.setWantedLayer(linkId, producerId, maxSpatialLayer);
+      return {};
+    },
     'link:trackState': async ({ roomId, linkId, producerId, state }) => {
       await registry.get(roomId).links.setTrackState(linkId, producerId, state);
       return {};

@@ -18,6 +18,7 @@ import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import { KeyFrameGate } from './key-frame-gate.js';
+import type { RemoteProducerData } from './node-link.js';
 import { RemoteTracks } from './remote-tracks.js';
 import { RoomLinks } from './room-links.js';
 import type { RoomRouters } from './room-routers.js';
@@ -86,6 +87,8 @@ export interface MediaRoomOptions {
   linkListenIp?: types.TransportListenIp;
   /** A track this node sends over a link was paused, resumed or closed: signaling relays it to the far node. */
   onLinkTrackState?: (linkId: string, producerId: string, state: LinkTrackState) => void;
+  /** This node's receivers want at most this layer of a camera received over a link: signaling relays it to the camera's node. */
+  onLinkSendLayers?: (linkId: string, producerId: string, maxSpatialLayer: number) => void;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
@@ -183,6 +186,7 @@ export class MediaRoom {
       },
       onReceivedChanged: () => this.scheduleReconciliation(),
       onTrackState: (linkId, producerId, state) => options.onLinkTrackState?.(linkId, producerId, state),
+      onWantedLayers: () => this.sendLayers.refresh(),
     });
     options.activeSpeakerObserver?.on('dominantspeaker', ({ producer }: { producer: types.Producer }) =>
       this.onDominantSpeaker(producer),
@@ -570,7 +574,10 @@ export class MediaRoom {
   }
 
   private tellSendLayers(producer: types.Producer, maxSpatialLayer: number): void {
-    const { peerId } = producer.appData as ProducerData;
+    const { peerId, linkId } = producer.appData as Partial<RemoteProducerData>;
+    // A camera of another node: its browser is told by its node, which hears our wish over the link's signaling.
+    if (linkId !== undefined) return this.options.onLinkSendLayers?.(linkId, producer.id, maxSpatialLayer);
+    if (peerId === undefined) return;
     this.options.log.debug({ roomId: this.id, peerId, producerId: producer.id, maxSpatialLayer }, 'camera told which layers to send');
     if (this.peers.has(peerId)) this.options.notify(peerId, { event: 'media:sendLayers', payload: { producerId: producer.id, maxSpatialLayer } });
   }

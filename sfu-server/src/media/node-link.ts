@@ -3,6 +3,7 @@ import { RequestError, type LinkTrack, type LinkTrackState, type RtpParameters, 
 import { asCallerMistake } from './mediasoup-errors.js';
 import type { ProducerData } from './media-peer.js';
 import type { LinkTransportData } from './pipe-transports.js';
+import type { LinkConsumerData } from './send-layers.js';
 
 /*
  * One end of a link between two SFU nodes carrying the same meeting: a PipeTransport on the room's
@@ -35,6 +36,8 @@ export interface NodeLinkOptions {
 export class NodeLink {
   /** Tracks sent over the link, by producer id: each once (concurrent callers share one consumer). */
   private readonly sent = new Map<string, Promise<LinkTrack>>();
+  /** Their consumers, by producer id. */
+  private readonly senders = new Map<string, types.Consumer>();
   /** Tracks received over the link, by producer id. */
   private readonly received = new Map<string, Promise<types.Producer>>();
   private connected = false;
@@ -101,6 +104,17 @@ export class NodeLink {
     return receiving;
   }
 
+  /**
+   * The far node's receivers want at most `maxSpatialLayer` of this camera (relayed by signaling):
+   * recorded on the link's consumer, where send-layers.ts reads it. False: not sent over this link.
+   */
+  setWantedLayer(producerId: string, maxSpatialLayer: number): boolean {
+    const consumer = this.senders.get(producerId);
+    if (!consumer) return false;
+    (consumer.appData as LinkConsumerData).wantedSpatialLayer = maxSpatialLayer;
+    return true;
+  }
+
   /** What the origin did to a track this end receives (relayed by signaling). */
   async setTrackState(producerId: string, state: LinkTrackState): Promise<void> {
     const receiving = this.received.get(producerId);
@@ -126,7 +140,11 @@ export class NodeLink {
     consumer.on('producerpause', report('paused'));
     consumer.on('producerresume', report('resumed'));
     consumer.on('producerclose', report('closed'));
-    consumer.observer.once('close', () => this.sent.delete(producer.id));
+    this.senders.set(producer.id, consumer);
+    consumer.observer.once('close', () => {
+      this.sent.delete(producer.id);
+      this.senders.delete(producer.id);
+    });
     const { peerId, userId, source } = producer.appData as ProducerData;
     return { kind: consumer.kind, rtpParameters: consumer.rtpParameters as RtpParameters, paused: consumer.producerPaused, source, peerId, userId };
   }

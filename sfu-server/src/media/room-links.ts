@@ -14,6 +14,8 @@ export interface RoomLinksContext {
   onReceivedChanged: () => void;
   /** A track this node sends was paused, resumed or closed: signaling relays it to the far node. */
   onTrackState: (linkId: string, producerId: string, state: LinkTrackState) => void;
+  /** The layers a far node wants of a camera changed: the room's cameras are told again what to send. */
+  onWantedLayers: () => void;
 }
 
 /** A room's links to the other SFU nodes carrying its meeting, by link id (see node-link.ts). */
@@ -52,6 +54,13 @@ export class RoomLinks {
   async receive(linkId: string, producerId: string, track: LinkTrack): Promise<void> {
     const producer = await (await this.link(linkId)).receive(producerId, track);
     this.context.onReceived(producer);
+  }
+
+  /** The far node's receivers want at most `maxSpatialLayer` of a camera this node sends it. */
+  async setWantedLayer(linkId: string, producerId: string, maxSpatialLayer: number): Promise<void> {
+    const link = await this.link(linkId);
+    if (!link.setWantedLayer(producerId, maxSpatialLayer)) throw new RequestError('not_found', `link ${linkId} does not send ${producerId}`);
+    this.context.onWantedLayers();
   }
 
   async setTrackState(linkId: string, producerId: string, state: LinkTrackState): Promise<void> {

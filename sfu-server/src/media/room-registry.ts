@@ -16,6 +16,8 @@ export interface RoomRegistryEvents {
   mainFeed: [roomId: string, source: MainFeedSource];
   /** A track sent over a link to another node was paused, resumed or closed here (node-link.ts). */
   linkTrackState: [roomId: string, linkId: string, producerId: string, state: LinkTrackState];
+  /** This node's receivers want at most this layer of a camera received over a link (send-layers.ts). */
+  linkSendLayers: [roomId: string, linkId: string, producerId: string, maxSpatialLayer: number];
 }
 
 export interface RoomOptions {
@@ -109,6 +111,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
       onMainFeed: (source) => this.emit('mainFeed', roomId, source),
       onLinkTrackState: (linkId, producerId, state) => this.emit('linkTrackState', roomId, linkId, producerId, state),
+      onLinkSendLayers: (linkId, producerId, maxSpatialLayer) => this.emit('linkSendLayers', roomId, linkId, producerId, maxSpatialLayer),
       log: this.log.child({ roomId }),
       activeSpeakerObserver,
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
