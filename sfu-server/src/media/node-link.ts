@@ -12,7 +12,8 @@ import type { LinkConsumerData } from './send-layers.js';
  *
  * What mediasoup's pipeToRouter wires between the two ends inside one process is wired here by
  * signaling: a track the origin pauses, resumes or closes is reported (`onTrackState`, from the pipe
- * consumer's producerpause/producerresume/producerclose) and applied on the far end by `setTrackState`.
+ * consumer's producerpause/producerresume/producerclose) and applied on the far end by `setTrackState`;
+ * the simulcast layers the far end's receivers want come back the other way (`setWantedLayer`).
  * A receiver's key frame request needs nothing of us: the far pipe producer sends it as RTCP over
  * the link, and the origin's pipe consumer passes it on to the camera.
  */
