@@ -19,6 +19,7 @@ export * from './vote-outcome.js';
 export * from './idempotency.js';
 export * from './archive.js';
 export * from './sfu-recorder.js';
+export * from './sfu-links.js';
 export * from './recordings.js';
 export * from './minutes.js';
 export * from './secrets.js';

@@ -14,6 +14,7 @@ import {
 } from './media.js';
 import { producerNotifications, sfuConferenceEvents, sfuConferenceRequests } from './sfu-conference.js';
 import { sfuRecorderRequests } from './sfu-recorder.js';
+import { sfuLinkEvents, sfuLinkRequests } from './sfu-links.js';
 
 /*
  * The internal API between signaling and the SFU: socket.io on the SFU's internal port, one
@@ -104,6 +105,7 @@ export const sfuRequests = {
   },
   ...sfuConferenceRequests,
   ...sfuRecorderRequests,
+  ...sfuLinkRequests,
 } as const;
 
 export type SfuRequestName = keyof typeof sfuRequests;
@@ -139,6 +141,7 @@ export const sfuEvents = {
     peers: z.array(z.object({ roomId: Id, peerId: Id })),
   }),
   ...sfuConferenceEvents,
+  ...sfuLinkEvents,
 } as const;
 
 export type SfuEventName = keyof typeof sfuEvents;

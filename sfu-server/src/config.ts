@@ -34,6 +34,10 @@ const EnvSchema = z
     RTC_ANNOUNCED_IP: z.string().min(1).optional(),
     /** Where the recorder's plain transports send from (default RTC_LISTEN_IP): reachable by the signaling host that records. */
     SFU_RECORDER_LISTEN_IP: z.string().min(1).optional(),
+    /** Where links to other SFU nodes carrying the same meeting listen (pipe transports, SRTP; default RTC_LISTEN_IP). */
+    SFU_LINK_LISTEN_IP: z.ipv4().optional(),
+    /** The address other SFU nodes reach this one's links at (behind NAT, or listening on 0.0.0.0); default RTC_ANNOUNCED_IP when the links listen on RTC_LISTEN_IP. */
+    SFU_LINK_ANNOUNCED_IP: z.ipv4().optional(),
     LOG_LEVEL: LogLevel.default('info'),
     /** `all-to-all` is the old rule (everyone receives everyone), kept as the benchmarks' baseline. */
     SFU_FORWARDING: z.enum(['conference', 'all-to-all']).default('conference'),
@@ -113,6 +117,9 @@ export interface SfuConfig {
     announcedIp: string | undefined;
     /** The recorder's plain transports' address. */
     recorderListenIp: string;
+    /** Links to other SFU nodes: where they listen, and the address announced to the far node. */
+    linkListenIp: string;
+    linkAnnouncedIp: string | undefined;
   };
   logLevel: z.infer<typeof LogLevel>;
   forwarding: 'conference' | 'all-to-all';
@@ -159,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): SfuConfig {
     rtc: { port: e.RTC_PORT, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT, listenIp: e.RTC_LISTEN_IP,
       announcedIp: e.RTC_ANNOUNCED_IP,
       recorderListenIp: e.SFU_RECORDER_LISTEN_IP ?? e.RTC_LISTEN_IP,
+      linkListenIp: e.SFU_LINK_LISTEN_IP ?? e.RTC_LISTEN_IP,
+      // The browsers' announced address fits the links only if they listen where the browsers' media does.
+      linkAnnouncedIp: e.SFU_LINK_ANNOUNCED_IP ?? (e.SFU_LINK_LISTEN_IP === undefined ? e.RTC_ANNOUNCED_IP : undefined),
     },
     logLevel: e.LOG_LEVEL,
     forwarding: e.SFU_FORWARDING,

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       layerLingerMs: config.layerLingerMs,
       peerLimits: config.peerLimits,
       recorderListenIp: rtc.recorderListenIp,
+      linkListenIp: { ip: rtc.linkListenIp, ...(rtc.linkAnnouncedIp ? { announcedIp: rtc.linkAnnouncedIp } : {}) },
       spread: config.roomSpread,
       ...(config.forwarding === 'all-to-all' ? { rule: everyoneReceivesEveryoneElse } : {}),
     },

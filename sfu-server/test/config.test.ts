@@ -86,6 +86,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SFU_ROOM_SPREAD: 'everywhere' })).toThrow(/SFU_ROOM_SPREAD/);
   });
 
+  it('listens for links to other SFU nodes where the media does unless told otherwise, announcing the media address only there', () => {
+    expect(loadConfig({ RTC_LISTEN_IP: '0.0.0.0', RTC_ANNOUNCED_IP: '203.0.113.5' }).rtc).toMatchObject({ linkListenIp: '0.0.0.0', linkAnnouncedIp: '203.0.113.5' });
+    expect(loadConfig({ RTC_ANNOUNCED_IP: '203.0.113.5', SFU_LINK_LISTEN_IP: '10.0.0.5' }).rtc).toMatchObject({ linkListenIp: '10.0.0.5', linkAnnouncedIp: undefined });
+    expect(loadConfig({ SFU_LINK_LISTEN_IP: '0.0.0.0', SFU_LINK_ANNOUNCED_IP: '10.0.0.5' }).rtc).toMatchObject({ linkListenIp: '0.0.0.0', linkAnnouncedIp: '10.0.0.5' });
+    expect(() => loadConfig({ SFU_LINK_LISTEN_IP: 'eth0' })).toThrow(/SFU_LINK_LISTEN_IP/);
+  });
+
   it('refuses plain RTP transports in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SFU_SECRET: 'a-long-random-secret', SFU_ENABLE_PLAIN_RTP: '1' })).toThrow(
       /SFU_ENABLE_PLAIN_RTP/,

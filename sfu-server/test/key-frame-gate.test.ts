@@ -81,12 +81,30 @@ describe('KeyFrameGate', () => {
     }
   });
 
+  /** A pipe transport as pipeToRouter makes it, or with a link id, as node-link.ts does (only its class, observer and appData matter here). */
+  const pipeTransport = (appData: Record<string, unknown> = {}) =>
+    Object.defineProperties(Object.create(PipeTransport.prototype) as object, { observer: { value: new EventEmitter() }, appData: { value: appData } }) as { observer: EventEmitter };
+
+  it('watches a camera of another node received over a link: only its requests and key frames here are known', () => {
+    const gate = new KeyFrameGate({ observer: new EventEmitter() } as unknown as Pick<types.Router, 'observer'>);
+    const router = { observer: new EventEmitter() };
+    gate.watchRouter(router as unknown as Pick<types.Router, 'observer'>);
+    const link = pipeTransport({ link: 'a-b' });
+    router.observer.emit('newtransport', link);
+    const farCamera = new FakeProducer('far-cam');
+    link.observer.emit('newproducer', farCamera);
+    expect(farCamera.traced).toEqual(['keyframe', 'pli', 'fir']);
+    farCamera.trace('pli');
+    farCamera.trace('keyframe');
+    expect(gate.waitBeforeRequest('far-cam')).toBeGreaterThan(0);
+  });
+
   it('watches cameras on every router of the room, not the copies pipes make of them', () => {
     const camera = new FakeProducer('cam');
     const gate = gateWithCamera(camera);
     const farRouter = { observer: new EventEmitter() };
     gate.watchRouter(farRouter as unknown as Pick<types.Router, 'observer'>);
-    const pipe = Object.defineProperty(Object.create(PipeTransport.prototype) as object, 'observer', { value: new EventEmitter() }) as { observer: EventEmitter };
+    const pipe = pipeTransport();
     const farTransport = { observer: new EventEmitter() };
     farRouter.observer.emit('newtransport', pipe);
     farRouter.observer.emit('newtransport', farTransport);

@@ -159,7 +159,8 @@ describe('SendLayers', () => {
   });
 
   /** A pipe transport as pipeToRouter makes it (only its class and observer matter here). */
-  const pipeTransport = () => Object.defineProperty(Object.create(PipeTransport.prototype) as object, 'observer', { value: new EventEmitter() }) as { observer: EventEmitter };
+  const pipeTransport = (appData: Record<string, unknown> = {}) =>
+    Object.defineProperties(Object.create(PipeTransport.prototype) as object, { observer: { value: new EventEmitter() }, appData: { value: appData } }) as { observer: EventEmitter };
 
   it('sees through a pipe to another router: the pipe consumer does not count, the far receivers do', async () => {
     const camera = publish('cam');
@@ -183,5 +184,43 @@ describe('SendLayers', () => {
     farTransport.observer.emit('newconsumer', new FakeConsumer('cam', { spatialLayer: 2 }));
     await pass();
     expect(told).toEqual([['cam', 0], ['cam', 2]]);
+  });
+
+  /** A link's pipe transport to another SFU node (node-link.ts): a pipe transport with a link id. */
+  const linkTransport = () => pipeTransport({ link: 'a-b' });
+
+  it('counts a link to another node as a receiver of the layer that node wants, the top one until it says', async () => {
+    publish('cam');
+    consume(new FakeConsumer('cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0]]);
+
+    const link = linkTransport();
+    homeRouter.observer.emit('newtransport', link);
+    const linkConsumer = new FakeConsumer('cam', undefined);
+    link.observer.emit('newconsumer', linkConsumer);
+    await pass();
+    expect(told).toEqual([['cam', 0], ['cam', 2]]);
+
+    // The far node says its receivers want the middle layer (link:sendLayers).
+    linkConsumer.appData['wantedSpatialLayer'] = 1;
+    sendLayers.refresh();
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 1]]);
+
+    linkConsumer.close();
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['cam', 0], ['cam', 2], ['cam', 1], ['cam', 0]]);
+  });
+
+  it('tells a camera of another node, received over a link, what its receivers here want, like a local one', async () => {
+    const link = linkTransport();
+    homeRouter.observer.emit('newtransport', link);
+    const farCamera = new FakeProducer('far-cam', 3);
+    link.observer.emit('newproducer', farCamera);
+    consume(new FakeConsumer('far-cam', { spatialLayer: 0 }));
+    await pass(LINGER_MS + 10);
+    expect(told).toEqual([['far-cam', 0]]);
+    expect(toldProducers[0]).toBe(farCamera);
   });
 });

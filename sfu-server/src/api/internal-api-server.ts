@@ -71,7 +71,9 @@ type SignalingSocket = Socket<SignalingToSfuEvents, SfuToSignalingEvents, Record
 export async function startInternalApi(options: InternalApiOptions): Promise<InternalApi> {
   const { pool, registry, log } = options;
   const routes = new PeerRoutes();
-  const handlers = createSfuHandlers(registry, routes, { enablePlainRtp: options.enablePlainRtp ?? false });
+  // The same bookkeeping for links: which node drives each one (it relays their track changes).
+  const linkOwners = new PeerRoutes();
+  const handlers = createSfuHandlers(registry, routes, { enablePlainRtp: options.enablePlainRtp ?? false }, linkOwners);
 
   const http = createServer(options.tls ?? null);
   const io: SignalingServer = new Server(http, { serveClient: false, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
@@ -125,8 +127,22 @@ export async function startInternalApi(options: InternalApiOptions): Promise<Int
   registry.on('mainFeed', (roomId, source) => {
     io.emit('room:mainFeed', { roomId, source });
   });
+  // What a link's far end must hear goes to the node driving the link (or any, if that one is gone).
+  const linkDriver = (roomId: string, linkId: string) => {
+    const nodeId = linkOwners.nodeOf(roomId, linkId);
+    const target = signalingSocketFor(io, nodeId === undefined ? undefined : leases.connectionOf(nodeId));
+    if (!target) log.warn({ roomId, linkId }, 'no signaling connection to relay a link event to');
+    return target;
+  };
+  registry.on('linkTrackState', (roomId, linkId, producerId, state) => {
+    linkDriver(roomId, linkId)?.emit('link:trackState', { roomId, linkId, producerId, state });
+  });
+  registry.on('linkSendLayers', (roomId, linkId, producerId, maxSpatialLayer) => {
+    linkDriver(roomId, linkId)?.emit('link:sendLayers', { roomId, linkId, producerId, maxSpatialLayer });
+  });
   registry.on('roomLost', (roomId, reason) => {
     routes.forgetRoom(roomId);
+    linkOwners.forgetRoom(roomId);
     io.emit('room:lost', { roomId, reason });
   });
 

@@ -1,6 +1,6 @@
 import { RequestError, type ParsedSfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
 import type { RoomRegistry } from '../media/room-registry.js';
-import type { PeerRoutes } from './peer-routes.js';
+import { PeerRoutes } from './peer-routes.js';
 
 /** The signaling connection a request came in on, and the node it belongs to. */
 export interface Caller {
@@ -21,13 +21,20 @@ export interface SfuFeatures {
 }
 
 /** What each internal API request does; payloads arrive already validated by `handleRequest`. */
-export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, features: SfuFeatures = { enablePlainRtp: false }): SfuHandlers {
+export function createSfuHandlers(
+  registry: RoomRegistry,
+  routes: PeerRoutes,
+  features: SfuFeatures = { enablePlainRtp: false },
+  /** Which node drives each link (by room and link id): it hears the link's `link:trackState`. */
+  linkOwners: PeerRoutes = new PeerRoutes(),
+): SfuHandlers {
   return {
     'room:open': async ({ roomId }) => ({ routerRtpCapabilities: (await registry.open(roomId)).rtpCapabilities }),
     'room:capabilities': async ({ roomId }) => ({ routerRtpCapabilities: await registry.capabilities(roomId) }),
     'room:close': ({ roomId }) => {
       registry.close(roomId);
       routes.forgetRoom(roomId);
+      linkOwners.forgetRoom(roomId);
       return {};
     },
     'peer:open': ({ roomId, peerId, userId }, caller) => {
@@ -94,6 +101,37 @@ export function createSfuHandlers(registry: RoomRegistry, routes: PeerRoutes, fe
     },
     'recorder:close': ({ roomId, recordingId }) => {
       registry.find(roomId)?.closeRecorder(recordingId);
+      return {};
+    },
+    // Links between SFU nodes carrying one meeting (media/node-link.ts); signaling drives both ends.
+    'link:open': ({ roomId, linkId }, caller) => {
+      const opening = registry.get(roomId).links.open(linkId);
+      linkOwners.bind(roomId, linkId, caller.nodeId);
+      return opening;
+    },
+    'link:connect': async ({ roomId, linkId, ...remote }) => {
+      await registry.get(roomId).links.connect(linkId, remote);
+      return {};
+    },
+    'link:send': ({ roomId, linkId, producerId }, caller) => {
+      linkOwners.bind(roomId, linkId, caller.nodeId);
+      return registry.get(roomId).links.send(linkId, producerId);
+    },
+    'link:receive': async ({ roomId, linkId, producerId, ...track }) => {
+      await registry.get(roomId).links.receive(linkId, producerId, track);
+      return {};
+    },
+    'link:sendLayers': async ({ roomId, linkId, producerId, maxSpatialLayer }) => {
+      await registry.get(roomId).links.setWantedLayer(linkId, producerId, maxSpatialLayer);
+      return {};
+    },
+    'link:trackState': async ({ roomId, linkId, producerId, state }) => {
+      await registry.get(roomId).links.setTrackState(linkId, producerId, state);
+      return {};
+    },
+    'link:close': async ({ roomId, linkId }) => {
+      await registry.find(roomId)?.links.close(linkId);
+      linkOwners.unbind(roomId, linkId);
       return {};
     },
   };

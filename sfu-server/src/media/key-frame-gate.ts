@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { isPipeTransport } from './pipe-transports.js';
+import { isNodeLink, isPipeTransport } from './pipe-transports.js';
 
 /*
  * A browser's encoder ignores a key frame request that comes within 300 ms of the last one it
@@ -39,10 +39,13 @@ export class KeyFrameGate {
   /**
    * Another router of the room. Its pipe transports are skipped: a camera's key frame requests
    * from a far router reach the original producer through the pipe, which is where they are seen.
+   * Links to other SFU nodes are not: the camera behind a track received over a link lives on
+   * another node, and the requests this node sends it and the key frames it gets back (traced on
+   * the link's producer, a one-way delay later) are all this node can go by.
    */
   watchRouter(router: ObservedRouter): void {
     router.observer.on('newtransport', (transport: types.Transport) => {
-      if (isPipeTransport(transport)) return;
+      if (isPipeTransport(transport) && !isNodeLink(transport)) return;
       transport.observer.on('newproducer', (producer: types.Producer) => this.watch(producer));
     });
   }

@@ -5,6 +5,7 @@ import {
   type MediaPolicy,
   type MicrophoneTarget,
   type PeerNetworkQuality,
+  type LinkTrackState,
   type PeerNotification,
   type RtpCapabilities,
   type SfuResponse,
@@ -17,6 +18,9 @@ import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js';
 import { OwnershipIndex } from './ownership.js';
 import { RecorderTap, type RecorderDestination } from './recorder-tap.js';
 import { KeyFrameGate } from './key-frame-gate.js';
+import type { RemoteProducerData } from './node-link.js';
+import { RemoteTracks } from './remote-tracks.js';
+import { RoomLinks } from './room-links.js';
 import type { RoomRouters } from './room-routers.js';
 import { DEFAULT_LAYER_LINGER_MS, SendLayers } from './send-layers.js';
 import {
@@ -86,6 +90,12 @@ export interface MediaRoomOptions {
   layerLingerMs?: number;
   /** Transports, producers and consumers one peer may hold. */
   peerLimits?: PeerLimits;
+  /** Where the room's links to other SFU nodes listen (default 127.0.0.1). */
+  linkListenIp?: types.TransportListenIp;
+  /** A track this node sends over a link was paused, resumed or closed: signaling relays it to the far node. */
+  onLinkTrackState?: (linkId: string, producerId: string, state: LinkTrackState) => void;
+  /** This node's receivers want at most this layer of a camera received over a link: signaling relays it to the camera's node. */
+  onLinkSendLayers?: (linkId: string, producerId: string, maxSpatialLayer: number) => void;
 }
 
 export type RoomStats = SfuResponse<'room:stats'>;
@@ -138,6 +148,10 @@ export class MediaRoom {
   private readonly mainFeed: Promise<MainFeed | null>;
   private readonly sendLayers: SendLayers;
   private readonly keyFrames: KeyFrameGate;
+  /** Tracks of peers of other SFU nodes, received over links. */
+  private readonly remoteTracks = new RemoteTracks(() => this.scheduleReconciliation());
+  /** Links to the other SFU nodes carrying this meeting (node-link.ts). */
+  readonly links: RoomLinks;
 
   constructor(
     readonly id: string,
@@ -173,6 +187,18 @@ export class MediaRoom {
         return null;
       },
     );
+    this.links = new RoomLinks({
+      home,
+      listenIp: options.linkListenIp ?? { ip: '127.0.0.1' },
+      producerAtHome: (producerId) => this.producerAtHome(producerId),
+      onReceived: (producer) => {
+        this.remoteTracks.add(producer);
+        this.watchLiveness(producer);
+      },
+      onReceivedChanged: () => this.scheduleReconciliation(),
+      onTrackState: (linkId, producerId, state) => options.onLinkTrackState?.(linkId, producerId, state),
+      onWantedLayers: () => this.sendLayers.refresh(),
+    });
     options.activeSpeakerObserver?.on('dominantspeaker', ({ producer }: { producer: types.Producer }) =>
       this.onDominantSpeaker(producer),
     );
@@ -576,7 +602,10 @@ export class MediaRoom {
   }
 
   private tellSendLayers(producer: types.Producer, maxSpatialLayer: number): void {
-    const { peerId } = producer.appData as ProducerData;
+    const { peerId, linkId } = producer.appData as Partial<RemoteProducerData>;
+    // A camera of another node: its browser is told by its node, which hears our wish over the link's signaling.
+    if (linkId !== undefined) return this.options.onLinkSendLayers?.(linkId, producer.id, maxSpatialLayer);
+    if (peerId === undefined) return;
     this.options.log.debug({ roomId: this.id, peerId, producerId: producer.id, maxSpatialLayer }, 'camera told which layers to send');
     if (this.peers.has(peerId)) this.options.notify(peerId, { event: 'media:sendLayers', payload: { producerId: producer.id, maxSpatialLayer } });
   }
@@ -586,9 +615,9 @@ export class MediaRoom {
     else for (const peerId of this.peers.keys()) this.options.notify(peerId, { event: 'media:mainFeed', payload: carrying });
   }
 
-  /** Every track the room's peers publish now. */
+  /** Every track the room's peers publish now, and those of other nodes' peers it receives over links. */
   private publishedTracks(): PublishedTrack[] {
-    return [...this.peers.values()].flatMap((peer) => peer.publishedTracks());
+    return [...[...this.peers.values()].flatMap((peer) => peer.publishedTracks()), ...this.remoteTracks.publishedTracks()];
   }
 
   private viewOf(peerId: string): PeerView {
@@ -637,19 +666,29 @@ export class MediaRoom {
     );
   }
 
-  /** The router a producer lives on: its peer's, or the home router for the feed's own. */
+  /** The router a producer lives on: its peer's, or the home router for the feed's own and those received over links. */
   private async originOf(producerId: string): Promise<types.Router | undefined> {
     for (const peer of this.peers.values()) if (peer.producer(producerId)) return peer.router;
+    if (this.remoteTracks.producer(producerId)) return this.routers.home;
     const feed = await this.mainFeed;
     if (feed && (feed.producers.video.id === producerId || feed.producers.audio.id === producerId)) return this.routers.home;
     return undefined;
   }
 
+  /** A peer's track, or one received over a link. */
   private findProducer(producerId: string): types.Producer | undefined {
     for (const peer of this.peers.values()) {
       const producer = peer.producer(producerId);
       if (producer) return producer;
     }
-    return undefined;
+    return this.remoteTracks.producer(producerId);
+  }
+
+  /** For a link (which lives on the home router): a producer of the room, the feed's included, piped home first. */
+  private async producerAtHome(producerId: string): Promise<types.Producer | undefined> {
+    const feed = await this.mainFeed;
+    const producer = this.findProducer(producerId) ?? [feed?.producers.video, feed?.producers.audio].find((candidate) => candidate?.id === producerId);
+    if (producer) await this.pipeTo(producerId, this.routers.home);
+    return producer;
   }
 }

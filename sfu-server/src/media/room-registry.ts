@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { RequestError, type MainFeedSource, type PeerNotification } from '@ehop/protocol';
+import { RequestError, type LinkTrackState, type MainFeedSource, type PeerNotification } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { TransportSettings } from './media-peer.js';
 import type { PeerLimits } from './peer-limits.js';
@@ -14,6 +14,10 @@ export interface RoomRegistryEvents {
   roomLost: [roomId: string, reason: string];
   activeSpeaker: [roomId: string, speaker: { peerId: string; userId: string } | null];
   mainFeed: [roomId: string, source: MainFeedSource];
+  /** A track sent over a link to another node was paused, resumed or closed here (node-link.ts). */
+  linkTrackState: [roomId: string, linkId: string, producerId: string, state: LinkTrackState];
+  /** This node's receivers want at most this layer of a camera received over a link (send-layers.ts). */
+  linkSendLayers: [roomId: string, linkId: string, producerId: string, maxSpatialLayer: number];
 }
 
 export interface RoomOptions {
@@ -27,6 +31,8 @@ export interface RoomOptions {
   recorderListenIp?: string;
   /** One worker per room (`single`, the default) or each peer on the least-loaded worker (`spread`). */
   spread?: RoomSpread;
+  /** Where rooms' links to other SFU nodes listen (default 127.0.0.1). */
+  linkListenIp?: types.TransportListenIp;
 }
 
 /** How often the ActiveSpeakerObserver may name a new dominant speaker (ms). */
@@ -109,12 +115,15 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       notify: (peerId, notification) => this.emit('peerNotification', roomId, peerId, notification),
       onActiveSpeaker: (speaker) => this.emit('activeSpeaker', roomId, speaker),
       onMainFeed: (source) => this.emit('mainFeed', roomId, source),
+      onLinkTrackState: (linkId, producerId, state) => this.emit('linkTrackState', roomId, linkId, producerId, state),
+      onLinkSendLayers: (linkId, producerId, maxSpatialLayer) => this.emit('linkSendLayers', roomId, linkId, producerId, maxSpatialLayer),
       log: this.log.child({ roomId }),
       activeSpeakerObserver,
       ...(this.roomOptions.rule ? { rule: this.roomOptions.rule } : {}),
       ...(this.roomOptions.layerLingerMs !== undefined ? { layerLingerMs: this.roomOptions.layerLingerMs } : {}),
       ...(this.roomOptions.peerLimits ? { peerLimits: this.roomOptions.peerLimits } : {}),
       ...(this.roomOptions.recorderListenIp ? { recorderListenIp: this.roomOptions.recorderListenIp } : {}),
+      ...(this.roomOptions.linkListenIp ? { linkListenIp: this.roomOptions.linkListenIp } : {}),
     });
     this.rooms.set(roomId, room);
     this.log.info({ roomId }, 'room opened');

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { isPipeTransport } from './pipe-transports.js';
+import { isNodeLink, isPipeTransport } from './pipe-transports.js';
 
 /*
  * A camera publishes three simulcast layers, but in a meeting of 120 endpoints nearly everyone is
@@ -17,6 +17,15 @@ import { isPipeTransport } from './pipe-transports.js';
  */
 export type StandbyConsumerData = {
   standby?: boolean;
+};
+
+/**
+ * Set on a link's consumer (node-link.ts), which takes a camera's streams verbatim to another SFU
+ * node: the highest layer that node's receivers want, as it said (`link:sendLayers`); until it
+ * says, every layer.
+ */
+export type LinkConsumerData = {
+  wantedSpatialLayer?: number;
 };
 
 /** What is known of one consumer of a camera. */
@@ -64,7 +73,10 @@ type ObservedRouter = Pick<types.Router, 'observer'>;
 /**
  * Watches a room's simulcast cameras and their consumers, on every router of the room, and tells
  * each camera what to send. A camera piped to another router is known by its id there too: its
- * consumers on that router count, and the pipe (which takes every layer) does not.
+ * consumers on that router count, and the pipe (which takes every layer) does not. A link to
+ * another node does count, as a receiver of the layer that node said its receivers want (the top
+ * one until it says); and a camera of another node, received over a link, is watched like a local
+ * one, its wish told back to its node.
  */
 export class SendLayers {
   private readonly cameras = new Map<string, Camera>();
@@ -81,6 +93,14 @@ export class SendLayers {
   /** Another router of the room (before any transport exists on it). */
   watch(router: ObservedRouter): void {
     router.observer.on('newtransport', (transport: types.Transport) => {
+      // A link to another node: its consumers stand for receivers this node cannot see (they want
+      // what the far node said), and its producers are cameras of the far node, whose receivers
+      // here are counted like a local camera's (`tell` then goes back over the link).
+      if (isNodeLink(transport)) {
+        transport.observer.on('newproducer', (producer: types.Producer) => this.addCamera(producer));
+        transport.observer.on('newconsumer', (consumer: types.Consumer) => this.addConsumer(consumer));
+        return;
+      }
       // Its producers are copies of cameras already known; its consumers feed the far router.
       if (isPipeTransport(transport)) return;
       transport.observer.on('newproducer', (producer: types.Producer) => this.addCamera(producer));
@@ -153,7 +173,8 @@ export class SendLayers {
     const receivers = [...camera.consumers].map((consumer) => ({
       paused: consumer.paused,
       standby: (consumer.appData as StandbyConsumerData).standby === true,
-      preferredSpatialLayer: consumer.preferredLayers?.spatialLayer,
+      // A link's consumer has no preferred layers (it takes every stream): the far node's wish stands in.
+      preferredSpatialLayer: consumer.preferredLayers?.spatialLayer ?? (consumer.appData as LinkConsumerData).wantedSpatialLayer,
     }));
     return highestWantedLayer(camera.layerCount, receivers);
   }

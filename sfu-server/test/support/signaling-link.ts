@@ -23,12 +23,18 @@ export class SignalingLink {
   readonly mainFeedCuts: SfuEvent<'room:mainFeed'>[] = [];
   /** Peers the SFU closed itself because their signaling node lost its lease. */
   readonly closedPeers: SfuEvent<'peers:closed'>[] = [];
+  /** Tracks this node sends over links that were paused, resumed or closed (for the far node). */
+  readonly linkTrackStates: SfuEvent<'link:trackState'>[] = [];
+  /** The layers this node's receivers want of cameras it receives over links (for the cameras' nodes). */
+  readonly linkSendLayers: SfuEvent<'link:sendLayers'>[] = [];
 
   private constructor(private readonly socket: Socket<SfuToSignalingEvents, SignalingToSfuEvents>) {
     socket.on('peer:notify', (event) => this.notifications.push(event));
     socket.on('room:lost', (event) => this.lostRooms.push(event));
     socket.on('room:mainFeed', (event) => this.mainFeedCuts.push(event));
     socket.on('peers:closed', (event) => this.closedPeers.push(event));
+    socket.on('link:trackState', (event) => this.linkTrackStates.push(event));
+    socket.on('link:sendLayers', (event) => this.linkSendLayers.push(event));
   }
 
   /** `nodeId`: the signaling node this connection speaks for (the owner of the peers it opens). */
