@@ -114,6 +114,17 @@ async function receiverOnB(roomId: string, peerId: string, caps: RtpCapabilities
   };
 }
 
+/** The same meeting open on both nodes with an open floor, and a link's two ends opened (not yet connected). */
+async function openRoomsAndLinkEnds(roomId: string, linkId: string) {
+  await a.ok('room:open', { roomId });
+  const { routerRtpCapabilities: capsB } = await b.ok('room:open', { roomId });
+  await a.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
+  await b.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
+  const endA = await a.ok('link:open', { roomId, linkId });
+  const endB = await b.ok('link:open', { roomId, linkId });
+  return { capsB, endA, endB };
+}
+
 describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
   it('validates link requests', async () => {
     const roomId = 'cascade-checks';
@@ -142,14 +153,8 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
   it('carries a track once to the far node, encrypted; its receivers get media, key frames and the track\'s pause and close', async () => {
     const roomId = 'cascade-1';
     const linkId = 'a-b';
-    await a.ok('room:open', { roomId });
-    const { routerRtpCapabilities: capsB } = await b.ok('room:open', { roomId });
-    await a.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
-    await b.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
-
     // Signaling opens both ends and connects each to the other: here through a relay in the middle.
-    const endA = await a.ok('link:open', { roomId, linkId });
-    const endB = await b.ok('link:open', { roomId, linkId });
+    const { capsB, endA, endB } = await openRoomsAndLinkEnds(roomId, linkId);
     expect(endA.srtpParameters.keyBase64).not.toBe(endB.srtpParameters.keyBase64);
     const relay = await LinkRelay.between(endA, endB);
     closers.push(relay);
@@ -250,12 +255,7 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
   it('has a camera send the simulcast layers the far node\'s receivers want, told over the link', async () => {
     const roomId = 'cascade-layers';
     const linkId = 'a-b';
-    await a.ok('room:open', { roomId });
-    const { routerRtpCapabilities: capsB } = await b.ok('room:open', { roomId });
-    await a.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
-    await b.ok('room:setPolicy', { roomId, policy: OPEN_FLOOR });
-    const endA = await a.ok('link:open', { roomId, linkId });
-    const endB = await b.ok('link:open', { roomId, linkId });
+    const { capsB, endA, endB } = await openRoomsAndLinkEnds(roomId, linkId);
     await a.ok('link:connect', { roomId, linkId, ...endB });
     await b.ok('link:connect', { roomId, linkId, ...endA });
 
