@@ -1,10 +1,14 @@
-import { RequestError, type MediaServerStatus, type SfuEvent, type SfuEventName, type SfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
+import { RequestError, type MediaServerStatus, type SfuEvent, type SfuEventName, type SfuRequest, type SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
 import type { SfuClientOptions } from './sfu-client.js';
 import { SfuDirectory, type SfuNode } from './sfu-directory.js';
 import { MeetingPlacements } from './meeting-placements.js';
 import type { PlacementCandidate } from './placement-rule.js';
+import type { RoomSfuRequestName } from './room-requests.js';
+import { UnitRouting } from './unit-routing.js';
+
+export type { RoomSfuRequestName } from './room-requests.js';
 
 export interface SfuClusterOptions {
   /** SFU_URL: one node reached directly (null: only the nodes announced in Redis). */
@@ -14,13 +18,21 @@ export interface SfuClusterOptions {
   link: Omit<SfuClientOptions, 'url'>;
   /** A meeting's home unit and its ancestors, nearest first (see chooseSfuNode). */
   homeUnits: (meetingId: string) => Promise<string[]>;
+  /** SFU_PEER_PLACEMENT: `meeting` (every peer on the meeting's node) or `unit` (each on its unit's node, nodes linked). */
+  peerPlacement: 'meeting' | 'unit';
+  /** A user's unit and its ancestors, nearest first (read with `unit` only). */
+  userUnits: (userId: string) => Promise<string[]>;
+}
+
+/** Some of a meeting's peers lost their node (SFU_PEER_PLACEMENT=unit): they restart and rejoin elsewhere. */
+export interface PeersLost {
+  roomId: string;
+  peerIds: string[];
+  reason: string;
 }
 
 // Listeners of differently typed events, kept in one list (each is only called with its own event).
 type AnyListener = (event: any) => void;
-
-/** Requests about one room (all but those asked of one node, `node:*`, sent through its client). */
-export type RoomSfuRequestName = Exclude<SfuRequestName, `node:${string}`>;
 
 /**
  * The seam that answers "which SFU node serves this meeting", and signaling's one way to the SFUs:
@@ -35,6 +47,9 @@ export class SfuCluster {
   private readonly listeners: { name: SfuEventName; listener: AnyListener }[] = [];
   private readonly connectListeners: ((node: SfuNode) => void)[] = [];
   private readonly disconnectListeners: ((node: SfuNode) => void)[] = [];
+  private readonly peersLostListeners: ((lost: PeersLost) => void)[] = [];
+  /** SFU_PEER_PLACEMENT=unit only. */
+  private readonly unitRouting: UnitRouting | null;
 
   constructor(
     redis: RedisClient,
@@ -44,6 +59,19 @@ export class SfuCluster {
     this.placements = new MeetingPlacements(redis);
     this.directory = new SfuDirectory(redis, { staticUrl: options.staticUrl, discover: options.discover, link: options.link, wire: (node) => this.wire(node) }, logger);
     this.directory.on('nodeDown', (node) => this.onNodeDown(node));
+    this.unitRouting = options.peerPlacement === 'unit' ? this.routeByUnit(redis, logger) : null;
+  }
+
+  private routeByUnit(redis: RedisClient, logger: Logger): UnitRouting {
+    const routing = new UnitRouting(
+      redis,
+      { homeOf: (roomId) => this.nodeOf(roomId), find: (nodeId) => this.directory.find(nodeId), candidates: () => this.candidates(), userUnits: this.options.userUnits },
+      logger,
+    );
+    // The links' own events: each goes to the other end of its link.
+    this.on('link:trackState', (event) => void routing.cascade.relayTrackState(event));
+    this.on('link:sendLayers', (event) => void routing.cascade.relaySendLayers(event));
+    return routing;
   }
 
   /** Some node is reachable. */
@@ -75,16 +103,23 @@ export class SfuCluster {
     this.directory.stop();
   }
 
-  /** Sends a request about a room to the node that carries the room's meeting. */
+  /** Sends a request about a room to the node that carries the room's meeting (or, by unit, the peer's node). */
   async request<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
+    if (this.unitRouting) return this.unitRouting.request(name, payload);
     // Every request of RoomSfuRequestName is scoped by roomId (the protocol's RoomScope).
     const node = await this.nodeOf((payload as { roomId: string }).roomId);
     return node.client.request(name, payload);
   }
 
-  /** Whether this signaling node has the meeting on `node` (its sockets' media are there). */
-  carries(node: SfuNode, meetingId: string): boolean {
-    return this.placements.cached(meetingId) === node.id;
+  /** Whether this signaling node has the meeting's peer on `node` (that socket's media is there). */
+  carries(node: SfuNode, meetingId: string, peerId: string): boolean {
+    const placed = this.unitRouting?.nodeOfPeer(peerId);
+    return (placed ?? this.placements.cached(meetingId)) === node.id;
+  }
+
+  /** Peers whose node died while their meeting's node lives (SFU_PEER_PLACEMENT=unit). */
+  onPeersLost(listener: (lost: PeersLost) => void): void {
+    this.peersLostListeners.push(listener);
   }
 
   /** Listens to an event of every node, present and future. */
@@ -135,6 +170,17 @@ export class SfuCluster {
       for (const { name, listener } of this.listeners) {
         if (name === 'room:lost') listener({ roomId, reason } satisfies SfuEvent<'room:lost'>);
       }
+    }
+    if (this.unitRouting) this.tellPeersLost(this.unitRouting.nodeDown(node.id), new Set(meetings), reason);
+  }
+
+  /** The peers of a dead far node restart (those of a meeting whose home died heard room:lost already). */
+  private tellPeersLost(peers: { roomId: string; peerId: string }[], restarted: ReadonlySet<string>, reason: string): void {
+    const byRoom = new Map<string, string[]>();
+    for (const { roomId, peerId } of peers) if (!restarted.has(roomId)) byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), peerId]);
+    for (const [roomId, peerIds] of byRoom) {
+      this.logger.warn({ roomId, peers: peerIds.length, reason }, "SFU node gone: its peers rejoin on another node");
+      for (const listener of this.peersLostListeners) listener({ roomId, peerIds, reason });
     }
   }
 }

@@ -1,0 +1,140 @@
+import { MediaPolicy, RequestError, type SfuRequest, type SfuResponse } from '@ehop/protocol';
+import type { Logger } from '../logger.js';
+import type { RedisClient } from '../redis/client.js';
+import { MeetingCascade } from './meeting-cascade.js';
+import { choosePeerNode } from './peer-placement-rule.js';
+import { PeerPlacements, type PlacedPeer } from './peer-placements.js';
+import type { PlacementCandidate } from './placement-rule.js';
+import type { RoomSfuRequestName } from './room-requests.js';
+import type { SfuNode } from './sfu-directory.js';
+
+export interface UnitRoutingDeps {
+  /** The meeting's home node (MeetingPlacements), placing it if needed. */
+  homeOf: (roomId: string) => Promise<SfuNode>;
+  /** A live node by id. */
+  find: (nodeId: string) => SfuNode | undefined;
+  candidates: () => PlacementCandidate[];
+  /** A user's unit and its ancestors, nearest first. */
+  userUnits: (userId: string) => Promise<string[]>;
+}
+
+/** Sent to every node carrying the meeting: a node must know the floor's rules before its peers publish. */
+const TO_EVERY_NODE = new Set<string>(['room:setPolicy', 'room:setMicrophones', 'room:close']);
+
+/**
+ * SFU_PEER_PLACEMENT=unit: requests routed per peer. A request naming a peer goes to the peer's
+ * node (chosen when it opens: choosePeerNode); the floor's rules, the chair's mute and closing go
+ * to every node carrying the meeting; counts are summed over them; the rest (opening, capabilities,
+ * recorder, traffic, network quality) is the home node's. What passes is told to the cascade, which
+ * links the nodes.
+ */
+export class UnitRouting {
+  private readonly placements: PeerPlacements;
+  readonly cascade: MeetingCascade;
+
+  constructor(
+    redis: RedisClient,
+    private readonly deps: UnitRoutingDeps,
+    logger: Logger,
+  ) {
+    this.placements = new PeerPlacements(redis);
+    this.cascade = new MeetingCascade((nodeId, name, payload) => this.nodeById(nodeId).client.request(name, payload), logger);
+  }
+
+  /** The node a peer of this signaling node is on (undefined: not placed here). */
+  nodeOfPeer(peerId: string): string | undefined {
+    return this.placements.nodeOf(peerId);
+  }
+
+  async request<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
+    const { roomId, peerId } = payload as { roomId: string; peerId?: string };
+    if (name === 'peer:open') return (await this.openPeer(payload as SfuRequest<'peer:open'>)) as SfuResponse<K>;
+    if (peerId !== undefined) return this.peerRequest(name, payload, roomId, peerId);
+    if (TO_EVERY_NODE.has(name)) return this.everyNode(name, payload, roomId);
+    if (name === 'room:stats') return (await this.summedStats(roomId)) as SfuResponse<K>;
+    return (await this.deps.homeOf(roomId)).client.request(name, payload);
+  }
+
+  /** A node is gone: this signaling node's peers on it, to be restarted (they rejoin elsewhere). */
+  nodeDown(nodeId: string): PlacedPeer[] {
+    this.cascade.nodeDown(nodeId);
+    return this.placements.takePeersOn(nodeId);
+  }
+
+  private async openPeer(payload: SfuRequest<'peer:open'>): Promise<SfuResponse<'peer:open'>> {
+    const { roomId, peerId, userId } = payload;
+    const home = await this.deps.homeOf(roomId);
+    const units = userId ? await this.deps.userUnits(userId) : [];
+    const nodeId = choosePeerNode(this.deps.candidates(), units, home.id);
+    const node = this.nodeById(nodeId);
+    if (node !== home) await this.prepareRoom(node, roomId);
+    await this.placements.place({ roomId, peerId, userId: userId ?? null, nodeId });
+    const opened = await node.client.request('peer:open', payload);
+    this.cascade.peerPlaced(roomId, home.id, peerId, userId ?? peerId, nodeId);
+    return opened;
+  }
+
+  /** A far node's room, open and with the floor's rules before the peer can publish there. */
+  private async prepareRoom(node: SfuNode, roomId: string): Promise<void> {
+    await node.client.request('room:open', { roomId });
+    const policy = this.cascade.policyOf(roomId);
+    if (policy) await node.client.request('room:setPolicy', { roomId, policy });
+  }
+
+  private async peerRequest<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>, roomId: string, peerId: string): Promise<SfuResponse<K>> {
+    const placed = this.placements.nodeOf(peerId);
+    const node = placed === undefined ? await this.deps.homeOf(roomId) : this.nodeById(placed);
+    const answer = await node.client.request(name, payload);
+    this.observePeerRequest(name, payload, answer, roomId, peerId);
+    return answer;
+  }
+
+  /** What the cascade must know of a peer's request that succeeded. */
+  private observePeerRequest(name: string, payload: unknown, answer: unknown, roomId: string, peerId: string): void {
+    if (name === 'producer:create') {
+      const { source } = payload as SfuRequest<'producer:create'>;
+      this.cascade.trackPublished(roomId, peerId, (answer as SfuResponse<'producer:create'>).producerId, source);
+    } else if (name === 'producer:close') this.cascade.trackClosed(roomId, (payload as SfuRequest<'producer:close'>).producerId);
+    else if (name === 'peer:setView') this.cascade.viewSet(roomId, peerId, (payload as SfuRequest<'peer:setView'>).thumbnails);
+    else if (name === 'peer:close') {
+      this.cascade.peerClosed(roomId, peerId);
+      this.placements.forget(peerId);
+    }
+  }
+
+  /** Every live node with peers of the meeting; the home node's answer (a node without the room yet is skipped). */
+  private async everyNode<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>, roomId: string): Promise<SfuResponse<K>> {
+    const home = await this.deps.homeOf(roomId);
+    if (name === 'room:setPolicy') this.cascade.policySet(roomId, MediaPolicy.parse((payload as SfuRequest<'room:setPolicy'>).policy));
+    if (name === 'room:close') this.cascade.meetingClosed(roomId);
+    const others = (await this.farNodes(roomId, home)).map((node) => node.client.request(name, payload).catch(() => undefined));
+    const [answer] = await Promise.all([home.client.request(name, payload), ...others]);
+    return answer;
+  }
+
+  private async summedStats(roomId: string): Promise<SfuResponse<'room:stats'>> {
+    const home = await this.deps.homeOf(roomId);
+    const far = await Promise.all((await this.farNodes(roomId, home)).map((node) => node.client.request('room:stats', { roomId }).catch(() => null)));
+    const total = await home.client.request('room:stats', { roomId });
+    for (const stats of far) {
+      if (!stats) continue;
+      total.peers += stats.peers;
+      total.transports += stats.transports;
+      total.producers += stats.producers;
+      total.consumers += stats.consumers;
+    }
+    return total;
+  }
+
+  private async farNodes(roomId: string, home: SfuNode): Promise<SfuNode[]> {
+    const ids = await this.placements.nodesOf(roomId);
+    return ids.filter((id) => id !== home.id).flatMap((id) => this.deps.find(id) ?? []);
+  }
+
+  private nodeById(nodeId: string): SfuNode {
+    const node = this.deps.find(nodeId);
+    // It left the registry since the peer was placed: the peer restarts and is placed again.
+    if (!node) throw new RequestError('media_unavailable', 'The media server is not reachable');
+    return node;
+  }
+}
