@@ -45,6 +45,8 @@ export class MeetingCascade {
   private readonly crossings = new Map<string, Crossing>();
   /** Track changes that arrived before the far node had the track (`not_found`): sent again after `link:receive`. */
   private readonly pendingStates = new Map<string, LinkTrackState>();
+  /** Link ends of a forgotten meeting being closed: its next links wait for that. */
+  private readonly closing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly send: NodeRequest,
@@ -99,24 +101,45 @@ export class MeetingCascade {
   /** The meeting's media ended: its links go with its rooms. */
   meetingClosed(roomId: string): void {
     this.meetings.delete(roomId);
+    this.closing.delete(roomId);
   }
 
   /**
    * A node died. Meetings it was home of are dropped whole (their peers restart and rebuild it
-   * around a new home); the others forget its link, its peers and its tracks.
+   * around a new home); the others forget its link, its peers and its tracks, and close the home
+   * node's end of that link (its id is reused if the node comes back).
    */
   nodeDown(nodeId: string): void {
-    for (const [roomId, meeting] of this.meetings) {
-      if (meeting.homeNodeId === nodeId) {
-        this.meetings.delete(roomId);
-        for (const [far, link] of meeting.links) void this.closeEnd(far, roomId, link);
-        continue;
-      }
-      meeting.links.delete(nodeId);
-      for (const [peerId, peer] of meeting.peers) if (peer.nodeId === nodeId) meeting.peers.delete(peerId);
-      for (const [producerId, track] of meeting.tracks) if (track.nodeId === nodeId) meeting.tracks.delete(producerId);
-      for (const key of meeting.sent) if (key.endsWith(`|${nodeId}`) || key.includes(`|${nodeId}|`)) meeting.sent.delete(key);
+    for (const [roomId, meeting] of [...this.meetings]) {
+      if (meeting.homeNodeId === nodeId) this.reset(roomId);
+      else this.forgetNode(roomId, meeting, nodeId);
     }
+  }
+
+  /**
+   * A node lost its room of the meeting (its worker died): every peer of the meeting restarts
+   * (room:lost reaches them all), so the meeting's links are rebuilt from scratch.
+   */
+  roomLost(roomId: string): void {
+    this.reset(roomId);
+  }
+
+  private forgetNode(roomId: string, meeting: SpreadMeeting, nodeId: string): void {
+    const link = meeting.links.get(nodeId);
+    meeting.links.delete(nodeId);
+    for (const [peerId, peer] of meeting.peers) if (peer.nodeId === nodeId) meeting.peers.delete(peerId);
+    for (const [producerId, track] of meeting.tracks) if (track.nodeId === nodeId) meeting.tracks.delete(producerId);
+    for (const key of meeting.sent) if (key.endsWith(`|${nodeId}`) || key.includes(`|${nodeId}|`)) meeting.sent.delete(key);
+    if (link) meeting.tail = meeting.tail.then(() => this.closeEnd(meeting.homeNodeId, roomId, link));
+  }
+
+  /** Forgets the meeting, closing the ends of its links that live on (before any new link of it opens). */
+  private reset(roomId: string): void {
+    const meeting = this.meetings.get(roomId);
+    if (!meeting) return;
+    this.meetings.delete(roomId);
+    const ends = [...meeting.links].flatMap(([far, link]) => [this.closeEnd(far, roomId, link), this.closeEnd(meeting.homeNodeId, roomId, link)]);
+    this.closing.set(roomId, meeting.tail.then(() => Promise.all(ends)).then(() => undefined));
   }
 
   /** The origin node paused, resumed or closed a track it sends over a link: the far node hears it. */
@@ -147,7 +170,10 @@ export class MeetingCascade {
     const known = this.meetings.get(roomId);
     if (known?.homeNodeId === homeNodeId) return known;
     // A new home (the old one died and the meeting was placed again): start the star afresh.
-    const fresh: SpreadMeeting = { homeNodeId, peers: new Map(), tracks: new Map(), policy: known?.policy ?? null, views: new Map(), links: new Map(), sent: new Set(), tail: Promise.resolve() };
+    if (known) this.reset(roomId);
+    const tail = this.closing.get(roomId) ?? Promise.resolve();
+    this.closing.delete(roomId);
+    const fresh: SpreadMeeting = { homeNodeId, peers: new Map(), tracks: new Map(), policy: known?.policy ?? null, views: new Map(), links: new Map(), sent: new Set(), tail };
     this.meetings.set(roomId, fresh);
     return fresh;
   }
@@ -174,8 +200,15 @@ export class MeetingCascade {
     for (const { producerId, from, to } of transfers) {
       const key = `${producerId}|${from}|${to}`;
       if (meeting.sent.has(key)) continue;
-      await this.transfer(roomId, meeting, producerId, from, to);
-      meeting.sent.add(key);
+      try {
+        await this.transfer(roomId, meeting, producerId, from, to);
+        meeting.sent.add(key);
+      } catch (error) {
+        // One track that cannot cross does not hold the others back. One its node no longer has
+        // (closed while its peer went away unseen) is forgotten; anything else is tried at the next change.
+        if ((error as { code?: string }).code === 'not_found') meeting.tracks.delete(producerId);
+        this.logger.warn({ err: error, roomId, producerId, from, to }, 'could not send a track over a link');
+      }
     }
   }
 

@@ -32,7 +32,7 @@ export interface PeersLost {
 }
 
 // Listeners of differently typed events, kept in one list (each is only called with its own event).
-type AnyListener = (event: any) => void;
+type AnyListener = (event: any, node: SfuNode) => void;
 
 /**
  * The seam that answers "which SFU node serves this meeting", and signaling's one way to the SFUs:
@@ -71,6 +71,7 @@ export class SfuCluster {
     // The links' own events: each goes to the other end of its link.
     this.on('link:trackState', (event) => void routing.cascade.relayTrackState(event));
     this.on('link:sendLayers', (event) => void routing.cascade.relaySendLayers(event));
+    this.on('room:lost', ({ roomId }) => routing.cascade.roomLost(roomId));
     return routing;
   }
 
@@ -122,10 +123,15 @@ export class SfuCluster {
     this.peersLostListeners.push(listener);
   }
 
-  /** Listens to an event of every node, present and future. */
-  on<K extends SfuEventName>(name: K, listener: (event: SfuEvent<K>) => void): void {
+  /** Listens to an event of every node, present and future (with the node it came from). */
+  on<K extends SfuEventName>(name: K, listener: (event: SfuEvent<K>, node: SfuNode) => void): void {
     this.listeners.push({ name, listener: listener as AnyListener });
-    for (const node of this.directory.list()) node.client.on(name, listener);
+    for (const node of this.directory.list()) node.client.on(name, (event) => listener(event, node));
+  }
+
+  /** SFU_PEER_PLACEMENT=unit: a meeting's peers may be on several nodes, each with its own main-screen feed. */
+  get placesPeersByUnit(): boolean {
+    return this.unitRouting !== null;
   }
 
   /** A node's link is up (at first, and after every outage): requests to it are accepted. */
@@ -156,7 +162,7 @@ export class SfuCluster {
   }
 
   private wire(node: SfuNode): void {
-    for (const { name, listener } of this.listeners) node.client.on(name, listener);
+    for (const { name, listener } of this.listeners) node.client.on(name, (event) => listener(event, node));
     for (const listener of this.connectListeners) node.client.onConnect(() => listener(node));
     for (const listener of this.disconnectListeners) node.client.onDisconnect(() => listener(node));
   }
@@ -168,7 +174,7 @@ export class SfuCluster {
     const reason = `media server ${node.id} is gone`;
     for (const roomId of meetings) {
       for (const { name, listener } of this.listeners) {
-        if (name === 'room:lost') listener({ roomId, reason } satisfies SfuEvent<'room:lost'>);
+        if (name === 'room:lost') listener({ roomId, reason } satisfies SfuEvent<'room:lost'>, node);
       }
     }
     if (this.unitRouting) this.tellPeersLost(this.unitRouting.nodeDown(node.id), new Set(meetings), reason);
