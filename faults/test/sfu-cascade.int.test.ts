@@ -3,11 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MainFeedSource } from '@ehop/protocol';
-import { canSimulateHosts } from '@ehop/testkit';
+import { canSimulateHosts, killProcess } from '@ehop/testkit';
 import { MEETING_ID, SET_UP_MS, SfuProbe, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { MeetingEndpoint } from '../src/meeting-endpoint.js';
 import { startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
-import { eventually, growingStreams } from '../src/recovery-checks.js';
+import { eventually, expectMedia, growingStreams, waitForMediaBack } from '../src/recovery-checks.js';
 
 /*
  * One meeting over three SFU nodes (SFU_PEER_PLACEMENT=unit): the province's, Lạc Sơn's and Kim
@@ -160,5 +160,25 @@ describe('one meeting over the SFU nodes of its units', () => {
     const twoReceivers = await rateInto(KIM_BOI.id);
     console.info(`into Kim Bôi's node: ${Math.round(oneReceiver / 1000)} kB/s with one receiver there, ${Math.round(twoReceivers / 1000)} kB/s with two`);
     expect(twoReceivers).toBeLessThan(oneReceiver * 1.35);
+  }, 120_000);
+
+  it("moves a dead district node's peers, and only them, to the meeting's node, with their media", async () => {
+    const kimBoi = [meeting.queued, kimBoiHall];
+    const others = [meeting.chair, meeting.hall, meeting.holder];
+    const streams = new Map(await Promise.all(kimBoi.map(async (endpoint) => [endpoint, await growingStreams(endpoint)] as const)));
+    const restartsBefore = others.map((endpoint) => endpoint.joins);
+    const since = performance.now();
+
+    await killProcess(stack.sfus[2]!.process);
+
+    const backAfterMs = await waitForMediaBack(kimBoi.map((endpoint) => expectMedia(endpoint, streams.get(endpoint)!, true)), since, 45_000);
+    expect(await eventually(async () => {
+      const peers = { [PROVINCE.id]: await probes[PROVINCE.id]!.peerCount(MEETING_ID), [LAC_SON.id]: await probes[LAC_SON.id]!.peerCount(MEETING_ID) };
+      if (peers[PROVINCE.id] !== 4) throw new Error(JSON.stringify(peers));
+      return peers;
+    }, 15_000)).toEqual({ [PROVINCE.id]: 4, [LAC_SON.id]: 1 });
+    // The province and Lạc Sơn kept their sessions.
+    expect(others.map((endpoint) => endpoint.joins)).toEqual(restartsBefore);
+    console.info(`Kim Bôi's node killed: its receivers back on the province's node after ${Math.round(backAfterMs)} ms`);
   }, 120_000);
 });
