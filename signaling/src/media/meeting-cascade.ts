@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { LinkTrackState, MediaPolicy, MediaSource, SfuEvent, SfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
+import type { ErrorCode, LinkTrackState, MediaPolicy, MediaSource, SfuEvent, SfuRequest, SfuRequestName, SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import { planTransfers, type PublishedTrack } from './link-plan.js';
 
-/** A request to one given SFU node (not routed by meeting or peer). */
-export type NodeRequest = <K extends SfuRequestName>(nodeId: string, name: K, payload: SfuRequest<K>) => Promise<SfuResponse<K>>;
+/** A request to one given SFU node (not routed by meeting or peer); `expected`: refusals thrown as such (SfuClient.request). */
+export type NodeRequest = <K extends SfuRequestName>(nodeId: string, name: K, payload: SfuRequest<K>, expected?: readonly ErrorCode[]) => Promise<SfuResponse<K>>;
 
 /** One meeting spread over several nodes, as this signaling node drives it. */
 interface SpreadMeeting {
@@ -218,7 +218,7 @@ export class MeetingCascade {
     const key = crossingKey(linkId, producerId);
     this.crossings.set(key, { roomId, from, to });
     const track = await this.send(from, 'link:send', { roomId, linkId, producerId });
-    await ignoring('conflict', this.send(to, 'link:receive', { roomId, linkId, producerId, ...track }));
+    await ignoringConflict(this.send(to, 'link:receive', { roomId, linkId, producerId, ...track }, CONFLICT));
     const pending = this.pendingStates.get(key);
     this.pendingStates.delete(key);
     if (pending) await this.send(to, 'link:trackState', { roomId, linkId, producerId, state: pending });
@@ -236,12 +236,12 @@ export class MeetingCascade {
 
   private async openLink(roomId: string, home: string, far: string): Promise<string> {
     const linkId = linkIdOf(roomId, home, far);
-    await ignoring('conflict', this.send(far, 'room:open', { roomId }));
+    await this.send(far, 'room:open', { roomId });
     const [homeEnd, farEnd] = await Promise.all([this.send(home, 'link:open', { roomId, linkId }), this.send(far, 'link:open', { roomId, linkId })]);
     // Another signaling node may have connected them already (same id, same ends): conflict is fine.
     await Promise.all([
-      ignoring('conflict', this.send(home, 'link:connect', { roomId, linkId, ...farEnd })),
-      ignoring('conflict', this.send(far, 'link:connect', { roomId, linkId, ...homeEnd })),
+      ignoringConflict(this.send(home, 'link:connect', { roomId, linkId, ...farEnd }, CONFLICT)),
+      ignoringConflict(this.send(far, 'link:connect', { roomId, linkId, ...homeEnd }, CONFLICT)),
     ]);
     this.logger.info({ roomId, linkId, home, far }, 'SFU nodes linked');
     return linkId;
@@ -265,11 +265,14 @@ function crossingKey(linkId: string, producerId: string): string {
   return `${linkId}/${producerId}`;
 }
 
-async function ignoring<T>(code: string, request: Promise<T>): Promise<T | undefined> {
+/** Another signaling node connected the link, or received the track, first: done all the same. */
+const CONFLICT: readonly ErrorCode[] = ['conflict'];
+
+async function ignoringConflict<T>(request: Promise<T>): Promise<T | undefined> {
   try {
     return await request;
   } catch (error) {
-    if ((error as { code?: string }).code === code) return undefined;
+    if ((error as { code?: string }).code === 'conflict') return undefined;
     throw error;
   }
 }

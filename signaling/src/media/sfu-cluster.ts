@@ -97,11 +97,13 @@ export class SfuCluster {
 
   /** Starts finding nodes and linking to them; call it once every listener is registered. */
   async connect(): Promise<void> {
+    await this.unitRouting?.start();
     await this.directory.start();
   }
 
   close(): void {
     this.directory.stop();
+    this.unitRouting?.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'could not stop hearing cascade changes'));
   }
 
   /** Sends a request about a room to the node that carries the room's meeting (or, by unit, the peer's node). */

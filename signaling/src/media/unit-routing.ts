@@ -1,6 +1,7 @@
 import { MediaPolicy, RequestError, type SfuRequest, type SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
+import { CascadeEvents, type CascadeEvent } from './cascade-events.js';
 import { MeetingCascade } from './meeting-cascade.js';
 import { choosePeerNode } from './peer-placement-rule.js';
 import { PeerPlacements, type PlacedPeer } from './peer-placements.js';
@@ -31,6 +32,8 @@ const TO_EVERY_NODE = new Set<string>(['room:setPolicy', 'room:setMicrophones', 
 export class UnitRouting {
   private readonly placements: PeerPlacements;
   readonly cascade: MeetingCascade;
+  /** What the cascade learns goes through every signaling node's cascade (this one's included). */
+  private readonly events: CascadeEvents;
 
   constructor(
     redis: RedisClient,
@@ -38,7 +41,21 @@ export class UnitRouting {
     logger: Logger,
   ) {
     this.placements = new PeerPlacements(redis);
-    this.cascade = new MeetingCascade((nodeId, name, payload) => this.nodeById(nodeId).client.request(name, payload), logger);
+    this.cascade = new MeetingCascade((nodeId, name, payload, expected) => this.nodeById(nodeId).client.request(name, payload, expected), logger);
+    this.events = new CascadeEvents(redis, this.cascade, logger);
+  }
+
+  /** Hears the other signaling nodes' changes from now on. */
+  start(): Promise<void> {
+    return this.events.start();
+  }
+
+  stop(): Promise<void> {
+    return this.events.stop();
+  }
+
+  private tell(event: CascadeEvent): Promise<void> {
+    return this.events.publish(event);
   }
 
   /** The node a peer of this signaling node is on (undefined: not placed here). */
@@ -70,7 +87,7 @@ export class UnitRouting {
     if (node !== home) await this.prepareRoom(node, roomId);
     await this.placements.place({ roomId, peerId, userId: userId ?? null, nodeId });
     const opened = await node.client.request('peer:open', payload);
-    this.cascade.peerPlaced(roomId, home.id, peerId, userId ?? peerId, nodeId);
+    await this.tell({ type: 'peerPlaced', roomId, homeNodeId: home.id, peerId, userId: userId ?? peerId, nodeId });
     return opened;
   }
 
@@ -85,28 +102,18 @@ export class UnitRouting {
     const placed = this.placements.nodeOf(peerId);
     const node = placed === undefined ? await this.deps.homeOf(roomId) : this.nodeById(placed);
     const answer = await node.client.request(name, payload);
-    this.observePeerRequest(name, payload, answer, roomId, peerId);
+    const change = cascadeChangeOf(name, payload, answer, roomId, peerId);
+    if (name === 'peer:close') this.placements.forget(peerId);
+    // The cascade is told in the background: the peer's answer does not wait for Redis.
+    if (change) this.tell(change).catch(() => undefined);
     return answer;
-  }
-
-  /** What the cascade must know of a peer's request that succeeded. */
-  private observePeerRequest(name: string, payload: unknown, answer: unknown, roomId: string, peerId: string): void {
-    if (name === 'producer:create') {
-      const { source } = payload as SfuRequest<'producer:create'>;
-      this.cascade.trackPublished(roomId, peerId, (answer as SfuResponse<'producer:create'>).producerId, source);
-    } else if (name === 'producer:close') this.cascade.trackClosed(roomId, (payload as SfuRequest<'producer:close'>).producerId);
-    else if (name === 'peer:setView') this.cascade.viewSet(roomId, peerId, (payload as SfuRequest<'peer:setView'>).thumbnails);
-    else if (name === 'peer:close') {
-      this.cascade.peerClosed(roomId, peerId);
-      this.placements.forget(peerId);
-    }
   }
 
   /** Every live node with peers of the meeting; the home node's answer (a node without the room yet is skipped). */
   private async everyNode<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>, roomId: string): Promise<SfuResponse<K>> {
     const home = await this.deps.homeOf(roomId);
-    if (name === 'room:setPolicy') this.cascade.policySet(roomId, MediaPolicy.parse((payload as SfuRequest<'room:setPolicy'>).policy));
-    if (name === 'room:close') this.cascade.meetingClosed(roomId);
+    if (name === 'room:setPolicy') await this.tell({ type: 'policySet', roomId, policy: MediaPolicy.parse((payload as SfuRequest<'room:setPolicy'>).policy) });
+    if (name === 'room:close') await this.tell({ type: 'meetingClosed', roomId });
     const others = (await this.farNodes(roomId, home)).map((node) => node.client.request(name, payload).catch(() => undefined));
     const [answer] = await Promise.all([home.client.request(name, payload), ...others]);
     return answer;
@@ -136,5 +143,21 @@ export class UnitRouting {
     // It left the registry since the peer was placed: the peer restarts and is placed again.
     if (!node) throw new RequestError('media_unavailable', 'The media server is not reachable');
     return node;
+  }
+}
+
+/** What the cascade must know of a peer's request that succeeded (nothing for most). */
+function cascadeChangeOf(name: string, payload: unknown, answer: unknown, roomId: string, peerId: string): CascadeEvent | null {
+  switch (name) {
+    case 'producer:create':
+      return { type: 'trackPublished', roomId, peerId, producerId: (answer as SfuResponse<'producer:create'>).producerId, source: (payload as SfuRequest<'producer:create'>).source };
+    case 'producer:close':
+      return { type: 'trackClosed', roomId, producerId: (payload as SfuRequest<'producer:close'>).producerId };
+    case 'peer:setView':
+      return { type: 'viewSet', roomId, peerId, thumbnails: (payload as SfuRequest<'peer:setView'>).thumbnails };
+    case 'peer:close':
+      return { type: 'peerClosed', roomId, peerId };
+    default:
+      return null;
   }
 }

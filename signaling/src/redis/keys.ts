@@ -29,6 +29,8 @@ export const keys = {
   meetingsEnding: () => 'meetings:ending',
   /** Pub/sub channel: a meeting's domain events (status changes), heard by every signaling node. */
   meetingEventsChannel: () => 'meeting-events',
+  /** Pub/sub: what every signaling node's SFU cascade must know (SFU_PEER_PLACEMENT=unit). */
+  sfuCascadeChannel: () => 'sfu-cascade-events',
   /** Hash: version, state ({ nodeId }: the SFU node carrying its media); compare-and-set on version. */
   meetingSfuNode: (meetingId: string) => `meeting:${meetingId}:sfu-node`,
   /** Set: every SFU node that has had peers of the meeting (SFU_PEER_PLACEMENT=unit); room-wide requests go to each live one. */
