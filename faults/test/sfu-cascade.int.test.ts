@@ -14,7 +14,8 @@ import { eventually, expectMedia, growingStreams, waitForMediaBack } from '../sr
  * Bôi's (a second district, made for the test, with one delegate and its hall TV moved into it).
  * The chair and the province's hall TV are on the province's node (the meeting's node), the floor
  * holder of Lạc Sơn on Lạc Sơn's, the two of Kim Bôi on Kim Bôi's. Signaling links the nodes around
- * the province's and sends over each link only what the far node needs, once.
+ * the province's and sends over each link only what the far node needs, once. Two signaling nodes:
+ * the province's people use the first, the districts' the second.
  *
  * Each server on a host of its own where the machine allows it (network namespaces), so the
  * traffic into a node can be read off its host's interface.
@@ -30,10 +31,17 @@ let kimBoiHall: MeetingEndpoint;
 const probes: Record<string, SfuProbe> = {};
 
 beforeAll(async () => {
-  stack = await startFaultStack({ sfuNodes: [PROVINCE, LAC_SON, KIM_BOI], separateHosts: await canSimulateHosts(), signalingEnv: { SFU_PEER_PLACEMENT: 'unit' } });
+  stack = await startFaultStack({
+    sfuNodes: [PROVINCE, LAC_SON, KIM_BOI],
+    separateHosts: await canSimulateHosts(),
+    signalingNodes: 2,
+    signalingEnv: { SFU_PEER_PLACEMENT: 'unit' },
+  });
   for (const [index, node] of [PROVINCE, LAC_SON, KIM_BOI].entries()) probes[node.id] = await SfuProbe.connect(stack.sfus[index]!.url, stack.sfus[index]!.secret);
   await moveIntoKimBoi(['u-daibieu2', KIM_BOI_HALL]);
-  meeting = await startMeeting(stack);
+  // The districts' people through the second signaling node, the province's through the first: the
+  // chair's grant and the holder's camera pass through different nodes, whose cascades must agree.
+  meeting = await startMeeting(stack, { holder: 1, queued: 1 });
   await eventually(async () => {
     if (!(await growingStreams(meeting.queued)).includes('feed:video')) throw new Error('no main screen in Kim Bôi yet');
   }, 30_000);
@@ -145,7 +153,8 @@ describe('one meeting over the SFU nodes of its units', () => {
   it("brings the main camera into a district once, however many receivers it has there", async () => {
     const oneReceiver = stack.network ? await rateInto(KIM_BOI.id) : null;
     const before = await probes[KIM_BOI.id]!.request('room:traffic', { roomId: MEETING_ID });
-    kimBoiHall = await MeetingEndpoint.join(KIM_BOI_HALL, { url: stack.nodes[0]!.url, cookie: await stack.login('diemcau-huyen'), meetingId: MEETING_ID, media: 'receive' });
+    const url = stack.nodes[1]!.url;
+    kimBoiHall = await MeetingEndpoint.join(KIM_BOI_HALL, { url, cookie: await stack.login('diemcau-huyen', url), meetingId: MEETING_ID, media: 'receive' });
     await kimBoiHall.showThumbnails([USERS.chair]);
     await eventually(async () => {
       const streams = await growingStreams(kimBoiHall);
