@@ -25,8 +25,8 @@ const TO_EVERY_NODE = new Set<string>(['room:setPolicy', 'room:setMicrophones', 
 /**
  * SFU_PEER_PLACEMENT=unit: requests routed per peer. A request naming a peer goes to the peer's
  * node (chosen when it opens: choosePeerNode); the floor's rules, the chair's mute and closing go
- * to every node carrying the meeting; counts are summed over them; the rest (opening, capabilities,
- * recorder, traffic, network quality) is the home node's. What passes is told to the cascade, which
+ * to every node carrying the meeting; readings (stats, traffic, network quality) are merged over
+ * them; the rest (opening, capabilities, recorder) is the home node's. What passes is told to the cascade, which
  * links the nodes.
  */
 export class UnitRouting {
@@ -68,7 +68,7 @@ export class UnitRouting {
     if (name === 'peer:open') return (await this.openPeer(payload as SfuRequest<'peer:open'>)) as SfuResponse<K>;
     if (peerId !== undefined) return this.peerRequest(name, payload, roomId, peerId);
     if (TO_EVERY_NODE.has(name)) return this.everyNode(name, payload, roomId);
-    if (name === 'room:stats') return (await this.summedStats(roomId)) as SfuResponse<K>;
+    if (name === 'room:stats' || name === 'room:traffic' || name === 'room:networkQuality') return this.merged(name, payload, roomId);
     return (await this.deps.homeOf(roomId)).client.request(name, payload);
   }
 
@@ -82,7 +82,9 @@ export class UnitRouting {
     const { roomId, peerId, userId } = payload;
     const home = await this.deps.homeOf(roomId);
     const units = userId ? await this.deps.userUnits(userId) : [];
-    const nodeId = choosePeerNode(this.deps.candidates(), units, home.id);
+    // A node this signaling node cannot reach now is no choice (the peer would fail to open there).
+    const reachable = this.deps.candidates().filter((candidate) => this.deps.find(candidate.id)?.client.connected);
+    const nodeId = choosePeerNode(reachable, units, home.id);
     const node = this.nodeById(nodeId);
     if (node !== home) await this.prepareRoom(node, roomId);
     await this.placements.place({ roomId, peerId, userId: userId ?? null, nodeId });
@@ -119,18 +121,12 @@ export class UnitRouting {
     return answer;
   }
 
-  private async summedStats(roomId: string): Promise<SfuResponse<'room:stats'>> {
+  /** Counts summed, and every node's peers listed, over the meeting's nodes (a node that cannot answer is left out). */
+  private async merged<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>, roomId: string): Promise<SfuResponse<K>> {
     const home = await this.deps.homeOf(roomId);
-    const far = await Promise.all((await this.farNodes(roomId, home)).map((node) => node.client.request('room:stats', { roomId }).catch(() => null)));
-    const total = await home.client.request('room:stats', { roomId });
-    for (const stats of far) {
-      if (!stats) continue;
-      total.peers += stats.peers;
-      total.transports += stats.transports;
-      total.producers += stats.producers;
-      total.consumers += stats.consumers;
-    }
-    return total;
+    const far = await Promise.all((await this.farNodes(roomId, home)).map((node) => node.client.request(name, payload).catch(() => null)));
+    const total = await home.client.request(name, payload);
+    return far.reduce<SfuResponse<K>>((sum, answer) => (answer ? mergeAnswers(sum, answer) : sum), total);
   }
 
   private async farNodes(roomId: string, home: SfuNode): Promise<SfuNode[]> {
@@ -160,4 +156,15 @@ function cascadeChangeOf(name: string, payload: unknown, answer: unknown, roomId
     default:
       return null;
   }
+}
+
+/** Two nodes' answers to the same room-wide reading: numbers added, lists joined. */
+function mergeAnswers<T>(a: T, b: T): T {
+  const merged: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(b as Record<string, unknown>)) {
+    const mine = merged[key];
+    if (typeof mine === 'number' && typeof value === 'number') merged[key] = mine + value;
+    else if (Array.isArray(mine) && Array.isArray(value)) merged[key] = [...mine, ...value];
+  }
+  return merged as T;
 }
