@@ -190,4 +190,28 @@ describe('one meeting over the SFU nodes of its units', () => {
     expect(others.map((endpoint) => endpoint.joins)).toEqual(restartsBefore);
     console.info(`Kim Bôi's node killed: its receivers back on the province's node after ${Math.round(backAfterMs)} ms`);
   }, 120_000);
+
+  it('links a district node again when it comes back: a new Kim Bôi peer lands there and gets its media over the new link', async () => {
+    await stack.sfus[2]!.restart();
+    const url = stack.nodes[1]!.url;
+    // Both signaling nodes must see it again before the endpoint comes back (either may place it).
+    for (const node of stack.nodes) {
+      await eventually(async () => {
+        const servers = (await (await fetch(`${node.url}/api/admin/media-servers`, { headers: { cookie: await stack.login('admin', node.url) } })).json()) as { id: string; connected: boolean }[];
+        if (!servers.some((server) => server.id === KIM_BOI.id && server.connected)) throw new Error(`${KIM_BOI.id} not back at ${node.url}`);
+      }, 20_000);
+    }
+    kimBoiHall.close();
+    kimBoiHall = await MeetingEndpoint.join(KIM_BOI_HALL, { url, cookie: await stack.login('diemcau-huyen', url), meetingId: MEETING_ID, media: 'receive' });
+    await kimBoiHall.showThumbnails([USERS.chair]);
+    await eventually(async () => {
+      const streams = await growingStreams(kimBoiHall);
+      if (!['feed:audio', 'feed:video', `${USERS.chair}:camera`].every((label) => streams.includes(label))) throw new Error(streams.join(', '));
+    }, 30_000);
+    expect(await eventually(async () => {
+      const peers = await peersPerNode();
+      if (peers[KIM_BOI.id] !== 1 || peers[PROVINCE.id] !== 3) throw new Error(JSON.stringify(peers));
+      return peers;
+    }, 15_000)).toEqual({ [PROVINCE.id]: 3, [LAC_SON.id]: 1, [KIM_BOI.id]: 1 });
+  }, 120_000);
 });

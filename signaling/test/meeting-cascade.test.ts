@@ -79,4 +79,27 @@ describe('MeetingCascade', () => {
     await settle();
     expect(calls).toEqual(['home link:close', 'node-a room:open', 'home link:open', 'node-a link:open', 'home link:connect', 'node-a link:connect']);
   });
+
+  it('builds a link again, ends closed first, when a node comes back within its registry lifetime (a quick restart)', async () => {
+    const { calls, send } = fakeNodes();
+    const cascade = new MeetingCascade(send, silent);
+    cascade.peerPlaced(ROOM, 'home', 'p-chair', 'chair', 'home');
+    cascade.trackPublished(ROOM, 'p-chair', 'cam-chair', 'camera');
+    cascade.policySet(ROOM, policy('chair'));
+    cascade.peerPlaced(ROOM, 'home', 'p-a', 'a', 'node-a');
+    await settle();
+    calls.length = 0;
+    cascade.nodeReconnected('node-a');
+    await settle();
+    expect(calls.slice(0, 2).sort()).toEqual(['home link:close', 'node-a link:close']);
+    expect(calls.slice(2)).toEqual([
+      'node-a room:open',
+      'home link:open',
+      'node-a link:open',
+      'home link:connect',
+      'node-a link:connect',
+      'home link:send cam-chair',
+      'node-a link:receive cam-chair',
+    ]);
+  });
 });

@@ -124,6 +124,25 @@ export class MeetingCascade {
     this.reset(roomId);
   }
 
+  /**
+   * This signaling node's connection to a node is up again. The node may have restarted within its
+   * registry record's lifetime (so nodeDown never came) and lost its rooms and their links, or kept
+   * them: either way its links are closed at both ends and built again with what they carried.
+   */
+  nodeReconnected(nodeId: string): void {
+    for (const [roomId, meeting] of this.meetings) {
+      const far = meeting.homeNodeId === nodeId ? [...meeting.links.keys()] : meeting.links.has(nodeId) ? [nodeId] : [];
+      if (far.length === 0) continue;
+      for (const farNodeId of far) {
+        const link = meeting.links.get(farNodeId)!;
+        meeting.links.delete(farNodeId);
+        for (const key of meeting.sent) if (key.endsWith(`|${farNodeId}`) || key.includes(`|${farNodeId}|`)) meeting.sent.delete(key);
+        meeting.tail = meeting.tail.then(() => Promise.all([this.closeEnd(farNodeId, roomId, link), this.closeEnd(meeting.homeNodeId, roomId, link)])).then(() => undefined);
+      }
+      this.sync(roomId);
+    }
+  }
+
   private forgetNode(roomId: string, meeting: SpreadMeeting, nodeId: string): void {
     const link = meeting.links.get(nodeId);
     meeting.links.delete(nodeId);

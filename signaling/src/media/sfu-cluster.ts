@@ -72,6 +72,7 @@ export class SfuCluster {
     this.on('link:trackState', (event) => void routing.cascade.relayTrackState(event));
     this.on('link:sendLayers', (event) => void routing.cascade.relaySendLayers(event));
     this.on('room:lost', ({ roomId }) => routing.cascade.roomLost(roomId));
+    this.onConnect((node) => routing.cascade.nodeReconnected(node.id));
     return routing;
   }
 
