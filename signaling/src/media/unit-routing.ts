@@ -117,8 +117,9 @@ export class UnitRouting {
     if (name === 'room:setPolicy') await this.tell({ type: 'policySet', roomId, policy: MediaPolicy.parse((payload as SfuRequest<'room:setPolicy'>).policy) });
     if (name === 'room:close') await this.tell({ type: 'meetingClosed', roomId });
     const others = (await this.farNodes(roomId, home)).map((node) => node.client.request(name, payload).catch(() => undefined));
-    const [answer] = await Promise.all([home.client.request(name, payload), ...others]);
-    return answer;
+    const [answer, ...far] = await Promise.all([home.client.request(name, payload), ...others]);
+    // The chair's mute counts the microphones paused on every node; the policy's `applied` is the home node's.
+    return name === 'room:setMicrophones' ? far.reduce<SfuResponse<K>>((sum, one) => (one ? mergeAnswers(sum, one) : sum), answer) : answer;
   }
 
   /** Counts summed, and every node's peers listed, over the meeting's nodes (a node that cannot answer is left out). */
