@@ -52,6 +52,8 @@ export interface FaultStackOptions {
    * clients stay on this host, reached at the bridge's gateway address.
    */
   separateHosts?: boolean;
+  /** Extra environment of every signaling node (SFU_PEER_PLACEMENT=unit, ...). */
+  signalingEnv?: Record<string, string>;
 }
 
 /** The whole system as separate processes, each of which a test may kill: Redis, the SFU, signaling. */
@@ -117,7 +119,7 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
         sfuUrl,
         sfuSecret: sfu.secret,
         build: false,
-        env: { ...env, ...discovery, ...recorder },
+        env: { ...env, ...discovery, ...recorder, ...options.signalingEnv },
         ...(network && i === 0 ? hostOf('signaling') : {}),
       });
       nodes.push(node);

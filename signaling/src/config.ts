@@ -50,6 +50,8 @@ const EnvSchema = z
     SFU_URL: z.url().optional(),
     /** `url`: one SFU at SFU_URL. `redis`: every SFU node that announces itself in Redis (several servers). */
     SFU_DISCOVERY: z.enum(['url', 'redis']).default('url'),
+    /** `meeting`: a meeting's peers all on its node. `unit`: each peer on its unit's district's node, the nodes linked (issue 16). */
+    SFU_PEER_PLACEMENT: z.enum(['meeting', 'unit']).default('meeting'),
     SFU_SECRET: z.string().min(1).optional(),
     SFU_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     SESSION_SECRET: z.string().min(16).optional(),
@@ -160,7 +162,7 @@ export interface SignalingConfig {
   port: number;
   redisUrl: string;
   /** url null: no fixed SFU, only those found in Redis (`discover`). */
-  sfu: { url: string | null; discover: boolean; secret: string; requestTimeoutMs: number; caFile: string | null };
+  sfu: { url: string | null; discover: boolean; peerPlacement: 'meeting' | 'unit'; secret: string; requestTimeoutMs: number; caFile: string | null };
   session: { secret: string; cookieSecure: boolean };
   /** Origins whose pages may act with a user's cookie; null: only the server's own origin. */
   allowedOrigins: string[] | null;
@@ -228,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
     sfu: {
       url: e.SFU_URL ?? (e.SFU_DISCOVERY === 'url' ? DEFAULT_SFU_URL : null),
       discover: e.SFU_DISCOVERY === 'redis',
+      peerPlacement: e.SFU_PEER_PLACEMENT,
       secret: e.SFU_SECRET ?? DEV_SFU_SECRET, requestTimeoutMs: e.SFU_REQUEST_TIMEOUT_MS,
       caFile: e.SFU_CA_FILE ?? null,
     },

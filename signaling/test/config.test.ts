@@ -10,13 +10,19 @@ describe('signaling configuration', () => {
     expect(() => loadConfig({ SFU_DISCOVERY: 'dns' })).toThrow(/SFU_DISCOVERY/);
   });
 
+  it("keeps a meeting's peers on its node unless SFU_PEER_PLACEMENT=unit", () => {
+    expect(loadConfig({}).sfu.peerPlacement).toBe('meeting');
+    expect(loadConfig({ SFU_DISCOVERY: 'redis', SFU_PEER_PLACEMENT: 'unit' }).sfu).toMatchObject({ discover: true, peerPlacement: 'unit' });
+    expect(() => loadConfig({ SFU_PEER_PLACEMENT: 'district' })).toThrow(/SFU_PEER_PLACEMENT/);
+  });
+
   it('has working local defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
-      sfu: { url: 'http://127.0.0.1:4000', discover: false, secret: 'dev-sfu-secret' },
+      sfu: { url: 'http://127.0.0.1:4000', discover: false, peerPlacement: 'meeting', secret: 'dev-sfu-secret' },
       session: { cookieSecure: false },
       tls: null,
       turn: null,

@@ -18,7 +18,7 @@ import { createDocumentServices } from '../documents/document-services.js';
 import { createHttpApp } from './http-app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SfuCluster } from '../media/sfu-cluster.js';
-import { meetingHomeUnits } from '../media/meeting-home.js';
+import { meetingHomeUnits, userUnitChain } from '../media/meeting-home.js';
 import { iceServersFor } from '../media/turn-credentials.js';
 import { AgendaRepository } from '../agenda/agenda-repository.js';
 import { AgendaService } from '../agenda/agenda-service.js';
@@ -92,10 +92,10 @@ export async function createSignalingServer(config: SignalingConfig, logger?: Lo
   const units = new UnitRepository(redis);
   const meetings = new MeetingRepository(redis);
   const conferences = new ConferenceRepository(redis);
-  const { url: staticUrl, discover, ...link } = config.sfu;
+  const { url: staticUrl, discover, peerPlacement, ...link } = config.sfu;
   const sfu = new SfuCluster(
     redis,
-    { staticUrl, discover, link: { ...link, nodeId }, homeUnits: meetingHomeUnits(meetings, users, units) },
+    { staticUrl, discover, peerPlacement, link: { ...link, nodeId }, homeUnits: meetingHomeUnits(meetings, users, units), userUnits: userUnitChain(users, units) },
     log.child({ component: 'sfu-client', nodeId }),
   );
   let io: SignalingIo | undefined;

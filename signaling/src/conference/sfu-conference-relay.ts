@@ -26,8 +26,16 @@ export function relayConferenceEvents(sfu: SfuCluster, deps: RealtimeDeps, confe
   });
 
   // One message for the whole room: at 120 endpoints a cut-over must not be 120 relayed notifications.
-  sfu.on('room:mainFeed', ({ roomId, source }) => {
-    deps.io.local.to(rooms.meeting(roomId)).emit('media:mainFeed', source);
+  sfu.on('room:mainFeed', ({ roomId, source }, node) => {
+    if (!sfu.placesPeersByUnit) {
+      deps.io.local.to(rooms.meeting(roomId)).emit('media:mainFeed', source);
+      return;
+    }
+    // Each node of the meeting has its own feed, cutting over at its own key frame: a socket hears its node's.
+    for (const socket of deps.io.of('/').sockets.values()) {
+      const joined = socket.data.joined;
+      if (joined?.meetingId === roomId && joined.mediaOpen && sfu.carries(node, roomId, joined.peerId)) socket.emit('media:mainFeed', source);
+    }
   });
 
   sfu.on('room:activeSpeaker', ({ roomId, userId, peerId }) => {

@@ -17,3 +17,13 @@ export function meetingHomeUnits(meetings: MeetingRepository, users: UserReposit
     return unitAndAncestors(home.unitId, (unitId) => parents.get(unitId));
   };
 }
+
+/** A user's unit and its ancestors, nearest first (where their peers' media goes, SFU_PEER_PLACEMENT=unit). Empty for an unknown user. */
+export function userUnitChain(users: UserRepository, units: UnitRepository) {
+  return async (userId: string): Promise<string[]> => {
+    const user = await users.get(userId);
+    if (!user) return [];
+    const parents = new Map((await units.listAll()).map((unit) => [unit.id, unit.parentId]));
+    return unitAndAncestors(user.unitId, (unitId) => parents.get(unitId));
+  };
+}

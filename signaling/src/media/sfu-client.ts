@@ -79,13 +79,17 @@ export class SfuClient {
     this.socket.connect();
   }
 
-  async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
+  /**
+   * `expected`: refusals the caller handles itself (the cascade takes `conflict` on a link another
+   * signaling node set up as done): thrown with their own code, not logged.
+   */
+  async request<K extends SfuRequestName>(name: K, payload: SfuRequest<K>, expected: readonly ErrorCode[] = []): Promise<SfuResponse<K>> {
     if (!this.socket.connected) throw new RequestError('media_unavailable', 'The media server is not reachable');
     const ack = SfuAck.safeParse(await this.send(name, payload));
     if (!ack.success) return this.unavailable(name, 'malformed acknowledgement', ack.error);
     if (!ack.data.ok) {
       const { code, message } = ack.data.error;
-      if (CODES_PASSED_THROUGH.has(code)) throw new RequestError(code, message);
+      if (CODES_PASSED_THROUGH.has(code) || expected.includes(code)) throw new RequestError(code, message);
       return this.unavailable(name, 'request failed', ack.data.error);
     }
     const response = sfuRequests[name].response.safeParse(ack.data.data);

@@ -1,10 +1,14 @@
-import { RequestError, type MediaServerStatus, type SfuEvent, type SfuEventName, type SfuRequest, type SfuRequestName, type SfuResponse } from '@ehop/protocol';
+import { RequestError, type MediaServerStatus, type SfuEvent, type SfuEventName, type SfuRequest, type SfuResponse } from '@ehop/protocol';
 import type { Logger } from '../logger.js';
 import type { RedisClient } from '../redis/client.js';
 import type { SfuClientOptions } from './sfu-client.js';
 import { SfuDirectory, type SfuNode } from './sfu-directory.js';
 import { MeetingPlacements } from './meeting-placements.js';
 import type { PlacementCandidate } from './placement-rule.js';
+import type { RoomSfuRequestName } from './room-requests.js';
+import { UnitRouting } from './unit-routing.js';
+
+export type { RoomSfuRequestName } from './room-requests.js';
 
 export interface SfuClusterOptions {
   /** SFU_URL: one node reached directly (null: only the nodes announced in Redis). */
@@ -14,13 +18,21 @@ export interface SfuClusterOptions {
   link: Omit<SfuClientOptions, 'url'>;
   /** A meeting's home unit and its ancestors, nearest first (see chooseSfuNode). */
   homeUnits: (meetingId: string) => Promise<string[]>;
+  /** SFU_PEER_PLACEMENT: `meeting` (every peer on the meeting's node) or `unit` (each on its unit's node, nodes linked). */
+  peerPlacement: 'meeting' | 'unit';
+  /** A user's unit and its ancestors, nearest first (read with `unit` only). */
+  userUnits: (userId: string) => Promise<string[]>;
+}
+
+/** Some of a meeting's peers lost their node (SFU_PEER_PLACEMENT=unit): they restart and rejoin elsewhere. */
+export interface PeersLost {
+  roomId: string;
+  peerIds: string[];
+  reason: string;
 }
 
 // Listeners of differently typed events, kept in one list (each is only called with its own event).
-type AnyListener = (event: any) => void;
-
-/** Requests about one room (all but those asked of one node, `node:*`, sent through its client). */
-export type RoomSfuRequestName = Exclude<SfuRequestName, `node:${string}`>;
+type AnyListener = (event: any, node: SfuNode) => void;
 
 /**
  * The seam that answers "which SFU node serves this meeting", and signaling's one way to the SFUs:
@@ -35,6 +47,9 @@ export class SfuCluster {
   private readonly listeners: { name: SfuEventName; listener: AnyListener }[] = [];
   private readonly connectListeners: ((node: SfuNode) => void)[] = [];
   private readonly disconnectListeners: ((node: SfuNode) => void)[] = [];
+  private readonly peersLostListeners: ((lost: PeersLost) => void)[] = [];
+  /** SFU_PEER_PLACEMENT=unit only. */
+  private readonly unitRouting: UnitRouting | null;
 
   constructor(
     redis: RedisClient,
@@ -44,6 +59,21 @@ export class SfuCluster {
     this.placements = new MeetingPlacements(redis);
     this.directory = new SfuDirectory(redis, { staticUrl: options.staticUrl, discover: options.discover, link: options.link, wire: (node) => this.wire(node) }, logger);
     this.directory.on('nodeDown', (node) => this.onNodeDown(node));
+    this.unitRouting = options.peerPlacement === 'unit' ? this.routeByUnit(redis, logger) : null;
+  }
+
+  private routeByUnit(redis: RedisClient, logger: Logger): UnitRouting {
+    const routing = new UnitRouting(
+      redis,
+      { homeOf: (roomId) => this.nodeOf(roomId), find: (nodeId) => this.directory.find(nodeId), candidates: () => this.candidates(), userUnits: this.options.userUnits },
+      logger,
+    );
+    // The links' own events: each goes to the other end of its link.
+    this.on('link:trackState', (event) => void routing.cascade.relayTrackState(event));
+    this.on('link:sendLayers', (event) => void routing.cascade.relaySendLayers(event));
+    this.on('room:lost', ({ roomId }) => routing.cascade.roomLost(roomId));
+    this.onConnect((node) => routing.cascade.nodeReconnected(node.id));
+    return routing;
   }
 
   /** Some node is reachable. */
@@ -68,29 +98,43 @@ export class SfuCluster {
 
   /** Starts finding nodes and linking to them; call it once every listener is registered. */
   async connect(): Promise<void> {
+    await this.unitRouting?.start();
     await this.directory.start();
   }
 
   close(): void {
     this.directory.stop();
+    this.unitRouting?.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'could not stop hearing cascade changes'));
   }
 
-  /** Sends a request about a room to the node that carries the room's meeting. */
+  /** Sends a request about a room to the node that carries the room's meeting (or, by unit, the peer's node). */
   async request<K extends RoomSfuRequestName>(name: K, payload: SfuRequest<K>): Promise<SfuResponse<K>> {
+    if (this.unitRouting) return this.unitRouting.request(name, payload);
     // Every request of RoomSfuRequestName is scoped by roomId (the protocol's RoomScope).
     const node = await this.nodeOf((payload as { roomId: string }).roomId);
     return node.client.request(name, payload);
   }
 
-  /** Whether this signaling node has the meeting on `node` (its sockets' media are there). */
-  carries(node: SfuNode, meetingId: string): boolean {
-    return this.placements.cached(meetingId) === node.id;
+  /** Whether this signaling node has the meeting's peer on `node` (that socket's media is there). */
+  carries(node: SfuNode, meetingId: string, peerId: string): boolean {
+    const placed = this.unitRouting?.nodeOfPeer(peerId);
+    return (placed ?? this.placements.cached(meetingId)) === node.id;
   }
 
-  /** Listens to an event of every node, present and future. */
-  on<K extends SfuEventName>(name: K, listener: (event: SfuEvent<K>) => void): void {
+  /** Peers whose node died while their meeting's node lives (SFU_PEER_PLACEMENT=unit). */
+  onPeersLost(listener: (lost: PeersLost) => void): void {
+    this.peersLostListeners.push(listener);
+  }
+
+  /** Listens to an event of every node, present and future (with the node it came from). */
+  on<K extends SfuEventName>(name: K, listener: (event: SfuEvent<K>, node: SfuNode) => void): void {
     this.listeners.push({ name, listener: listener as AnyListener });
-    for (const node of this.directory.list()) node.client.on(name, listener);
+    for (const node of this.directory.list()) node.client.on(name, (event) => listener(event, node));
+  }
+
+  /** SFU_PEER_PLACEMENT=unit: a meeting's peers may be on several nodes, each with its own main-screen feed. */
+  get placesPeersByUnit(): boolean {
+    return this.unitRouting !== null;
   }
 
   /** A node's link is up (at first, and after every outage): requests to it are accepted. */
@@ -121,7 +165,7 @@ export class SfuCluster {
   }
 
   private wire(node: SfuNode): void {
-    for (const { name, listener } of this.listeners) node.client.on(name, listener);
+    for (const { name, listener } of this.listeners) node.client.on(name, (event) => listener(event, node));
     for (const listener of this.connectListeners) node.client.onConnect(() => listener(node));
     for (const listener of this.disconnectListeners) node.client.onDisconnect(() => listener(node));
   }
@@ -133,8 +177,19 @@ export class SfuCluster {
     const reason = `media server ${node.id} is gone`;
     for (const roomId of meetings) {
       for (const { name, listener } of this.listeners) {
-        if (name === 'room:lost') listener({ roomId, reason } satisfies SfuEvent<'room:lost'>);
+        if (name === 'room:lost') listener({ roomId, reason } satisfies SfuEvent<'room:lost'>, node);
       }
+    }
+    if (this.unitRouting) this.tellPeersLost(this.unitRouting.nodeDown(node.id), new Set(meetings), reason);
+  }
+
+  /** The peers of a dead far node restart (those of a meeting whose home died heard room:lost already). */
+  private tellPeersLost(peers: { roomId: string; peerId: string }[], restarted: ReadonlySet<string>, reason: string): void {
+    const byRoom = new Map<string, string[]>();
+    for (const { roomId, peerId } of peers) if (!restarted.has(roomId)) byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), peerId]);
+    for (const [roomId, peerIds] of byRoom) {
+      this.logger.warn({ roomId, peers: peerIds.length, reason }, "SFU node gone: its peers rejoin on another node");
+      for (const listener of this.peersLostListeners) listener({ roomId, peerIds, reason });
     }
   }
 }

@@ -32,8 +32,15 @@ export function relaySfuEvents(sfu: SfuCluster, io: SignalingIo, presence: Prese
   sfu.onDisconnect((node) => {
     for (const socket of io.of('/').sockets.values()) {
       const joined = socket.data.joined;
-      if (joined?.mediaOpen && sfu.carries(node, joined.meetingId)) socket.emit('media:restart', { reason: 'media_server_lost' });
+      if (joined?.mediaOpen && sfu.carries(node, joined.meetingId, joined.peerId)) socket.emit('media:restart', { reason: 'media_server_lost' });
     }
+  });
+
+  // SFU_PEER_PLACEMENT=unit: a district's node died, the meeting's lives on; only its peers rebuild
+  // (placed again, on a live node), the others keep their media.
+  sfu.onPeersLost(({ roomId, peerIds, reason }) => {
+    logger.warn({ roomId, peers: peerIds.length, reason }, 'media node of some peers lost: asking them to restart');
+    for (const peerId of peerIds) io.local.to(rooms.peer(peerId)).emit('media:restart', { reason });
   });
 
   // After an SFU outage every socket in a meeting on this node hears that media is back: one whose
@@ -62,7 +69,7 @@ async function tellSocketsMediaIsBack(sfu: SfuCluster, node: SfuNode, io: Signal
     const joined = socket.data.joined;
     if (!joined) continue;
     if (!joined.mediaOpen) socket.emit('media:available', { reason });
-    else if (sfu.carries(node, joined.meetingId) && !kept.has(`${joined.meetingId}/${joined.peerId}`)) {
+    else if (sfu.carries(node, joined.meetingId, joined.peerId) && !kept.has(`${joined.meetingId}/${joined.peerId}`)) {
       socket.emit('media:restart', { reason });
       restarted++;
     }

@@ -29,8 +29,12 @@ export const keys = {
   meetingsEnding: () => 'meetings:ending',
   /** Pub/sub channel: a meeting's domain events (status changes), heard by every signaling node. */
   meetingEventsChannel: () => 'meeting-events',
+  /** Pub/sub: what every signaling node's SFU cascade must know (SFU_PEER_PLACEMENT=unit). */
+  sfuCascadeChannel: () => 'sfu-cascade-events',
   /** Hash: version, state ({ nodeId }: the SFU node carrying its media); compare-and-set on version. */
   meetingSfuNode: (meetingId: string) => `meeting:${meetingId}:sfu-node`,
+  /** Set: every SFU node that has had peers of the meeting (SFU_PEER_PLACEMENT=unit); room-wide requests go to each live one. */
+  meetingSfuPeerNodes: (meetingId: string) => `meeting:${meetingId}:sfu-peer-nodes`,
   /** Hash: version, state (the Agenda as JSON); written only by compare-and-set on version. */
   meetingAgenda: (meetingId: string) => `meeting:${meetingId}:agenda`,
   /** Hash: userId -> AttendanceEntry JSON. */
