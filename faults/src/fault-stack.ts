@@ -134,6 +134,36 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
   }
 }
 
+/**
+ * A unit made for the test under `parentId`, and the given users moved into it. The unit is written
+ * as signaling's UnitRepository stores it, because its id must be the one an SFU node was started
+ * with (the administrators' API gives a new unit a random suffix); the users are moved through the
+ * administrators' API, which checks that the unit exists.
+ */
+export async function moveIntoNewUnit(
+  stack: FaultStack,
+  unit: { id: string; name: string; level: string; parentId: string },
+  userIds: readonly string[],
+): Promise<void> {
+  const { createClient } = await import('redis');
+  const redis = createClient({ url: stack.redis.url });
+  await redis.connect();
+  try {
+    await redis.multi().hSet(`unit:${unit.id}`, { id: unit.id, name: unit.name, level: unit.level, parentId: unit.parentId }).sAdd('units', unit.id).exec();
+  } finally {
+    await redis.disconnect();
+  }
+  const cookie = await stack.login('admin');
+  for (const userId of userIds) {
+    const moved = await fetch(`${stack.nodes[0]!.url}/api/admin/users/${userId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ unitId: unit.id }),
+    });
+    if (moved.status !== 200) throw new Error(`${userId} not moved into ${unit.id}: ${moved.status} ${await moved.text()}`);
+  }
+}
+
 async function login(url: string, username: string): Promise<string> {
   const response = await fetch(`${url}/api/auth/login`, {
     method: 'POST',

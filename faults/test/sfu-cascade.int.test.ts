@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MainFeedSource } from '@ehop/protocol';
 import { canSimulateHosts, killProcess } from '@ehop/testkit';
-import { MEETING_ID, SET_UP_MS, SfuProbe, startFaultStack, type FaultStack } from '../src/fault-stack.js';
+import { MEETING_ID, moveIntoNewUnit, SET_UP_MS, SfuProbe, startFaultStack, type FaultStack } from '../src/fault-stack.js';
 import { MeetingEndpoint } from '../src/meeting-endpoint.js';
 import { startMeeting, USERS, type MeetingInProgress } from '../src/meeting-scenario.js';
 import { eventually, expectMedia, growingStreams, waitForMediaBack } from '../src/recovery-checks.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     signalingEnv: { SFU_PEER_PLACEMENT: 'unit' },
   });
   for (const [index, node] of [PROVINCE, LAC_SON, KIM_BOI].entries()) probes[node.id] = await SfuProbe.connect(stack.sfus[index]!.url, stack.sfus[index]!.secret);
-  await moveIntoKimBoi(['u-daibieu2', KIM_BOI_HALL]);
+  await moveIntoNewUnit(stack, { id: KIM_BOI.unitId, name: 'Huyện Kim Bôi', level: 'district', parentId: PROVINCE.unitId }, ['u-daibieu2', KIM_BOI_HALL]);
   // The districts' people through the second signaling node, the province's through the first: the
   // chair's grant and the holder's camera pass through different nodes, whose cascades must agree.
   meeting = await startMeeting(stack, { holder: 1, queued: 1 });
@@ -56,32 +56,6 @@ afterAll(async () => {
     await stack?.stop();
   }
 });
-
-/**
- * A second district under the province, and the given users moved into it. The unit is written as
- * signaling's UnitRepository stores it, because its id must be the one the SFU node was started
- * with (the administrators' API gives a new unit a random suffix); the users are moved through the
- * administrators' API, which checks that the unit exists.
- */
-async function moveIntoKimBoi(userIds: string[]): Promise<void> {
-  const { createClient } = await import('redis');
-  const redis = createClient({ url: stack.redis.url });
-  await redis.connect();
-  try {
-    await redis.multi().hSet(`unit:${KIM_BOI.unitId}`, { id: KIM_BOI.unitId, name: 'Huyện Kim Bôi', level: 'district', parentId: PROVINCE.unitId }).sAdd('units', KIM_BOI.unitId).exec();
-  } finally {
-    await redis.disconnect();
-  }
-  const cookie = await stack.login('admin');
-  for (const userId of userIds) {
-    const moved = await fetch(`${stack.nodes[0]!.url}/api/admin/users/${userId}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ unitId: KIM_BOI.unitId }),
-    });
-    expect(moved.status).toBe(200);
-  }
-}
 
 /** The peers of the meeting on each node. */
 async function peersPerNode(): Promise<Record<string, number>> {
