@@ -19,7 +19,7 @@
  * the receiver's unit (its node in phase 2). Streams crossing each link come from every node's
  * `room:links` (the producers each end sends and receives).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ import { lossBetween } from './lib/rtp-sink.js';
 import { BENCH_PROVINCE_ID, benchDistrictId, login, seedBenchMeeting, type BenchMember } from './lib/seed.js';
 import { SfuLink } from './lib/sfu-link.js';
 import { mapLimit, percentile, round, sleep } from './lib/stats.js';
-import { SyntheticEndpoint } from './lib/synthetic-endpoint.js';
+import { ssrcOf, SyntheticEndpoint } from './lib/synthetic-endpoint.js';
 import { ThreadedReplayer } from './lib/threaded-replayer.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -106,6 +106,15 @@ interface PhaseResult {
   packetsReceivedBySinksPerSecond: number;
   lossPercent: number;
   lossPercentByLevel: Record<LevelKey, number>;
+  /** Loss on the main screen's picture alone, and on all other streams (thumbnails, the holder's voice). */
+  lossPercentFeed: number;
+  /** The kernel's UDP receive-buffer drops (whole machine, /proc/net/snmp RcvbufErrors) per second over the window. */
+  udpReceiveBufferDropsPerSecond: number;
+  /** The sockets (local port:inode) that dropped datagrams over the window, most first (at most 20). */
+  droppingSockets: { socket: string; dropsPerSecond: number }[];
+  /** Thumbnail pictures' loss by the publisher's level → the receiver's level. */
+  thumbnailLossByPath: Record<string, number>;
+  lossPercentOthers: number;
   /** Seconds from the holder's grant until every link carried at least the cameras watched across it (capped at 33). */
   linksSettledSeconds: number;
   /** Links after the holder's grant and the thumbnails, in steady state; and again after all grants. */
@@ -280,6 +289,8 @@ async function runPhase(phase: Phase, redis: RedisHandle, replayer: ThreadedRepl
   const allMeters = [...meters.workers, ...meters.nodes, meters.signaling, meters.bench];
   allMeters.forEach((meter) => meter.start());
   const sinkBefore = endpoints.reduce((sum, e) => sum + e.sink.packets, 0);
+  const udpBefore = udpReceiveBufferErrors();
+  const socketDropsBefore = udpSocketDrops();
   const snapshotsBefore = endpoints.map((e) => e.sink.snapshot());
   const windowStart = performance.now();
   await sleep(windowSeconds * 1000);
@@ -289,7 +300,44 @@ async function runPhase(phase: Phase, redis: RedisHandle, replayer: ThreadedRepl
   const signalingCpu = round(meters.signaling.stop());
   const benchCpu = round(meters.bench.stop());
   const sinkAfter = endpoints.reduce((sum, e) => sum + e.sink.packets, 0);
-  const windows = endpoints.map((e, index) => lossBetween(snapshotsBefore[index]!, e.sink.snapshot()));
+  const udpDrops = Math.round((udpReceiveBufferErrors() - udpBefore) / elapsed);
+  // Which sockets dropped (/proc/net/udp, by local port): the nodes' ports are 20000+2000*i..
+  const droppingSockets = [...udpSocketDrops()]
+    .map(([socket, drops]) => ({ socket, dropsPerSecond: Math.round((drops - (socketDropsBefore.get(socket) ?? 0)) / elapsed) }))
+    .filter((entry) => entry.dropsPerSecond > 0)
+    .sort((a, b) => b.dropsPerSecond - a.dropsPerSecond);
+  log(`  UDP sockets dropping for a full buffer: ${droppingSockets.length}; the most: ${droppingSockets.slice(0, 8).map((e) => `${e.socket} ${e.dropsPerSecond}/s`).join(', ') || 'none'}`);
+  const snapshotsAfter = endpoints.map((e) => e.sink.snapshot());
+  const windows = endpoints.map((_, index) => lossBetween(snapshotsBefore[index]!, snapshotsAfter[index]!));
+  // Apart: the main screen's picture (the feed) and everything else (thumbnails, voices).
+  const only = (snapshot: Map<number, { received: number; highest: number }>, keep: (ssrc: number) => boolean) => new Map([...snapshot].filter(([ssrc]) => keep(ssrc)));
+  const lossOfStreams = (isFeed: boolean) => {
+    const sum = endpoints
+      .map((e, i) => {
+        const keep = (ssrc: number) => (ssrc === e.feedSsrc()) === isFeed;
+        return lossBetween(only(snapshotsBefore[i]!, keep), only(snapshotsAfter[i]!, keep));
+      })
+      .reduce((acc, w) => ({ expected: acc.expected + w.expected, received: acc.received + w.received }), { expected: 0, received: 0 });
+    return round(sum.expected > 0 ? (100 * Math.max(0, sum.expected - sum.received)) / sum.expected : 0, 3);
+  };
+  // Thumbnails apart by the level of the camera's publisher and of the receiver: which path loses.
+  const thumbnailLoss: Record<string, number> = {};
+  for (const from of LEVELS) {
+    for (const at of LEVELS) {
+      const sum = endpoints
+        .map((e, i) => {
+          if (level(e) !== at.key) return { expected: 0, received: 0 };
+          const ssrcs = new Set(endpoints.filter((p) => level(p) === from.key).flatMap((p) => { const c = e.consumerOf(p.peerId, 'video'); return c ? [ssrcOf(c)] : []; }));
+          const keep = (ssrc: number) => ssrcs.has(ssrc);
+          return lossBetween(only(snapshotsBefore[i]!, keep), only(snapshotsAfter[i]!, keep));
+        })
+        .reduce((acc, w) => ({ expected: acc.expected + w.expected, received: acc.received + w.received }), { expected: 0, received: 0 });
+      thumbnailLoss[`${from.key}→${at.key}`] = round(sum.expected > 0 ? (100 * Math.max(0, sum.expected - sum.received)) / sum.expected : 0, 2);
+    }
+  }
+  log(`  thumbnail loss % by publisher → receiver level: ${Object.entries(thumbnailLoss).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const lossPercentFeed = lossOfStreams(true);
+  const lossPercentOthers = lossOfStreams(false);
   const lossOf = (selected: number[]) => {
     const sum = selected.reduce((acc, i) => ({ expected: acc.expected + windows[i]!.expected, received: acc.received + windows[i]!.received }), { expected: 0, received: 0 });
     return round(sum.expected > 0 ? (100 * Math.max(0, sum.expected - sum.received)) / sum.expected : 0, 3);
@@ -379,6 +427,11 @@ async function runPhase(phase: Phase, redis: RedisHandle, replayer: ThreadedRepl
     packetsReceivedBySinksPerSecond: Math.round((sinkAfter - sinkBefore) / elapsed),
     lossPercent,
     lossPercentByLevel,
+    lossPercentFeed,
+    udpReceiveBufferDropsPerSecond: udpDrops,
+    droppingSockets: droppingSockets.slice(0, 20),
+    thumbnailLossByPath: thumbnailLoss,
+    lossPercentOthers,
     linksSettledSeconds,
     linksSteady,
     linksAfterGrants,
@@ -388,6 +441,25 @@ async function runPhase(phase: Phase, redis: RedisHandle, replayer: ThreadedRepl
   };
   await runCleanups(phaseCleanups);
   return result;
+}
+
+/** The kernel's count of UDP datagrams dropped for a full receive buffer (all sockets of the machine). */
+function udpReceiveBufferErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+  const names = lines[0]!.split(/\s+/);
+  return Number(lines[1]!.split(/\s+/)[names.indexOf('RcvbufErrors')]);
+}
+
+/** Drops so far per UDP socket of the machine, keyed by `port:inode` (from /proc/net/udp's last column). */
+function udpSocketDrops(): Map<string, number> {
+  const drops = new Map<string, number>();
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 13) continue;
+    const port = parseInt(fields[1]!.split(':')[1]!, 16);
+    drops.set(`${port}:${fields[9]}`, Number(fields.at(-1)));
+  }
+  return drops;
 }
 
 function formatSwitch(s: SwitchSummary | undefined): string {
@@ -419,6 +491,8 @@ function printResults(results: PhaseResult[]): void {
     ['packets/s at receivers', (r) => r.packetsReceivedBySinksPerSecond],
     ['loss at receivers (%)', (r) => r.lossPercent],
     ['  at province / district1 / district2', (r) => LEVELS.map((l) => r.lossPercentByLevel[l.key]).join(' / ')],
+    ['UDP receive-buffer drops/s (whole machine)', (r) => r.udpReceiveBufferDropsPerSecond],
+    ['  main-screen picture / other streams', (r) => `${r.lossPercentFeed} / ${r.lossPercentOthers}`],
     ['links carry the watched cameras after (s)', (r) => (r.phase.nodes > 1 ? r.linksSettledSeconds : '–')],
     ['grant → main screen p50/p95/max (ms):', () => ''],
     ...LEVELS.map((l) => [`  receivers at ${l.key}`, (r: PhaseResult) => formatSwitch(r.switchMs[l.key])] as [string, (r: PhaseResult) => string]),
