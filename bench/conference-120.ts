@@ -42,6 +42,7 @@ import { login, seedBenchMeeting } from './lib/seed.js';
 import { SfuLink } from './lib/sfu-link.js';
 import { mapLimit, percentile, round, sleep } from './lib/stats.js';
 import { ssrcOf, SyntheticEndpoint } from './lib/synthetic-endpoint.js';
+import { mainScreenCarries, summary, waitFor, withTimeout, type SwitchSummary } from './lib/main-screen.js';
 import { ThreadedReplayer } from './lib/threaded-replayer.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -84,13 +85,6 @@ interface Phase {
   grants: number;
 }
 
-interface SwitchSummary {
-  p50: number;
-  p95: number;
-  max: number;
-  missed: number;
-  samples: number;
-}
 
 interface PhaseResult {
   phase: Phase;
@@ -156,10 +150,6 @@ function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
-function summary(values: number[], missed = 0): SwitchSummary {
-  const max = values.length > 0 ? Math.max(...values) : Number.NaN;
-  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(max), missed, samples: values.length };
-}
 
 async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer: ThreadedReplayer | undefined): Promise<PhaseResult> {
   log(`phase: ${phase.label}`);
@@ -417,9 +407,6 @@ async function runPhase(phase: Phase, redis: RedisHandle, clip: string, replayer
   return result;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
-}
 
 function round2(value: number): number {
   return Number.isFinite(value) ? Math.round(value) : Number.NaN;
@@ -433,20 +420,6 @@ function audioPacketsFrom(receiver: SyntheticEndpoint, speaker: SyntheticEndpoin
   return (ssrc !== undefined ? receiver.sink.snapshot().get(ssrc)?.received : undefined) ?? 0;
 }
 
-/**
- * When `receiver`'s main screen carries the speaker (all three, after the grant): it was told so
- * (conference state), the SFU said its feed now carries the speaker (media:mainFeed), and the feed's
- * first key frame sent from that cut-over on (the notice's `since`) arrived.
- */
-function mainScreenCarries(receiver: SyntheticEndpoint, speakerUserId: string, speakerPeerId: string, t0: number): number | undefined {
-  const told = receiver.toldMainAfter(speakerUserId, t0);
-  // The all-to-all baseline has no feed: every camera already runs at every receiver, so being told is enough.
-  if (!receiver.hasFeed) return told;
-  const notice = receiver.feedNoticeFor(speakerPeerId, t0);
-  const picture = notice && receiver.feedKeyframeSince(notice.source.since);
-  if (told === undefined || notice === undefined || picture === undefined) return undefined;
-  return Math.max(told, notice.at, picture);
-}
 
 /** Where a switch's time went, p50 over the receivers (ms after the grant was sent). */
 function breakdown(receivers: readonly SyntheticEndpoint[], speakerUserId: string, speakerPeerId: string, t0: number, t0Wall: number): string {
@@ -474,15 +447,6 @@ function keyFrameAsked(speaker: SyntheticEndpoint | null, t0: number): string {
   return askedAt !== undefined ? `, key frame asked of the speaker ${round2(askedAt - t0)}` : '';
 }
 
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== null) return value;
-    await sleep(50);
-  }
-  return null;
-}
 
 function formatSwitch(summary: SwitchSummary): string {
   if (summary.samples + summary.missed === 0) return '–';

@@ -9,6 +9,8 @@ export interface BenchMember {
   username: string;
   displayName: string;
   role: MeetingRole;
+  /** The province's or the district's unit above the member's own (where a unit-placed SFU node serves it). */
+  nodeUnitId: string;
 }
 
 export interface BenchMeeting {
@@ -20,14 +22,26 @@ export interface BenchMeeting {
   browsers: BenchMember[];
 }
 
-const DISTRICTS = 10;
+export interface SeedOptions {
+  /** How many districts (default 10): member i is in district `i % districts`, or one of its communes. */
+  districts?: number;
+  /** Every n-th member (besides the chair) is at the province itself; 0 (default): only the chair. */
+  provinceEvery?: number;
+}
+
+/** The unit ids the bench seeds: the province `bench-tinh`, districts `bench-huyen-1`.., communes `bench-xa-{index}`. */
+export const BENCH_PROVINCE_ID = 'bench-tinh';
+export const benchDistrictId = (n: number): string => `bench-huyen-${n}`;
 
 /**
- * A province with 10 districts and their communes, and one meeting: a chair, `syntheticCount - 1`
- * more endpoints spread over the districts and communes, and `browserCount` hall TVs. Written with
- * signaling's own repositories (built first), one password hash shared by all.
+ * A province with 10 districts (or `options.districts`) and their communes, and one meeting: a
+ * chair (at the province), `syntheticCount - 1` more endpoints spread over the districts and
+ * communes, and `browserCount` hall TVs. Written with signaling's own repositories (built first),
+ * one password hash shared by all.
  */
-export async function seedBenchMeeting(redisUrl: string, meetingId: string, syntheticCount: number, browserCount: number): Promise<BenchMeeting> {
+export async function seedBenchMeeting(redisUrl: string, meetingId: string, syntheticCount: number, browserCount: number, options: SeedOptions = {}): Promise<BenchMeeting> {
+  const DISTRICTS = options.districts ?? 10;
+  const provinceEvery = options.provinceEvery ?? 0;
   await buildSignaling();
   const { UserRepository } = await import('../../signaling/dist/accounts/user-repository.js');
   const { UnitRepository } = await import('../../signaling/dist/accounts/unit-repository.js');
@@ -40,10 +54,10 @@ export async function seedBenchMeeting(redisUrl: string, meetingId: string, synt
     const units = new UnitRepository(redis as never);
     const users = new UserRepository(redis as never);
     const meetings = new MeetingRepository(redis as never);
-    const province: Unit = { id: 'bench-tinh', name: 'Tỉnh Thử Nghiệm', level: 'province', parentId: null };
+    const province: Unit = { id: BENCH_PROVINCE_ID, name: 'Tỉnh Thử Nghiệm', level: 'province', parentId: null };
     await units.save(province);
     const districts: Unit[] = Array.from({ length: DISTRICTS }, (_, i) => ({
-      id: `bench-huyen-${i + 1}`,
+      id: benchDistrictId(i + 1),
       name: `Huyện Thử Nghiệm ${i + 1}`,
       level: 'district',
       parentId: province.id,
@@ -51,19 +65,20 @@ export async function seedBenchMeeting(redisUrl: string, meetingId: string, synt
     for (const district of districts) await units.save(district);
 
     const passwordHash = await hashPassword(BENCH_PASSWORD);
-    const unitFor = async (index: number): Promise<string> => {
-      if (index === 0) return province.id;
+    const unitFor = async (index: number): Promise<{ unitId: string; nodeUnitId: string }> => {
+      if (index === 0 || (provinceEvery > 0 && index % provinceEvery === 0)) return { unitId: province.id, nodeUnitId: province.id };
       const district = districts[index % DISTRICTS]!;
-      if (index % 3 === 0) return district.id;
+      if (index % 3 === 0) return { unitId: district.id, nodeUnitId: district.id };
       const commune: Unit = { id: `bench-xa-${index}`, name: `Xã Thử Nghiệm ${index}`, level: 'commune', parentId: district.id };
       await units.save(commune);
-      return commune.id;
+      return { unitId: commune.id, nodeUnitId: district.id };
     };
     const member = async (username: string, displayName: string, role: MeetingRole, index: number): Promise<BenchMember> => {
       const userId = `u-${username}`;
       const kind = role === 'endpoint' ? 'endpoint' : 'person';
-      await users.save({ id: userId, username, displayName, unitId: await unitFor(index), isAdmin: false, kind, passwordHash });
-      return { userId, username, displayName, role };
+      const { unitId, nodeUnitId } = await unitFor(index);
+      await users.save({ id: userId, username, displayName, unitId, isAdmin: false, kind, passwordHash });
+      return { userId, username, displayName, role, nodeUnitId };
     };
 
     const chair = await member(`${meetingId}-chutri`, 'Chủ trì thử nghiệm', 'chair', 0);

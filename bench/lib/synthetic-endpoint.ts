@@ -44,6 +44,11 @@ export interface SyntheticEndpointOptions {
   signalingUrl: string;
   meetingId: string;
   sfu: SfuLink;
+  /**
+   * Several SFU nodes (peers placed by unit): the endpoint's plain transports go to the one that
+   * carries its peer, found by asking each in turn (`sfu` is then unused).
+   */
+  sfus?: readonly SfuLink[];
   clip: string;
   /** Replays for many endpoints from one process; without it each endpoint runs its own ffmpeg. */
   replayer?: ThreadedReplayer;
@@ -78,6 +83,8 @@ export class SyntheticEndpoint {
   /** Peer ids of the meeting by user id, from the join answer and peer:joined. */
   readonly peerOfUser = new Map<string, string>();
   private routerRtpCapabilities: unknown;
+  /** The SFU node its peer is on (`options.sfu` unless `options.sfus` are given). */
+  node: SfuLink | undefined;
   private micProducerId = '';
   private cameraProducerId = '';
   /** The latest `media:sendLayers` per producer: one may come before the produce answer names the camera's producer. */
@@ -129,9 +136,11 @@ export class SyntheticEndpoint {
     this.routerRtpCapabilities = joined.routerRtpCapabilities;
     this.timings.joined = performance.now();
 
-    const { sfu, meetingId } = this.options;
+    const { meetingId } = this.options;
     const port = await this.sink.bind();
-    await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } });
+    const recv = { roomId: meetingId, peerId: this.peerId, direction: 'recv', remote: { ip: '127.0.0.1', port } } as const;
+    const sfu = await this.findNode((node) => node.request('plain:createTransport', recv));
+    this.node = sfu;
     await this.request('media:ready', { rtpCapabilities: this.routerRtpCapabilities as never });
 
     const video = await sfu.request('plain:createTransport', { roomId: meetingId, peerId: this.peerId, direction: 'send' });
@@ -145,6 +154,21 @@ export class SyntheticEndpoint {
     this.startSender(video.port, cameraSsrcs, audio.port, audioSsrc);
     this.applySendLayers();
     this.timings.producing = performance.now();
+  }
+
+  /** The node that accepts `attempt` (the one carrying this peer); with one SFU, that one. */
+  private async findNode(attempt: (node: SfuLink) => Promise<unknown>): Promise<SfuLink> {
+    const nodes = this.options.sfus ?? [this.options.sfu];
+    let lastError: unknown;
+    for (const node of nodes) {
+      try {
+        await attempt(node);
+        return node;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
   }
 
   /**

@@ -47,7 +47,16 @@ const LinkTrackChange = LinkScope.extend({ producerId: ProducerId, state: LinkTr
 /** The highest simulcast layer of a camera the far node's receivers want (0: the lowest). */
 const LinkLayers = LinkScope.extend({ producerId: ProducerId, maxSpatialLayer: z.number().int().min(0).max(15) });
 
+/** One track on a link, as `room:links` lists it. */
+const LinkTrackSummary = z.object({ producerId: z.string(), kind: MediaKind, paused: z.boolean() });
+
+/** This node's end of one link: the tracks it sends over it and those it receives (`room:links`). */
+export const LinkSummary = z.object({ linkId: Id, sent: z.array(LinkTrackSummary), received: z.array(LinkTrackSummary) });
+export type LinkSummary = z.infer<typeof LinkSummary>;
+
 export const sfuLinkRequests = {
+  /** Read-only (monitoring, benchmarks): this node's ends of the room's links and the tracks each sends and receives. */
+  'room:links': { request: z.strictObject({ roomId: Id }), response: z.object({ links: z.array(LinkSummary) }) },
   /** A PipeTransport (SRTP) for this link on the room's home router; idempotent per linkId. */
   'link:open': { request: LinkScope, response: LinkEndpoint },
   /** Where the other node's end of the link is (its `link:open` answer). A second connect is `conflict`. */

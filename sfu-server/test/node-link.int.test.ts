@@ -185,6 +185,15 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
       expect(await a.ok('link:send', { roomId, linkId, producerId })).toEqual(track);
       await b.ok('link:receive', { roomId, linkId, producerId, ...track });
     }
+    // room:links: each track once at each end, sent by A and received by B.
+    const byId = (tracks: { producerId: string }[]) => [...tracks].sort((x, y) => x.producerId.localeCompare(y.producerId));
+    const tracks = byId([
+      { producerId: mic.producerId, kind: 'audio', paused: false },
+      { producerId: camera.producerId, kind: 'video', paused: false },
+    ]);
+    const [linksA, linksB] = [(await a.ok('room:links', { roomId })).links, (await b.ok('room:links', { roomId })).links];
+    expect(linksA.map((link) => ({ ...link, sent: byId(link.sent) }))).toEqual([{ linkId, sent: tracks, received: [] }]);
+    expect(linksB.map((link) => ({ ...link, received: byId(link.received) }))).toEqual([{ linkId, sent: [], received: tracks }]);
     // The camera's picture crosses the link; then nothing on node B receives it for a while.
     await waitUntil(() => (relay.fromA.length > 50 ? true : undefined), 5_000, 'RTP over the link');
     await settle(1_500);

@@ -104,6 +104,7 @@ export function createSfuHandlers(
       return {};
     },
     // Links between SFU nodes carrying one meeting (media/node-link.ts); signaling drives both ends.
+    'room:links': async ({ roomId }) => ({ links: await registry.get(roomId).links.summaries() }),
     'link:open': ({ roomId, linkId }, caller) => {
       const opening = registry.get(roomId).links.open(linkId);
       linkOwners.bind(roomId, linkId, caller.nodeId);

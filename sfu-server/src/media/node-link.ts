@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { RequestError, type LinkTrack, type LinkTrackState, type RtpParameters, type SrtpParameters } from '@ehop/protocol';
+import { RequestError, type LinkSummary, type LinkTrack, type LinkTrackState, type RtpParameters, type SrtpParameters } from '@ehop/protocol';
 import { asCallerMistake } from './mediasoup-errors.js';
 import type { ProducerData } from './media-peer.js';
 import type { LinkTransportData } from './pipe-transports.js';
@@ -128,6 +128,14 @@ export class NodeLink {
       if (producer.paused) (producer.appData as RemoteProducerData).activeSince = Date.now();
       await producer.resume();
     }
+  }
+
+  /** The tracks this end sends and receives now (`room:links`). */
+  async summary(): Promise<LinkSummary> {
+    const sent = [...this.senders.entries()].map(([producerId, consumer]) => ({ producerId, kind: consumer.kind, paused: consumer.producerPaused }));
+    const settled = await Promise.all([...this.received.values()].map((receiving) => receiving.catch(() => undefined)));
+    const received = settled.filter((producer) => producer !== undefined && !producer.closed).map((producer) => ({ producerId: producer!.id, kind: producer!.kind, paused: producer!.paused }));
+    return { linkId: this.id, sent, received };
   }
 
   /** Closes this end: what it received closes with it (the far node's receivers hear it). */

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { RequestError, type LinkTrack, type LinkTrackState } from '@ehop/protocol';
+import { RequestError, type LinkSummary, type LinkTrack, type LinkTrackState } from '@ehop/protocol';
 import { NodeLink, type LinkEndpoint } from './node-link.js';
 
 export interface RoomLinksContext {
@@ -66,6 +66,12 @@ export class RoomLinks {
   async setTrackState(linkId: string, producerId: string, state: LinkTrackState): Promise<void> {
     await (await this.link(linkId)).setTrackState(producerId, state);
     if (state !== 'closed') this.context.onReceivedChanged();
+  }
+
+  /** Every open link of the room, with the tracks it sends and receives (`room:links`). */
+  async summaries(): Promise<LinkSummary[]> {
+    const links = await Promise.all([...this.links.values()].map((opening) => opening.catch(() => undefined)));
+    return Promise.all(links.filter((link): link is NodeLink => link !== undefined && !link.closed).map((link) => link.summary()));
   }
 
   /** Idempotent. */
