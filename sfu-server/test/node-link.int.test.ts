@@ -186,7 +186,7 @@ describe('a meeting over two SFU nodes linked by SRTP pipe transports', () => {
       await b.ok('link:receive', { roomId, linkId, producerId, ...track });
     }
     // room:links: each track once at each end, sent by A and received by B.
-    const byId = (tracks: { producerId: string }[]) => [...tracks].sort((x, y) => x.producerId.localeCompare(y.producerId));
+    const byId = <T extends { producerId: string }>(tracks: T[]) => [...tracks].sort((x, y) => x.producerId.localeCompare(y.producerId));
     const tracks = byId([
       { producerId: mic.producerId, kind: 'audio', paused: false },
       { producerId: camera.producerId, kind: 'video', paused: false },
