@@ -27,13 +27,19 @@ function fakeNodes() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
+/** A cascade whose chair, on the home node, publishes a camera the policy puts on the main screen. */
+function cascadeWithChairOnScreen(send: ConstructorParameters<typeof MeetingCascade>[0]): MeetingCascade {
+  const cascade = new MeetingCascade(send, silent);
+  cascade.peerPlaced(ROOM, 'home', 'p-chair', 'chair', 'home');
+  cascade.trackPublished(ROOM, 'p-chair', 'cam-chair', 'camera');
+  cascade.policySet(ROOM, policy('chair'));
+  return cascade;
+}
+
 describe('MeetingCascade', () => {
   it('links a far node to the home node once, and sends the main camera over it once for any number of receivers there', async () => {
     const { calls, send } = fakeNodes();
-    const cascade = new MeetingCascade(send, silent);
-    cascade.peerPlaced(ROOM, 'home', 'p-chair', 'chair', 'home');
-    cascade.trackPublished(ROOM, 'p-chair', 'cam-chair', 'camera');
-    cascade.policySet(ROOM, policy('chair'));
+    const cascade = cascadeWithChairOnScreen(send);
     cascade.peerPlaced(ROOM, 'home', 'p-d1', 'd1', 'far');
     cascade.peerPlaced(ROOM, 'home', 'p-d2', 'd2', 'far');
     cascade.viewSet(ROOM, 'p-d2', ['p-chair']);
@@ -82,10 +88,7 @@ describe('MeetingCascade', () => {
 
   it('builds a link again, ends closed first, when a node comes back within its registry lifetime (a quick restart)', async () => {
     const { calls, send } = fakeNodes();
-    const cascade = new MeetingCascade(send, silent);
-    cascade.peerPlaced(ROOM, 'home', 'p-chair', 'chair', 'home');
-    cascade.trackPublished(ROOM, 'p-chair', 'cam-chair', 'camera');
-    cascade.policySet(ROOM, policy('chair'));
+    const cascade = cascadeWithChairOnScreen(send);
     cascade.peerPlaced(ROOM, 'home', 'p-a', 'a', 'node-a');
     await settle();
     calls.length = 0;
